@@ -1,0 +1,161 @@
+package alexa
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Builder holds the clock and the message id generator that fill protocol
+// boilerplate into outgoing messages. The zero Builder uses time.Now and
+// random version 4 UUIDs; tests set both for deterministic output.
+type Builder struct {
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// NewMessageID returns a fresh messageId; nil means [NewMessageID]
+	// (a random version 4 UUID). It must return 1–127 characters of
+	// letters, digits and hyphens.
+	NewMessageID func() string
+}
+
+func (b Builder) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+func (b Builder) id() string {
+	if b.NewMessageID != nil {
+		return b.NewMessageID()
+	}
+	return NewMessageID()
+}
+
+// NewMessageID returns a random version 4 UUID (RFC 9562), the messageId
+// form Alexa recommends.
+func NewMessageID() string {
+	var u [16]byte
+	_, _ = rand.Read(u[:]) // crypto/rand.Read never fails (Go 1.24+)
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	var s [36]byte
+	j := 0
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			s[j] = '-'
+			j++
+		}
+		s[j], s[j+1] = hex[c>>4], hex[c&0x0f]
+		j += 2
+	}
+	return string(s[:])
+}
+
+// Finalize fills in what every outgoing message needs and m may lack: a
+// messageId when empty (always a fresh one if fresh is true),
+// payloadVersion "3" when empty, an empty payload object when the payload is
+// missing, and the current time for context properties whose TimeOfSample is
+// zero (payload properties, such as a ChangeReport's, are timed when the
+// payload is built). The Router and the events client call it on every
+// message they send.
+func (b Builder) Finalize(m *EventMessage, fresh bool) {
+	h := &m.Event.Header
+	if fresh || h.MessageID == "" {
+		h.MessageID = b.id()
+	}
+	if h.PayloadVersion == "" {
+		h.PayloadVersion = PayloadVersion
+	}
+	if len(m.Event.Payload) == 0 {
+		m.Event.Payload = emptyObject
+	}
+	var now Time
+	fill := func(ps []Property) {
+		for i := range ps {
+			if ps[i].TimeOfSample.IsZero() {
+				if now.IsZero() {
+					now = Time{b.now()}
+				}
+				ps[i].TimeOfSample = now
+			}
+		}
+	}
+	if m.Context != nil {
+		fill(m.Context.Properties)
+	}
+}
+
+// reply returns the skeleton of a reply to d.
+func (d *Directive) reply(ns Namespace, name Name, payload json.RawMessage) *EventMessage {
+	m := &EventMessage{Event: Event{
+		Header: Header{
+			Namespace:        ns,
+			Name:             name,
+			CorrelationToken: d.Header.CorrelationToken,
+			PayloadVersion:   PayloadVersion,
+		},
+		Payload: payload,
+	}}
+	// The reply shares the directive's endpoint (scope, endpointId and
+	// cookie are echoed); SetScope replaces it rather than modifying it.
+	m.Event.Endpoint = d.Endpoint
+	return m
+}
+
+func withContext(m *EventMessage, props []Property) *EventMessage {
+	if len(props) > 0 {
+		m.Context = &Context{Properties: props}
+	}
+	return m
+}
+
+// Response returns the Alexa.Response to d, echoing its correlationToken and
+// endpoint, with props (the current values of all the endpoint's
+// properties, changed or not) in the context.
+func (d *Directive) Response(props ...Property) *EventMessage {
+	return withContext(d.reply(NamespaceAlexa, NameResponse, emptyObject), props)
+}
+
+// StateReport returns the Alexa.StateReport answering a ReportState
+// directive, echoing its correlationToken and endpoint, with props (all the
+// endpoint's retrievable properties) in the context.
+func (d *Directive) StateReport(props ...Property) *EventMessage {
+	return withContext(d.reply(NamespaceAlexa, NameStateReport, emptyObject), props)
+}
+
+// DeferredResponse returns the Alexa.DeferredResponse telling Alexa the real
+// response will follow asynchronously through the event gateway within
+// about estimate (rounded up to whole seconds; zero omits the estimate). Send
+// the real response later with the same correlation token: build it with
+// [Directive.Response] or [Directive.ErrorResponse] from the same directive
+// and send it with the events client. Alexa waits about 8 seconds for a
+// synchronous reply.
+func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
+	payload := emptyObject
+	if estimate > 0 {
+		secs := int64((estimate + time.Second - 1) / time.Second)
+		payload = json.RawMessage(fmt.Sprintf(`{"estimatedDeferralInSeconds":%d}`, secs))
+	}
+	m := d.reply(NamespaceAlexa, NameDeferredResponse, payload)
+	m.Event.Endpoint = nil
+	return m
+}
+
+// ErrorResponse returns the ErrorResponse for err, echoing d's
+// correlationToken and endpoint. The namespace is err's (Alexa by default);
+// Alexa.Authorization errors carry no endpoint. It returns an error if err
+// lacks a field its type requires (e.g. ValidRange for VALUE_OUT_OF_RANGE).
+func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
+	p, perr := err.payload()
+	if perr != nil {
+		return nil, perr
+	}
+	m := d.reply(err.namespace(), NameErrorResponse, p)
+	if err.namespace() == NamespaceAuthorization {
+		m.Event.Endpoint = nil
+	}
+	return m, nil
+}

@@ -1,0 +1,412 @@
+package alexa
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// Handler answers a directive. ServeDirective returns the reply to send (a
+// Response, StateReport, DeferredResponse, Discover.Response, ...) or an
+// error, which the [Router] turns into an ErrorResponse: an [*Error] in the
+// error's chain becomes that error; anything else becomes INTERNAL_ERROR.
+// The Router fills in the messageId and missing timestamps of the reply.
+//
+// A handler must not modify the directive.
+type Handler interface {
+	ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error)
+}
+
+// HandlerFunc adapts a function to [Handler].
+type HandlerFunc func(ctx context.Context, d *Directive) (*EventMessage, error)
+
+// ServeDirective calls f(ctx, d).
+func (f HandlerFunc) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
+	return f(ctx, d)
+}
+
+// Middleware wraps a [Handler], e.g. to log, authenticate or time
+// directives.
+type Middleware func(Handler) Handler
+
+// Validator checks encoded messages; *schemas.Validator implements it.
+type Validator interface {
+	Validate(data []byte) error
+}
+
+// DefaultMaxDirectiveBytes is the default limit on the size of a directive.
+const DefaultMaxDirectiveBytes = 1 << 20
+
+// RouterOption configures a [Router].
+type RouterOption func(*Router)
+
+// WithLogger sets the logger for failures the Router answers with
+// INTERNAL_ERROR or INVALID_DIRECTIVE. It never logs tokens, grant codes or
+// payloads. By default nothing is logged.
+func WithLogger(l *slog.Logger) RouterOption {
+	return func(r *Router) {
+		if l != nil {
+			r.logger = l
+		}
+	}
+}
+
+// WithBuilder sets the clock and messageId generator used for replies.
+func WithBuilder(b Builder) RouterOption { return func(r *Router) { r.builder = b } }
+
+// WithMaxDirectiveBytes sets the largest directive accepted; larger input is
+// answered with INVALID_DIRECTIVE. The default is [DefaultMaxDirectiveBytes].
+func WithMaxDirectiveBytes(n int64) RouterOption {
+	return func(r *Router) {
+		if n > 0 {
+			r.maxBytes = n
+		}
+	}
+}
+
+// WithValidator turns on schema validation of every directive in and every
+// reply out (use *schemas.Validator): an invalid directive is answered with
+// INVALID_DIRECTIVE, and an invalid reply is logged and replaced by
+// INTERNAL_ERROR. It costs time on every directive, so it is off by
+// default; turn it on in tests and while developing.
+func WithValidator(v Validator) RouterOption { return func(r *Router) { r.validator = v } }
+
+// Router routes directives to handlers by namespace and name. It answers
+// every directive: a directive without a handler gets INVALID_DIRECTIVE,
+// handler errors become ErrorResponses, and panics become INTERNAL_ERROR.
+// Register handlers before serving; a Router is safe for concurrent use.
+//
+// A Router is a [Handler] itself; it serves Lambda through
+// [Router.Invoke] and HTTP through [Router.ServeHTTP].
+type Router struct {
+	mu         sync.RWMutex
+	routes     map[routeKey]Handler
+	middleware []Middleware
+	notFound   Handler
+
+	logger    *slog.Logger
+	builder   Builder
+	maxBytes  int64
+	validator Validator
+}
+
+type routeKey struct {
+	ns   Namespace
+	name Name
+}
+
+// NewRouter returns a Router with no handlers.
+func NewRouter(opts ...RouterOption) *Router {
+	r := &Router{
+		routes:   make(map[routeKey]Handler),
+		logger:   slog.New(slog.DiscardHandler),
+		maxBytes: DefaultMaxDirectiveBytes,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Handle registers h for directives of namespace ns and name name. It
+// panics if ns or name is empty, h is nil, or a handler is already
+// registered for them: these are programming errors.
+func (r *Router) Handle(ns Namespace, name Name, h Handler) {
+	if ns == "" || name == "" {
+		panic("alexa: Handle with empty namespace or name")
+	}
+	if h == nil {
+		panic("alexa: nil handler for " + string(ns) + "." + string(name))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := routeKey{ns, name}
+	if _, dup := r.routes[k]; dup {
+		panic("alexa: multiple registrations for " + string(ns) + "." + string(name))
+	}
+	r.routes[k] = h
+}
+
+// HandleFunc registers f for directives of namespace ns and name name.
+func (r *Router) HandleFunc(ns Namespace, name Name, f func(ctx context.Context, d *Directive) (*EventMessage, error)) {
+	if f == nil {
+		panic("alexa: nil handler for " + string(ns) + "." + string(name))
+	}
+	r.Handle(ns, name, HandlerFunc(f))
+}
+
+// Use appends middleware, applied to every directive in the order given
+// (the first is outermost), including those without a handler.
+func (r *Router) Use(mw ...Middleware) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range mw {
+		if m == nil {
+			panic("alexa: nil middleware")
+		}
+	}
+	r.middleware = append(r.middleware, mw...)
+}
+
+// NotFound sets the handler for directives no handler is registered for.
+// The default answers INVALID_DIRECTIVE.
+func (r *Router) NotFound(h Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notFound = h
+}
+
+// Handler returns the handler registered for ns and name, and whether
+// there is one.
+func (r *Router) Handler(ns Namespace, name Name) (Handler, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	h, ok := r.routes[routeKey{ns, name}]
+	return h, ok
+}
+
+var errNoHandler = errors.New("no handler")
+
+func (r *Router) route(d *Directive) Handler {
+	r.mu.RLock()
+	h, ok := r.routes[routeKey{d.Header.Namespace, d.Header.Name}]
+	nf := r.notFound
+	mw := r.middleware
+	r.mu.RUnlock()
+	if !ok {
+		h = nf
+		if h == nil {
+			h = HandlerFunc(notFound)
+		}
+	}
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
+func notFound(_ context.Context, d *Directive) (*EventMessage, error) {
+	return nil, &Error{Type: ErrorInvalidDirective, Message: "unsupported directive " + string(d.Header.Namespace) + "." + string(d.Header.Name), Err: errNoHandler}
+}
+
+// ServeDirective routes d to its handler and returns the reply, with every
+// failure already turned into an ErrorResponse; the error is always nil. The
+// reply has a fresh messageId and timestamps.
+func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
+	m, err := r.call(ctx, d)
+	if err != nil {
+		m = r.errorReply(ctx, d, err)
+	} else if m == nil {
+		r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler returned neither a message nor an error", slog.Any("directive", d))
+		m = r.errorReply(ctx, d, nil)
+	}
+	r.builder.Finalize(m, true)
+	return m, nil
+}
+
+// call runs the handler, turning a panic into an error.
+func (r *Router) call(ctx context.Context, d *Directive) (m *EventMessage, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler panicked",
+				slog.Any("directive", d),
+				slog.String("panic", redact(fmt.Sprint(p), d)),
+				slog.String("stack", string(debug.Stack())))
+			m, err = nil, errPanic
+		}
+	}()
+	return r.route(d).ServeDirective(ctx, d)
+}
+
+var errPanic = errors.New("handler panicked")
+
+const internalErrorMessage = "internal error"
+
+// errorReply builds the ErrorResponse for err (nil: a bare INTERNAL_ERROR).
+func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *EventMessage {
+	var ae *Error
+	if err == nil || !errors.As(err, &ae) {
+		if err != nil && err != errPanic {
+			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler failed", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
+		}
+		ae = &Error{Type: ErrorInternalError, Message: internalErrorMessage}
+	} else if ae.Type == ErrorInternalError || errors.Is(err, errNoHandler) || ae.Err != nil {
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: answering with an error", slog.Any("directive", d), slog.String("type", string(ae.Type)), slog.String("error", redact(err.Error(), d)))
+	}
+	if d.Header.Namespace == NamespaceAuthorization && ae.namespace() != NamespaceAuthorization {
+		msg := "AcceptGrant failed"
+		if ae.Type != ErrorInternalError && ae.Message != "" {
+			msg = ae.Message
+		}
+		ae = AcceptGrantFailed(msg, nil)
+	}
+	m, perr := d.ErrorResponse(ae)
+	if perr != nil {
+		r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler returned an incomplete error", slog.Any("directive", d), slog.String("error", perr.Error()))
+		m, _ = d.ErrorResponse(&Error{Type: ErrorInternalError, Message: internalErrorMessage})
+	}
+	return m
+}
+
+// Invoke answers one directive, given and returned as JSON. Its signature
+// is the one aws-lambda-go's lambda.Handler expects, so a Router can be
+// passed to lambda.Start directly. Invoke returns a nil error whenever it
+// can answer, which is always short of failing to encode its own error
+// reply: domain failures are ErrorResponses, not failed invocations.
+func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if int64(len(payload)) > r.maxBytes {
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive too large", slog.Int("bytes", len(payload)))
+		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the %d-byte limit", len(payload), r.maxBytes)))
+	}
+	d, err := ParseDirective(payload)
+	if err != nil {
+		if d == nil {
+			d = &Directive{}
+		}
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: not a directive", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
+		return r.marshal(ctx, r.invalid(ctx, d, "not a valid directive"))
+	}
+	if r.validator != nil {
+		if verr := r.validator.Validate(payload); verr != nil {
+			r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive fails validation", slog.Any("directive", d), slog.String("error", redact(verr.Error(), d)))
+			return r.marshal(ctx, r.invalid(ctx, d, "directive fails validation"))
+		}
+	}
+	m, _ := r.ServeDirective(ctx, d)
+	out, err := r.marshal(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	if r.validator != nil {
+		if verr := r.validator.Validate(out); verr != nil {
+			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: reply fails validation", slog.Any("directive", d), slog.Any("reply", m), slog.String("error", redact(verr.Error(), d)))
+			return r.marshal(ctx, r.errorReply(ctx, d, nil))
+		}
+	}
+	return out, nil
+}
+
+func (r *Router) invalid(ctx context.Context, d *Directive, msg string) *EventMessage {
+	m := r.errorReply(ctx, d, &Error{Type: ErrorInvalidDirective, Message: msg})
+	r.builder.Finalize(m, true)
+	return m
+}
+
+// marshal encodes m; if that fails (a handler put an unencodable value in
+// it), it logs and encodes an INTERNAL_ERROR instead.
+func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
+	out, err := json.Marshal(m)
+	if err == nil {
+		return out, nil
+	}
+	r.logger.LogAttrs(ctx, slog.LevelError, "alexa: cannot encode reply", slog.Any("reply", m), slog.String("error", err.Error()))
+	e := &EventMessage{Event: Event{
+		Header:   Header{Namespace: NamespaceAlexa, Name: NameErrorResponse, CorrelationToken: m.Event.Header.CorrelationToken, PayloadVersion: PayloadVersion},
+		Payload:  mustJSON(errorPayload{Type: ErrorInternalError, Message: internalErrorMessage}),
+		Endpoint: m.Event.Endpoint,
+	}}
+	if m.Event.Header.Namespace == NamespaceAuthorization {
+		e.Event.Header.Namespace = NamespaceAuthorization
+		e.Event.Payload = mustJSON(errorPayload{Type: ErrorAcceptGrantFailed, Message: "AcceptGrant failed"})
+		e.Event.Endpoint = nil
+	}
+	r.builder.Finalize(e, true)
+	return json.Marshal(e)
+}
+
+// ServeHTTP answers a directive POSTed as the request body with the reply as
+// the response body (HTTP 200, application/json), for HTTP front ends and
+// local runs. Other methods get 405.
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed: POST a directive", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, r.maxBytes+1))
+	var out []byte
+	switch {
+	case err != nil:
+		out, err = r.marshal(req.Context(), r.invalid(req.Context(), &Directive{}, "cannot read the directive"))
+	default:
+		out, err = r.Invoke(req.Context(), body)
+	}
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out)
+}
+
+// redact removes the secrets a directive carries (scope and grantee
+// tokens, grant codes) from s, so error texts can be logged.
+func redact(s string, d *Directive) string {
+	if d == nil {
+		return s
+	}
+	for _, secret := range secretsOf(d) {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
+		}
+	}
+	return s
+}
+
+func secretsOf(d *Directive) []string {
+	var out []string
+	if d.Endpoint != nil && d.Endpoint.Scope != nil {
+		out = append(out, string(d.Endpoint.Scope.Token))
+	}
+	if len(d.Payload) > 0 && (d.Header.Namespace == NamespaceAuthorization || d.Header.Namespace == NamespaceDiscovery) {
+		var p struct {
+			Scope   *Scope   `json:"scope"`
+			Grant   *Grant   `json:"grant"`
+			Grantee *Grantee `json:"grantee"`
+		}
+		if json.Unmarshal(d.Payload, &p) == nil {
+			if p.Scope != nil {
+				out = append(out, string(p.Scope.Token))
+			}
+			if p.Grant != nil {
+				out = append(out, string(p.Grant.Code))
+			}
+			if p.Grantee != nil {
+				out = append(out, string(p.Grantee.Token))
+			}
+		}
+	}
+	return out
+}
+
+// HandlePayload returns a [Handler] that decodes the directive's payload into
+// a P and calls f with it, so a handler works with its typed payload and
+// never with JSON. A payload that does not decode into P is answered with
+// INVALID_DIRECTIVE. If P has a Validate() error method, it is called
+// first: an [*Error] it returns is answered as is, any other error as
+// INVALID_VALUE.
+func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*EventMessage, error)) Handler {
+	return HandlerFunc(func(ctx context.Context, d *Directive) (*EventMessage, error) {
+		var p P
+		if err := d.DecodePayload(&p); err != nil {
+			return nil, err
+		}
+		if v, ok := any(p).(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				var ae *Error
+				if errors.As(err, &ae) {
+					return nil, err
+				}
+				return nil, &Error{Type: ErrorInvalidValue, Message: err.Error(), Err: err}
+			}
+		}
+		return f(ctx, d, p)
+	})
+}
