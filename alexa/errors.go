@@ -40,6 +40,11 @@ const (
 	ErrorHDMICECDisabledOnDevice        ErrorType = "HDMI_CEC_DISABLED_ON_DEVICE"
 )
 
+// ErrorRequestedSetpointsTooClose is the Alexa.ThermostatController error
+// for setpoints closer than the thermostat allows; it requires
+// MinimumTemperatureDelta.
+const ErrorRequestedSetpointsTooClose ErrorType = "REQUESTED_SETPOINTS_TOO_CLOSE"
+
 // ErrorAcceptGrantFailed is the only error type of the Alexa.Authorization
 // ErrorResponse.
 const ErrorAcceptGrantFailed ErrorType = "ACCEPT_GRANT_FAILED"
@@ -94,6 +99,13 @@ type Error struct {
 	PercentageState *float64
 	// CurrentDeviceMode is required for NOT_SUPPORTED_IN_CURRENT_MODE.
 	CurrentDeviceMode DeviceMode
+	// MinimumTemperatureDelta is required for the Alexa.ThermostatController
+	// error REQUESTED_SETPOINTS_TOO_CLOSE.
+	MinimumTemperatureDelta *Temperature
+	// Extra holds further payload members of interface-specific error types
+	// this package does not model (e.g. endpointsNeedingBypass of the
+	// security panel's BYPASS_NEEDED), sent as they are.
+	Extra Unknown
 
 	// Err is the cause, never sent to Alexa.
 	Err error
@@ -170,6 +182,8 @@ type errorPayload struct {
 	ValidRange        any        `json:"validRange,omitempty"`
 	PercentageState   *float64   `json:"percentageState,omitempty"`
 	CurrentDeviceMode DeviceMode `json:"currentDeviceMode,omitempty"`
+	// MinimumTemperatureDelta is for REQUESTED_SETPOINTS_TOO_CLOSE.
+	MinimumTemperatureDelta *Temperature `json:"minimumTemperatureDelta,omitempty"`
 }
 
 // payload returns the ErrorResponse payload, checking the extra fields each
@@ -205,8 +219,16 @@ func (e *Error) payload() (json.RawMessage, error) {
 			return nil, errors.New("alexa: NOT_SUPPORTED_IN_CURRENT_MODE requires CurrentDeviceMode")
 		}
 		p.CurrentDeviceMode = e.CurrentDeviceMode
+	case ErrorRequestedSetpointsTooClose:
+		if e.MinimumTemperatureDelta == nil {
+			return nil, errors.New("alexa: REQUESTED_SETPOINTS_TOO_CLOSE requires MinimumTemperatureDelta")
+		}
+		if !finite(e.MinimumTemperatureDelta.Value) {
+			return nil, errors.New("alexa: REQUESTED_SETPOINTS_TOO_CLOSE delta must be finite")
+		}
+		p.MinimumTemperatureDelta = e.MinimumTemperatureDelta
 	}
-	b, err := json.Marshal(p)
+	b, err := marshalLossless(p, e.Extra)
 	if err != nil {
 		return nil, fmt.Errorf("alexa: encoding error payload: %w", err)
 	}
@@ -221,16 +243,18 @@ func ErrorFromEvent(m *EventMessage) (*Error, bool) {
 		return nil, false
 	}
 	var p struct {
-		Type              ErrorType       `json:"type"`
-		Message           string          `json:"message"`
-		ValidRange        json.RawMessage `json:"validRange"`
-		PercentageState   *float64        `json:"percentageState"`
-		CurrentDeviceMode DeviceMode      `json:"currentDeviceMode"`
+		Type                    ErrorType       `json:"type"`
+		Message                 string          `json:"message"`
+		ValidRange              json.RawMessage `json:"validRange"`
+		PercentageState         *float64        `json:"percentageState"`
+		CurrentDeviceMode       DeviceMode      `json:"currentDeviceMode"`
+		MinimumTemperatureDelta *Temperature    `json:"minimumTemperatureDelta"`
 	}
-	if json.Unmarshal(m.Event.Payload, &p) != nil {
+	extra, err := unmarshalLossless(m.Event.Payload, &p)
+	if err != nil {
 		return nil, false
 	}
-	e := &Error{Type: p.Type, Message: p.Message, PercentageState: p.PercentageState, CurrentDeviceMode: p.CurrentDeviceMode}
+	e := &Error{Type: p.Type, Message: p.Message, PercentageState: p.PercentageState, CurrentDeviceMode: p.CurrentDeviceMode, MinimumTemperatureDelta: p.MinimumTemperatureDelta, Extra: extra}
 	if m.Event.Header.Namespace != NamespaceAlexa {
 		e.Namespace = m.Event.Header.Namespace
 	}

@@ -214,7 +214,7 @@ func (d *Directive) EndpointID() string {
 
 // LogValue implements [slog.LogValuer]: the header fields and the endpointId,
 // never the scope token or the payload (which can carry grant codes).
-func (d *Directive) LogValue() slog.Value {
+func (d Directive) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("namespace", string(d.Header.Namespace)),
 		slog.String("name", string(d.Header.Name)),
@@ -225,7 +225,7 @@ func (d *Directive) LogValue() slog.Value {
 
 // LogValue implements [slog.LogValuer]: the header fields and the
 // endpointId, never the scope token or the payload.
-func (m *EventMessage) LogValue() slog.Value {
+func (m EventMessage) LogValue() slog.Value {
 	id := ""
 	if m.Event.Endpoint != nil {
 		id = m.Event.Endpoint.EndpointID
