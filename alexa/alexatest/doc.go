@@ -1,0 +1,2 @@
+// Package alexatest is a fake Alexa cloud for testing smart home skills.
+package alexatest

@@ -1,0 +1,2 @@
+// Package events sends events to the Alexa event gateway.
+package events
