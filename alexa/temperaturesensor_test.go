@@ -37,7 +37,9 @@ func TestTemperatureProperty(t *testing.T) {
 	t.Parallel()
 	key := alexa.PropertyKey{Namespace: alexa.NamespaceTemperatureSensor, Name: alexa.PropertyTemperature}
 	prop := func(v float64, s alexa.TemperatureScale) func() (alexa.Property, error) {
-		return func() (alexa.Property, error) { return alexa.TemperatureProperty(alexa.Temperature{Value: v, Scale: s}) }
+		return func() (alexa.Property, error) {
+			return alexa.TemperatureProperty(alexa.Temperature{Value: v, Scale: s})
+		}
 	}
 	ctlRunProperties(t, []ctlPropertyCase{
 		{name: "celsius", prop: prop(24, alexa.Celsius), want: key, value: `{"value":24.0,"scale":"CELSIUS"}`},
