@@ -111,8 +111,10 @@
 //
 // Tokens, codes and the client secret are [alexa.Token] values or kept
 // unexported; no error, log record or printed value of this package's
-// types contains them, whatever the fmt verb or slog handler. A store
-// writes them in plain text: protect it as a secret.
+// types contains them, whatever the fmt verb or slog handler (the JSON
+// encoding of a [Grant] redacts its tokens too; stores use
+// [Grant.MarshalBinary]). AcceptGrant codes are remembered only as SHA-256
+// hashes. A store writes the tokens in plain text: protect it as a secret.
 //
 // # Testing
 //

@@ -22,8 +22,8 @@ const fileStoreVersion = 1
 // fileStoreData is the file format: a JSON object with the format version
 // and the grants by user id.
 type fileStoreData struct {
-	Version int              `json:"version"`
-	Grants  map[string]Grant `json:"grants"`
+	Version int                    `json:"version"`
+	Grants  map[string]grantRecord `json:"grants"`
 }
 
 // FileStore is a durable [Store] and [Lister] in one JSON file, for a
@@ -83,9 +83,10 @@ func NewFileStore(path string) (*FileStore, error) {
 	if data.Version != fileStoreVersion {
 		return nil, fmt.Errorf("%w: %s: format version %d, want %d", ErrCorruptStore, path, data.Version, fileStoreVersion)
 	}
-	for id, g := range data.Grants {
-		if g.UserID != id {
-			return nil, fmt.Errorf("%w: %s: grant filed under %q has user id %q", ErrCorruptStore, path, id, g.UserID)
+	for id, r := range data.Grants {
+		g := r.grant()
+		if g.UserID != id || g.Validate() != nil {
+			return nil, fmt.Errorf("%w: %s: invalid grant filed under user id %q", ErrCorruptStore, path, id)
 		}
 		s.grants[id] = g
 	}
@@ -174,7 +175,11 @@ func (s *FileStore) update(ctx context.Context, change func(map[string]Grant) bo
 
 // write replaces the file atomically with grants.
 func (s *FileStore) write(grants map[string]Grant) (err error) {
-	b, err := json.MarshalIndent(fileStoreData{Version: fileStoreVersion, Grants: grants}, "", "\t")
+	data := fileStoreData{Version: fileStoreVersion, Grants: make(map[string]grantRecord, len(grants))}
+	for id, g := range grants {
+		data.Grants[id] = g.record()
+	}
+	b, err := json.MarshalIndent(data, "", "\t")
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package lwa
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -19,27 +20,88 @@ import (
 // skill's own user id, with the region whose event gateway accepts the
 // customer's events.
 //
-// Printing or logging a Grant never shows its tokens (see [Grant.Format]
-// and [Grant.LogValue]); encoding it as JSON, as a [Store] does, keeps
-// them.
+// Printing, logging or JSON-encoding a Grant never shows its tokens (see
+// [Grant.Format], [Grant.LogValue] and [Grant.MarshalJSON]), so a grant that
+// ends up in a log, even inside a slice or struct, leaks nothing. A [Store]
+// that needs a serialized form with the tokens uses [Grant.MarshalBinary]
+// and [Grant.UnmarshalBinary], or maps the fields itself.
 type Grant struct {
 	// UserID is the skill's own id of the customer, as the resolver of
 	// the [Authorizer] returned it; never the Alexa grantee token.
-	UserID string `json:"userId"`
+	UserID string
 	// Region is the Alexa region where the AcceptGrant arrived; events go
 	// to its gateway.
-	Region alexa.Region `json:"region"`
+	Region alexa.Region
 	// AccessToken is the current LWA access token ("Atza|...").
-	AccessToken alexa.Token `json:"accessToken"`
+	AccessToken alexa.Token
 	// RefreshToken is the current LWA refresh token ("Atzr|..."). LWA may
 	// rotate it on every refresh; the Manager saves the new one before it
 	// uses the new access token.
-	RefreshToken alexa.Token `json:"refreshToken"`
+	RefreshToken alexa.Token
 	// Expiry is when AccessToken expires.
-	Expiry time.Time `json:"expiry"`
+	Expiry time.Time
 	// GrantedAt is when the AcceptGrant was accepted; it survives refreshes.
-	GrantedAt time.Time `json:"grantedAt,omitzero"`
+	GrantedAt time.Time
 }
+
+// grantRecord is the serialized form of a Grant, tokens included.
+type grantRecord struct {
+	UserID       string       `json:"userId"`
+	Region       alexa.Region `json:"region"`
+	AccessToken  string       `json:"accessToken"`
+	RefreshToken string       `json:"refreshToken"`
+	Expiry       time.Time    `json:"expiry"`
+	GrantedAt    time.Time    `json:"grantedAt,omitzero"`
+}
+
+func (g *Grant) record() grantRecord {
+	return grantRecord{
+		UserID:       g.UserID,
+		Region:       g.Region,
+		AccessToken:  string(g.AccessToken),
+		RefreshToken: string(g.RefreshToken),
+		Expiry:       g.Expiry,
+		GrantedAt:    g.GrantedAt,
+	}
+}
+
+func (r *grantRecord) grant() Grant {
+	return Grant{
+		UserID:       r.UserID,
+		Region:       r.Region,
+		AccessToken:  alexa.Token(r.AccessToken),
+		RefreshToken: alexa.Token(r.RefreshToken),
+		Expiry:       r.Expiry,
+		GrantedAt:    r.GrantedAt,
+	}
+}
+
+// MarshalJSON encodes g with its tokens replaced by "[redacted]":
+// {"userId", "region", "accessToken", "refreshToken", "expiry",
+// "grantedAt"}. Use [Grant.MarshalBinary] to store a grant.
+func (g Grant) MarshalJSON() ([]byte, error) {
+	r := g.record()
+	r.AccessToken, r.RefreshToken = g.AccessToken.String(), g.RefreshToken.String()
+	return json.Marshal(r)
+}
+
+// UnmarshalJSON decodes the JSON object [Grant.MarshalBinary] writes.
+func (g *Grant) UnmarshalJSON(b []byte) error {
+	var r grantRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return err
+	}
+	*g = r.grant()
+	return nil
+}
+
+// MarshalBinary implements [encoding.BinaryMarshaler] for stores: a JSON
+// object like that of [Grant.MarshalJSON], with the tokens.
+func (g Grant) MarshalBinary() ([]byte, error) { return json.Marshal(g.record()) }
+
+// UnmarshalBinary implements [encoding.BinaryUnmarshaler], decoding what
+// [Grant.MarshalBinary] wrote.
+func (g *Grant) UnmarshalBinary(b []byte) error { return g.UnmarshalJSON(b) }
 
 // Clone returns a copy of g.
 func (g *Grant) Clone() *Grant {
