@@ -284,3 +284,295 @@ func ctlUpstream(t testing.TB) string {
 	}
 	return filepath.Join(dir, "sample_messages")
 }
+
+// ctlSample answers every interface of the upstream samples: it records the
+// typed payload its handler got and answers with reply.
+type ctlSample struct {
+	mu    sync.Mutex
+	got   any
+	reply func(d *alexa.Directive) (*alexa.EventMessage, error)
+}
+
+func (s *ctlSample) record(d *alexa.Directive, p any) (*alexa.EventMessage, error) {
+	s.mu.Lock()
+	s.got = p
+	s.mu.Unlock()
+	return s.reply(d)
+}
+
+// ctlNoPayload is what ctlSample records for directives without one.
+type ctlNoPayload struct{ Name alexa.Name }
+
+func (s *ctlSample) none(d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.record(d, ctlNoPayload{d.Header.Name})
+}
+
+func (s *ctlSample) SetBrightness(_ context.Context, d *alexa.Directive, p alexa.SetBrightnessPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) AdjustBrightness(_ context.Context, d *alexa.Directive, p alexa.AdjustBrightnessPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetPercentage(_ context.Context, d *alexa.Directive, p alexa.SetPercentagePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) AdjustPercentage(_ context.Context, d *alexa.Directive, p alexa.AdjustPercentagePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetPowerLevel(_ context.Context, d *alexa.Directive, p alexa.SetPowerLevelPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) AdjustPowerLevel(_ context.Context, d *alexa.Directive, p alexa.AdjustPowerLevelPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetColor(_ context.Context, d *alexa.Directive, p alexa.SetColorPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetColorTemperature(_ context.Context, d *alexa.Directive, p alexa.SetColorTemperaturePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) IncreaseColorTemperature(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+func (s *ctlSample) DecreaseColorTemperature(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+func (s *ctlSample) Lock(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+func (s *ctlSample) Unlock(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+func (s *ctlSample) SetVolume(_ context.Context, d *alexa.Directive, p alexa.SetVolumePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) AdjustVolume(_ context.Context, d *alexa.Directive, p alexa.AdjustVolumePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetMute(_ context.Context, d *alexa.Directive, p alexa.SetMutePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetTargetTemperature(_ context.Context, d *alexa.Directive, p alexa.SetTargetTemperaturePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) AdjustTargetTemperature(_ context.Context, d *alexa.Directive, p alexa.AdjustTargetTemperaturePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SetThermostatMode(_ context.Context, d *alexa.Directive, p alexa.SetThermostatModePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) Activate(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+func (s *ctlSample) Deactivate(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.none(d)
+}
+
+// ctlSampleStep serves Alexa.StepSpeaker, whose AdjustVolume payload
+// differs from Alexa.Speaker's.
+type ctlSampleStep struct{ *ctlSample }
+
+func (s ctlSampleStep) AdjustVolume(_ context.Context, d *alexa.Directive, p alexa.StepVolumePayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+// TestInterfaceSamples feeds each of Amazon's sample requests for the
+// interfaces in this package through a Router and checks that the typed
+// handler gets the payload the request carries, and that its reply, built
+// with the typed constructors, reproduces Amazon's sample response. The
+// messageId is not compared, nor the scope token: the samples show the
+// asynchronous form of the response, with the token from Amazon, while a
+// synchronous reply echoes the directive's endpoint.
+func TestInterfaceSamples(t *testing.T) {
+	t.Parallel()
+	dir := ctlUpstream(t)
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	t17 := at("2017-09-27T18:30:30.45Z")
+	const u = 200 * time.Millisecond
+	must := func(p alexa.Property, err error) alexa.Property {
+		t.Helper()
+		return ctlMust(t, p, err).At(t17, u)
+	}
+	ok := alexa.ConnectivityProperty(alexa.ConnectivityOK).At(t17, u)
+	respond := func(props ...alexa.Property) func(d *alexa.Directive) (*alexa.EventMessage, error) {
+		return func(d *alexa.Directive) (*alexa.EventMessage, error) { return d.Response(props...), nil }
+	}
+	temp := func(v float64, s alexa.TemperatureScale) alexa.Temperature {
+		return alexa.Temperature{Value: v, Scale: s}
+	}
+	ptemp := func(v float64, s alexa.TemperatureScale) *alexa.Temperature { x := temp(v, s); return &x }
+	thermo := func(n alexa.PropertyName, v float64, s alexa.TemperatureScale) alexa.Property {
+		switch n {
+		case alexa.PropertyTargetSetpoint:
+			return must(alexa.TargetSetpointProperty(temp(v, s)))
+		case alexa.PropertyLowerSetpoint:
+			return must(alexa.LowerSetpointProperty(temp(v, s)))
+		}
+		return must(alexa.UpperSetpointProperty(temp(v, s)))
+	}
+	mode := func(m alexa.ThermostatMode) alexa.Property { return alexa.ThermostatModeProperty(m).At(t17, u) }
+	speaker := respond(must(alexa.VolumeProperty(50)), alexa.MutedProperty(false).At(t17, u), ok)
+	colorTemp := respond(must(alexa.ColorTemperatureProperty(5000)), ok)
+	percentage := respond(must(alexa.PercentageProperty(74)), ok)
+	powerLevel := respond(must(alexa.PowerLevelProperty(42)), ok)
+	thermostatError := func(e *alexa.Error) func(d *alexa.Directive) (*alexa.EventMessage, error) {
+		return func(*alexa.Directive) (*alexa.EventMessage, error) { return nil, e }
+	}
+	scene := func(started func(d *alexa.Directive) (*alexa.EventMessage, error)) func(d *alexa.Directive) (*alexa.EventMessage, error) {
+		return started
+	}
+
+	for _, tc := range []struct {
+		request, response string // sample files; response "" checks the payload only
+		payload           any
+		reply             func(d *alexa.Directive) (*alexa.EventMessage, error)
+	}{
+		{"BrightnessController/BrightnessController.SetBrightness.request.json", "BrightnessController/BrightnessController.SetBrightness.response.json",
+			alexa.SetBrightnessPayload{Brightness: 75}, respond(must(alexa.BrightnessProperty(75)), ok)},
+		{"BrightnessController/BrightnessController.AdjustBrightness.request.json", "BrightnessController/BrightnessController.AdjustBrightness.response.json",
+			alexa.AdjustBrightnessPayload{BrightnessDelta: -25}, respond(must(alexa.BrightnessProperty(50)).At(at("2017-02-03T16:20:50.52Z"), u), ok)},
+		{"PercentageController/PercentageController.SetPercentage.request.json", "PercentageController/PercentageController.response.json",
+			alexa.SetPercentagePayload{Percentage: 74}, percentage},
+		{"PercentageController/PercentageController.AdjustPercentage.request.json", "PercentageController/PercentageController.response.json",
+			alexa.AdjustPercentagePayload{PercentageDelta: -20}, percentage},
+		{"PowerLevelController/PowerLevelController.SetPowerLevel.request.json", "PowerLevelController/PowerLevelController.response.json",
+			alexa.SetPowerLevelPayload{PowerLevel: 42}, powerLevel},
+		{"PowerLevelController/PowerLevelController.AdjustPowerLevel.request.json", "PowerLevelController/PowerLevelController.response.json",
+			alexa.AdjustPowerLevelPayload{PowerLevelDelta: 3}, powerLevel},
+		{"ColorController/ColorController.SetColor.request.json", "ColorController/ColorController.SetColor.response.json",
+			alexa.SetColorPayload{Color: alexa.HSBColor{Hue: 350.5, Saturation: 0.7138, Brightness: 0.6524}},
+			respond(must(alexa.ColorProperty(alexa.HSBColor{Hue: 350.5, Saturation: 0.7138, Brightness: 0.6524})), ok)},
+		{"ColorTemperatureController/ColorTemperatureController.SetColorTemperature.request.json", "ColorTemperatureController/ColorTemperatureController.response.json",
+			alexa.SetColorTemperaturePayload{ColorTemperatureInKelvin: 5000}, colorTemp},
+		{"ColorTemperatureController/ColorTemperatureController.IncreaseColorTemperature.request.json", "ColorTemperatureController/ColorTemperatureController.response.json",
+			ctlNoPayload{alexa.NameIncreaseColorTemperature}, colorTemp},
+		{"ColorTemperatureController/ColorTemperatureController.DecreaseColorTemperature.request.json", "ColorTemperatureController/ColorTemperatureController.response.json",
+			ctlNoPayload{alexa.NameDecreaseColorTemperature}, colorTemp},
+		{"LockController/LockController.Lock.request.json", "LockController/LockController.Lock.response.json",
+			ctlNoPayload{alexa.NameLock}, respond(alexa.LockStateProperty(alexa.LockLocked).At(t17, u), ok)},
+		{"LockController/LockController.Unlock.request.json", "LockController/LockController.Unlock.response.json",
+			ctlNoPayload{alexa.NameUnlock}, respond(alexa.LockStateProperty(alexa.LockUnlocked).At(t17, u), ok)},
+		{"Speaker/Speaker.SetVolume.request.json", "Speaker/Speaker.response.json", alexa.SetVolumePayload{Volume: 50}, speaker},
+		{"Speaker/Speaker.AdjustVolume.request.json", "Speaker/Speaker.response.json", alexa.AdjustVolumePayload{Volume: -20}, speaker},
+		{"Speaker/Speaker.SetMute.request.json", "Speaker/Speaker.response.json", alexa.SetMutePayload{Mute: true}, speaker},
+		{"StepSpeaker/StepSpeaker.AdjustVolume.request.json", "StepSpeaker/StepSpeaker.response.json", alexa.StepVolumePayload{VolumeSteps: -20}, respond(ok)},
+		{"StepSpeaker/StepSpeaker.SetMute.request.json", "StepSpeaker/StepSpeaker.response.json", alexa.SetMutePayload{Mute: true}, respond(ok)},
+		{"ThermostatController/ThermostatController.SetTargetTemperature.SingleMode.request.json", "ThermostatController/ThermostatController.SetTargetTemperature.SingleMode.response.json",
+			alexa.SetTargetTemperaturePayload{TargetSetpoint: ptemp(25, alexa.Celsius)},
+			respond(thermo(alexa.PropertyTargetSetpoint, 25, alexa.Celsius), mode(alexa.ThermostatHeat), ok)},
+		{"ThermostatController/ThermostatController.SetTargetTemperature.DualMode.request.json", "ThermostatController/ThermostatController.SetTargetTemperature.DualMode.response.json",
+			alexa.SetTargetTemperaturePayload{LowerSetpoint: ptemp(68, alexa.Fahrenheit), UpperSetpoint: ptemp(78, alexa.Fahrenheit)},
+			respond(thermo(alexa.PropertyLowerSetpoint, 68, alexa.Fahrenheit), thermo(alexa.PropertyUpperSetpoint, 74, alexa.Fahrenheit), mode(alexa.ThermostatAuto), ok)},
+		{"ThermostatController/ThermostatController.SetTargetTemperature.TripleMode.request.json", "ThermostatController/ThermostatController.SetTargetTemperature.TripleMode.response.json",
+			alexa.SetTargetTemperaturePayload{TargetSetpoint: ptemp(73, alexa.Fahrenheit), LowerSetpoint: ptemp(68, alexa.Fahrenheit), UpperSetpoint: ptemp(78, alexa.Fahrenheit)},
+			respond(thermo(alexa.PropertyLowerSetpoint, 68, alexa.Fahrenheit), thermo(alexa.PropertyTargetSetpoint, 72, alexa.Fahrenheit),
+				thermo(alexa.PropertyUpperSetpoint, 76, alexa.Fahrenheit), mode(alexa.ThermostatAuto), ok)},
+		{"ThermostatController/ThermostatController.AdjustTargetTemperature.request.json", "",
+			alexa.AdjustTargetTemperaturePayload{TargetSetpointDelta: temp(-2, alexa.Fahrenheit)}, respond(ok)},
+		{"ThermostatController/ThermostatController.SetThermostatMode.request.json", "",
+			alexa.SetThermostatModePayload{ThermostatMode: alexa.ThermostatModeValue{Value: alexa.ThermostatCool}}, respond(ok)},
+		{"ThermostatController/ThermostatController.SetThermostatMode.request.json", "ThermostatController/ErrorResponse.ThermostatController.General.json",
+			alexa.SetThermostatModePayload{ThermostatMode: alexa.ThermostatModeValue{Value: alexa.ThermostatCool}},
+			thermostatError(alexa.ThermostatError(alexa.ErrorThermostatIsOff, "The thermostat is off, cannot turn on due to safety reasons"))},
+		{"ThermostatController/ThermostatController.SetTargetTemperature.DualMode.request.json", "ThermostatController/ErrorResponse.ThermostatController.REQUESTED_SETPOINTS_TOO_CLOSE.json",
+			alexa.SetTargetTemperaturePayload{LowerSetpoint: ptemp(68, alexa.Fahrenheit), UpperSetpoint: ptemp(78, alexa.Fahrenheit)},
+			thermostatError(alexa.RequestedSetpointsTooClose(temp(2, alexa.Celsius), "The requested temperature results in setpoints too close"))},
+		{"SceneController/SceneController.Activate.request.json", "SceneController/SceneController.ActivationStarted.message.json",
+			ctlNoPayload{alexa.NameActivate}, scene(func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.ActivationStarted(alexa.CauseVoiceInteraction, t17, ok)
+			})},
+		{"SceneController/SceneController.Deactivate.request.json", "SceneController/SceneController.DeactivationStarted.message.json",
+			ctlNoPayload{alexa.NameDeactivate}, scene(func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.DeactivationStarted(alexa.CauseAppInteraction, t17, ok)
+			})},
+		// Alexa.TemperatureSensor has no directive: its sample answers a
+		// ReportState.
+		{"StateReport/ReportState.json", "TemperatureSensor/TemperatureSensor.response.json",
+			ctlNoPayload{alexa.NameReportState}, func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.StateReport(must(alexa.TemperatureProperty(temp(24, alexa.Celsius))), ok), nil
+			}},
+	} {
+		name := filepath.Base(tc.request)
+		if tc.response != "" {
+			name += "→" + filepath.Base(tc.response)
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			in, err := os.ReadFile(filepath.Join(dir, tc.request))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &ctlSample{reply: tc.reply}
+			r := alexa.NewRouter()
+			r.HandleBrightnessController(s)
+			r.HandlePercentageController(s)
+			r.HandlePowerLevelController(s)
+			r.HandleColorController(s)
+			r.HandleColorTemperatureController(s)
+			r.HandleLockController(s)
+			r.HandleSpeaker(s)
+			r.HandleStepSpeaker(ctlSampleStep{s})
+			r.HandleThermostatController(s)
+			r.HandleSceneController(s)
+			r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+				return s.none(d)
+			})
+			out := ctlInvoke(t, r, in)
+			got, err := alexa.ParseEvent(out)
+			if err != nil {
+				t.Fatalf("reply: %v\n%s", err, out)
+			}
+			if d := cmp.Diff(tc.payload, s.got); d != "" {
+				t.Errorf("payload (-want +got):\n%s", d)
+			}
+			if tc.response == "" {
+				if got.Event.Header.Name != alexa.NameResponse {
+					t.Errorf("reply %s, want a Response:\n%s", got.Event.Header.Name, out)
+				}
+				return
+			}
+			b, err := os.ReadFile(filepath.Join(dir, tc.response))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := alexa.ParseEvent(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := cmp.Options{
+				cmpopts.IgnoreFields(alexa.Header{}, "MessageID"),
+				cmpopts.IgnoreFields(alexa.Scope{}, "Token"),
+				cmpopts.EquateEmpty(), // the directive's empty cookie is echoed
+				cmp.Comparer(ctlSameJSON),
+			}
+			if d := cmp.Diff(want, got, opts); d != "" {
+				t.Errorf("reply differs from %s (-want +got):\n%s\ngot: %s", tc.response, d, out)
+			}
+		})
+	}
+}

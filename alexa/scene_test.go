@@ -1,0 +1,109 @@
+package alexa_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-alexa/smarthome/alexa"
+)
+
+// ctlScene is a scene that starts at a fixed time.
+type ctlScene struct {
+	active bool
+	at     time.Time
+	calls  *ctlCounter
+}
+
+func (s *ctlScene) Activate(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	s.calls.inc()
+	s.active = true
+	return d.ActivationStarted(alexa.CauseVoiceInteraction, s.at, alexa.ConnectivityProperty(alexa.ConnectivityOK))
+}
+
+func (s *ctlScene) Deactivate(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	s.calls.inc()
+	if !s.active {
+		return nil, alexa.NewError(alexa.ErrorNotInOperation, "the scene is not active")
+	}
+	s.active = false
+	return d.DeactivationStarted(alexa.CauseVoiceInteraction, s.at)
+}
+
+func TestHandleSceneController(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 5, 1, 9, 59, 58, 500e6, time.UTC)
+	setup := func(active bool) func() (*alexa.Router, *ctlCounter) {
+		return func() (*alexa.Router, *ctlCounter) {
+			n := &ctlCounter{}
+			r := ctlRouter()
+			r.HandleSceneController(&ctlScene{active: active, at: at, calls: n})
+			return r, n
+		}
+	}
+	activate := ctlDirective(alexa.NamespaceSceneController, alexa.NameActivate, "", `{}`)
+	deactivate := ctlDirective(alexa.NamespaceSceneController, alexa.NameDeactivate, "", `{}`)
+	payload := `{"cause":{"type":"VOICE_INTERACTION"},"timestamp":"2024-05-01T09:59:58.5Z"}`
+	t.Run("inactive", func(t *testing.T) {
+		t.Parallel()
+		ctlRun(t, setup(false), []ctlCase{
+			{
+				name: "activate",
+				in:   activate,
+				want: ctlEvent("Alexa.SceneController", "ActivationStarted", payload,
+					ctlProp(alexa.NamespaceEndpointHealth, "", alexa.PropertyConnectivity, `{"value":"OK"}`)),
+				calls: 1,
+			},
+			{name: "deactivate", in: deactivate, wantErr: &alexa.Error{Type: alexa.ErrorNotInOperation}, calls: 1},
+		})
+	})
+	t.Run("active", func(t *testing.T) {
+		t.Parallel()
+		ctlRun(t, setup(true), []ctlCase{
+			{name: "deactivate", in: deactivate, want: ctlEvent("Alexa.SceneController", "DeactivationStarted", payload), calls: 1},
+		})
+	})
+}
+
+func TestSceneStartedEvents(t *testing.T) {
+	t.Parallel()
+	d, err := alexa.ParseDirective(ctlDirective(alexa.NamespaceSceneController, alexa.NameActivate, "", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ActivationStarted("", time.Now()); err == nil || !strings.Contains(err.Error(), "without a cause") {
+		t.Errorf("ActivationStarted without a cause: error = %v", err)
+	}
+	before := time.Now()
+	m, err := d.DeactivationStarted(alexa.CauseAppInteraction, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p alexa.SceneStartedPayload
+	if err := m.DecodePayload(&p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Cause.Type != alexa.CauseAppInteraction || p.Timestamp.Before(before.Add(-time.Millisecond)) || p.Timestamp.After(time.Now()) {
+		t.Errorf("payload = %+v, want APP_INTERACTION now", p)
+	}
+	if m.Event.Header.Namespace != alexa.NamespaceSceneController || m.Event.Header.Name != alexa.NameDeactivationStarted || m.Event.Header.CorrelationToken != ctlToken {
+		t.Errorf("header = %+v", m.Event.Header)
+	}
+}
+
+func TestSceneControllerCapability(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		deactivation bool
+		want         string
+	}{
+		{true, `{"type":"AlexaInterface","interface":"Alexa.SceneController","version":"3","supportsDeactivation":true}`},
+		{false, `{"type":"AlexaInterface","interface":"Alexa.SceneController","version":"3","supportsDeactivation":false}`},
+	} {
+		got := ctlCapabilityJSON(t, alexa.SceneControllerCapability(tc.deactivation))
+		if d := ctlJSONDiff(t, []byte(tc.want), got); d != "" {
+			t.Errorf("capability (-want +got):\n%s", d)
+		}
+	}
+}
