@@ -1,0 +1,277 @@
+// Package simulator is the smart light device: a battery-powered light
+// that talks to its shadow over MQTT topics ([device.Broker]), as the
+// workshop's Thing/index.js does on AWS IoT, with its defects fixed.
+//
+// On connect it reports its state: status, battery, name and connected
+// true (a new light: off, 100 %, "Light"; a light that ran before resumes
+// its battery, status and name, which a restart does not change), then asks
+// for its shadow document to apply any change desired while it was away.
+// While on, its battery drops 1 % per tick (10 s by default) down to and
+// including 0, and each level is reported. It applies the desired status
+// and name of every delta, both at once if the delta has both, an empty
+// name too; it reports the state it reached together with the delta's
+// command ([device.Command]), acknowledging it. On disconnect it reports
+// connected false, as its MQTT last will would.
+package simulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/device"
+)
+
+// Defaults.
+const (
+	// DefaultTick is the battery drain interval: 1 % per tick while on.
+	DefaultTick = 10 * time.Second
+	// DefaultName is the name of a new light.
+	DefaultName = "Light"
+)
+
+// State is the light's physical state, kept across restarts.
+type State struct {
+	Status  device.PowerStatus `json:"status"`
+	Battery int                `json:"battery"`
+	Name    string             `json:"name"`
+}
+
+// NewState is the state of a light fresh from the factory: off, full
+// battery, named "Light".
+func NewState() State { return State{Status: device.StatusOff, Battery: 100, Name: DefaultName} }
+
+// Config configures a [Light].
+type Config struct {
+	// Broker is the MQTT connection. Required.
+	Broker device.Broker
+	// ThingName is the light's thing name. Required.
+	ThingName string
+	// Tick is the battery drain interval; zero means DefaultTick.
+	Tick time.Duration
+	// State is the state to start in; the zero State means [NewState].
+	State State
+	// OnChange, if set, is called after every change of the state (to
+	// persist it), never concurrently.
+	OnChange func(State)
+	// Logger logs what the device does; nil discards.
+	Logger *slog.Logger
+}
+
+// Light is a simulated smart light. Run it with [Light.Run].
+type Light struct {
+	broker   device.Broker
+	thing    string
+	tick     time.Duration
+	onChange func(State)
+	log      *slog.Logger
+
+	mu    sync.Mutex
+	state State
+
+	changeMu sync.Mutex // serializes OnChange
+}
+
+// New returns a light for cfg.
+func New(cfg Config) (*Light, error) {
+	switch {
+	case cfg.Broker == nil:
+		return nil, errors.New("simulator: Config.Broker is required")
+	case !device.ValidThingName(cfg.ThingName):
+		return nil, fmt.Errorf("simulator: invalid thing name %q", cfg.ThingName)
+	case cfg.Tick < 0:
+		return nil, errors.New("simulator: negative Tick")
+	}
+	st := cfg.State
+	if st == (State{}) {
+		st = NewState()
+	}
+	if !st.Status.Valid() || st.Battery < 0 || st.Battery > 100 {
+		return nil, fmt.Errorf("simulator: invalid initial state %+v", st)
+	}
+	l := &Light{broker: cfg.Broker, thing: cfg.ThingName, tick: cfg.Tick, onChange: cfg.OnChange, log: cfg.Logger, state: st}
+	if l.tick == 0 {
+		l.tick = DefaultTick
+	}
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	return l, nil
+}
+
+// State returns the light's current state.
+func (l *Light) State() State {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.state
+}
+
+// Run connects the light and runs it until ctx ends; then it reports
+// connected false and returns nil. It returns an error if it cannot
+// connect.
+func (l *Light) Run(ctx context.Context) error {
+	unsubDelta, err := l.broker.Subscribe(device.DeltaTopic(l.thing), l.onDelta)
+	if err != nil {
+		return fmt.Errorf("simulator: subscribing to deltas: %w", err)
+	}
+	defer unsubDelta()
+	getTopic := "$aws/things/" + l.thing + "/shadow/get"
+	unsubGet, err := l.broker.Subscribe(getTopic+"/accepted", l.onDocument)
+	if err != nil {
+		return fmt.Errorf("simulator: subscribing to the shadow document: %w", err)
+	}
+	defer unsubGet()
+	unsubRej, err := l.broker.Subscribe(device.RejectedTopic(l.thing), func(_ context.Context, m device.Message) {
+		l.log.Warn("simulator: shadow update rejected", slog.String("thing", l.thing), slog.String("answer", string(m.Payload)))
+	})
+	if err != nil {
+		return fmt.Errorf("simulator: subscribing to rejections: %w", err)
+	}
+	defer unsubRej()
+
+	st := l.State()
+	if err := l.report(ctx, device.LightPatch{Status: &st.Status, Battery: &st.Battery, FriendlyName: &st.Name, Connected: device.Ptr(true)}); err != nil {
+		return err
+	}
+	l.log.Info("simulator: connected", slog.String("thing", l.thing), slog.String("status", string(st.Status)), slog.Int("battery", st.Battery))
+	if err := l.broker.Publish(ctx, getTopic, []byte(`{}`)); err != nil {
+		return fmt.Errorf("simulator: requesting the shadow: %w", err)
+	}
+
+	t := time.NewTicker(l.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			l.drain(ctx)
+		case <-ctx.Done():
+			// The MQTT last will: the broker publishes it when the
+			// connection drops; here the device says it as it leaves.
+			if err := l.report(context.WithoutCancel(ctx), device.LightPatch{Connected: device.Ptr(false)}); err != nil {
+				l.log.Warn("simulator: reporting the disconnection", slog.String("error", err.Error()))
+			}
+			l.log.Info("simulator: disconnected", slog.String("thing", l.thing))
+			return nil
+		}
+	}
+}
+
+// drain lowers the battery by 1 % if the light is on and not empty.
+func (l *Light) drain(ctx context.Context) {
+	l.mu.Lock()
+	if l.state.Status != device.StatusOn || l.state.Battery == 0 {
+		l.mu.Unlock()
+		return
+	}
+	l.state.Battery--
+	b := l.state.Battery
+	l.mu.Unlock()
+	l.changed()
+	if err := l.report(ctx, device.LightPatch{Battery: &b}); err != nil && ctx.Err() == nil {
+		l.log.Warn("simulator: reporting the battery", slog.String("error", err.Error()))
+	}
+}
+
+// Press toggles the light as its physical switch does: the change is
+// reported without a command, and any pending desired status is cleared,
+// so that an old command does not switch the light back when it
+// reconnects.
+func (l *Light) Press(ctx context.Context) error {
+	l.mu.Lock()
+	if l.state.Status == device.StatusOn {
+		l.state.Status = device.StatusOff
+	} else {
+		l.state.Status = device.StatusOn
+	}
+	st := l.state
+	l.mu.Unlock()
+	l.changed()
+	return l.publish(ctx, device.UpdateState{
+		Reported: device.LightPatch{Status: &st.Status}.State(),
+		Desired:  device.LightPatch{Delete: []string{device.KeyStatus, device.KeyCommand}}.State(),
+	})
+}
+
+func (l *Light) onDelta(ctx context.Context, m device.Message) {
+	var d device.DeltaMessage
+	if err := json.Unmarshal(m.Payload, &d); err != nil {
+		l.log.Warn("simulator: malformed delta", slog.String("error", err.Error()))
+		return
+	}
+	l.apply(ctx, d.State)
+}
+
+func (l *Light) onDocument(ctx context.Context, m device.Message) {
+	var doc device.Document
+	if err := json.Unmarshal(m.Payload, &doc); err != nil {
+		l.log.Warn("simulator: malformed shadow document", slog.String("error", err.Error()))
+		return
+	}
+	if len(doc.State.Delta) > 0 {
+		l.apply(ctx, doc.State.Delta)
+	}
+}
+
+// apply applies the desired state of a delta and reports the result with
+// the delta's command.
+func (l *Light) apply(ctx context.Context, delta device.State) {
+	want, err := device.ParseLightState(delta, nil)
+	if err != nil {
+		l.log.Warn("simulator: ignoring invalid delta values", slog.String("error", err.Error()))
+	}
+	var patch device.LightPatch
+	l.mu.Lock()
+	if want.Status.OK {
+		l.state.Status = want.Status.Value
+		patch.Status = &want.Status.Value
+	}
+	if want.FriendlyName.OK {
+		l.state.Name = want.FriendlyName.Value
+		patch.FriendlyName = &want.FriendlyName.Value
+	}
+	l.mu.Unlock()
+	if want.Command.OK {
+		patch.Command = &want.Command.Value
+	}
+	if patch.Status == nil && patch.FriendlyName == nil && patch.Command == nil {
+		return
+	}
+	if patch.Status != nil || patch.FriendlyName != nil {
+		l.changed()
+	}
+	if err := l.report(ctx, patch); err != nil {
+		l.log.Warn("simulator: reporting", slog.String("error", err.Error()))
+	}
+}
+
+// changed gives OnChange the current state; calls are serialized, and each
+// sees a state at least as new as the change that caused it.
+func (l *Light) changed() {
+	if l.onChange == nil {
+		return
+	}
+	l.changeMu.Lock()
+	defer l.changeMu.Unlock()
+	l.onChange(l.State())
+}
+
+// report publishes p as the reported state.
+func (l *Light) report(ctx context.Context, p device.LightPatch) error {
+	return l.publish(ctx, device.UpdateState{Reported: p.State()})
+}
+
+// publish publishes a shadow update.
+func (l *Light) publish(ctx context.Context, u device.UpdateState) error {
+	b, err := json.Marshal(device.Update{State: u})
+	if err != nil {
+		return fmt.Errorf("simulator: encoding the report: %w", err)
+	}
+	if err := l.broker.Publish(ctx, device.UpdateTopic(l.thing), b); err != nil {
+		return fmt.Errorf("simulator: publishing the report: %w", err)
+	}
+	return nil
+}
