@@ -92,9 +92,9 @@ func TestParseLightState(t *testing.T) {
 	var doc device.Document
 	if err := json.Unmarshal([]byte(`{
 		"state": {"reported": {"status": "on", "battery": 0, "friendlyName": "Desk", "connected": true,
-			"command": {"id": "abc", "source": "app"}, "extra": [1]}},
+			"command": "app:abc", "extra": [1]}},
 		"metadata": {"reported": {"status": {"timestamp": 1700000000}, "battery": {"timestamp": 1700000010},
-			"command": {"id": {"timestamp": 1700000005}, "source": {"timestamp": 1700000006}}}},
+			"command": {"timestamp": 1700000006}}},
 		"version": 7, "timestamp": 1700000020}`), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestParseLightState(t *testing.T) {
 
 	ls, err = device.ParseLightState(device.State{
 		"status": json.RawMessage(`"ON"`), "battery": json.RawMessage(`101`), "connected": json.RawMessage(`"yes"`),
-		"friendlyName": json.RawMessage(`null`), "command": json.RawMessage(`{"id":"x","source":"evil"}`),
+		"friendlyName": json.RawMessage(`null`), "command": json.RawMessage(`"evil:x"`),
 	}, nil)
 	var ke *device.KeyError
 	if !errors.As(err, &ke) {
@@ -141,11 +141,20 @@ func TestLightPatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"battery":null,"command":{"id":"1","source":"alexa"},"friendlyName":"a\"b","status":"on"}`
+	want := `{"battery":null,"command":"alexa:1","friendlyName":"a\"b","status":"on"}`
 	if string(b) != want {
 		t.Errorf("patch = %s\nwant %s", b, want)
 	}
 	if cmd := device.NewCommand(device.SourceApp); len(cmd.ID) != 32 || cmd.Source != device.SourceApp || cmd == device.NewCommand(device.SourceApp) {
 		t.Errorf("NewCommand = %+v", cmd)
+	}
+	for _, bad := range []string{`""`, `"app"`, `"app:"`, `"web:1"`, `"app:a b"`, `{"id":"1","source":"app"}`, `"app:` + strings.Repeat("a", 65) + `"`} {
+		var c device.Command
+		if err := json.Unmarshal([]byte(bad), &c); err == nil {
+			t.Errorf("Command %s accepted", bad)
+		}
+	}
+	if _, err := json.Marshal(device.Command{ID: "x", Source: "web"}); err == nil {
+		t.Error("an invalid Command encoded")
 	}
 }

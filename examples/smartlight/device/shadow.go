@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -160,11 +161,14 @@ const (
 )
 
 // Command tags a desired change with its source; the device echoes it when
-// it reports the state it reached, acknowledging the command.
+// it reports the state it reached, acknowledging it. It is encoded as one
+// JSON string, "<source>:<id>" (e.g. "app:5f0c…"), so that a shadow delta
+// always carries it whole (a delta of an object would carry only its
+// members that changed).
 type Command struct {
 	// ID is unique per command: 32 hex digits.
-	ID     string        `json:"id"`
-	Source CommandSource `json:"source"`
+	ID     string
+	Source CommandSource
 }
 
 // NewCommand returns a command from source with a fresh random id.
@@ -172,6 +176,33 @@ func NewCommand(source CommandSource) Command {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return Command{ID: hex.EncodeToString(b[:]), Source: source}
+}
+
+// String returns "<source>:<id>".
+func (c Command) String() string { return string(c.Source) + ":" + c.ID }
+
+// MarshalText encodes the command as "<source>:<id>".
+func (c Command) MarshalText() ([]byte, error) {
+	if c.ID == "" || (c.Source != SourceAlexa && c.Source != SourceApp) {
+		return nil, fmt.Errorf("device: invalid command %q", c.String())
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText decodes "<source>:<id>" with a known source and a
+// non-empty id of at most 64 letters and digits.
+func (c *Command) UnmarshalText(b []byte) error {
+	src, id, ok := strings.Cut(string(b), ":")
+	if !ok || (src != string(SourceAlexa) && src != string(SourceApp)) || id == "" || len(id) > 64 {
+		return fmt.Errorf("device: invalid command %q", b)
+	}
+	for _, r := range id {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return fmt.Errorf("device: invalid command %q", b)
+		}
+	}
+	*c = Command{ID: id, Source: CommandSource(src)}
+	return nil
 }
 
 // MaxFriendlyNameLength is the longest device name, in characters (Alexa's
@@ -284,8 +315,8 @@ func ParseLightState(s, meta State) (LightState, error) {
 	}
 	if raw, ok := present(KeyCommand); ok {
 		var v Command
-		if json.Unmarshal(raw, &v) != nil || v.ID == "" || (v.Source != SourceAlexa && v.Source != SourceApp) {
-			bad(KeyCommand, `want {"id": "...", "source": "alexa" or "app"}`)
+		if json.Unmarshal(raw, &v) != nil {
+			bad(KeyCommand, `want "alexa:<id>" or "app:<id>"`)
 		} else {
 			ls.Command = Reading[Command]{Value: v, At: at(KeyCommand), OK: true}
 		}
@@ -314,7 +345,7 @@ func (p LightPatch) State() State {
 	s := State{}
 	put := func(key string, v any) {
 		b, err := json.Marshal(v)
-		if err != nil { // unreachable: strings, ints, bools and Command encode
+		if err != nil { // unreachable: strings, ints, bools and valid Commands encode
 			panic("device: encoding " + key + ": " + err.Error())
 		}
 		s[key] = b

@@ -135,7 +135,7 @@ func TestConnectAndDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	reps := r.reports()
-	ack := `{"command":{"id":"` + cmd.ID + `","source":"app"},"status":"on"}`
+	ack := `{"command":"app:` + cmd.ID + `","status":"on"}`
 	if reps[1] != ack {
 		t.Errorf("acknowledgement %s, want %s", reps[1], ack)
 	}

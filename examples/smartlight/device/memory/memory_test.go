@@ -238,7 +238,7 @@ func TestPersistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := c.Update(ctx, "lamp", &device.Update{State: device.UpdateState{
-		Reported: device.State{"battery": json.RawMessage(`42`), "command": json.RawMessage(`{"id":"1","source":"app"}`)},
+		Reported: device.State{"battery": json.RawMessage(`42`), "command": json.RawMessage(`"app:1"`), "nested": json.RawMessage(`{"a":{"b":1}}`)},
 		Desired:  device.LightPatch{FriendlyName: device.Ptr("Desk")}.State(),
 	}}); err != nil {
 		t.Fatal(err)
