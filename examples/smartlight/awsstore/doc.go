@@ -71,6 +71,14 @@
 // not decrypt. A Store with a Cipher still reads items written without one
 // and encrypts them on their next write.
 //
+// # Secrets at start
+//
+// A function's secrets are not in its environment (the workshop kept the
+// LWA client secret in a plain environment variable, S6): the environment
+// names SSM Parameter Store SecureString parameters, which the function
+// reads once at start with [SecureParameter] (the LWA client secret) and
+// [KeyRingParameter] (the key ring of an [AESGCM] cipher).
+//
 // # Secrets
 //
 // No error or log record of this package contains a token: errors name the
@@ -81,5 +89,7 @@
 //
 // The Store calls dynamodb:GetItem (consistent reads), dynamodb:PutItem,
 // dynamodb:DeleteItem and dynamodb:Scan (with a projection of userID) on
-// the table, and nothing else; grant exactly these on the table's ARN.
+// the table, and nothing else; grant exactly these on the table's ARN
+// (Scan only where [Store.Users] is used). [SecureParameter] needs
+// ssm:GetParameter on the parameter and kms:Decrypt through SSM.
 package awsstore
