@@ -87,6 +87,7 @@ type ThermostatConfiguration struct {
 }
 
 // Validate checks that the modes are non-empty and unique.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (c ThermostatConfiguration) Validate() error {
 	var errs []error
 	seen := make(map[ThermostatMode]bool, len(c.SupportedModes))
@@ -186,6 +187,9 @@ func ConvertTemperature(t Temperature, to TemperatureScale) (Temperature, error)
 	if t.Scale == to {
 		v = t.Value
 	}
+	if !finite(v) {
+		return Temperature{}, fmt.Errorf("%w: %v %s is out of range in %s", ErrInvalidValue, t.Value, t.Scale, to)
+	}
 	return Temperature{Value: v, Scale: to}, nil
 }
 
@@ -208,6 +212,9 @@ func ConvertTemperatureDelta(d Temperature, to TemperatureScale) (Temperature, e
 		v = d.Value * 5 / 9
 	case !fromF && toF:
 		v = d.Value * 9 / 5
+	}
+	if !finite(v) {
+		return Temperature{}, fmt.Errorf("%w: %v %s is out of range in %s", ErrInvalidValue, d.Value, d.Scale, to)
 	}
 	return Temperature{Value: v, Scale: to}, nil
 }
@@ -242,6 +249,7 @@ func (p SetTargetTemperaturePayload) setpoints() ([]string, []Temperature) {
 // Validate returns an INVALID_DIRECTIVE [*Error] if no setpoint is set, and
 // an INVALID_VALUE one if a setpoint is not a valid temperature or
 // LowerSetpoint is above UpperSetpoint.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p SetTargetTemperaturePayload) Validate() error {
 	names, ts := p.setpoints()
 	if len(ts) == 0 {
@@ -265,19 +273,22 @@ func (p SetTargetTemperaturePayload) Validate() error {
 // CheckRange returns a TEMPERATURE_VALUE_OUT_OF_RANGE [*Error] carrying
 // min and max if a setpoint, converted to min's scale, is outside
 // [min, max]; nil otherwise. Call it from SetTargetTemperature with the
-// thermostat's limits.
+// thermostat's limits. It returns an INVALID_VALUE [*Error] for a setpoint
+// that is not a valid temperature, and the conversion error if max is not
+// valid. See
+// https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p SetTargetTemperaturePayload) CheckRange(min, max Temperature) error {
+	m, err := ConvertTemperature(max, min.Scale)
+	if err != nil {
+		return err
+	}
 	names, ts := p.setpoints()
 	for i, t := range ts {
-		c, err := ConvertTemperature(t, min.Scale)
-		if err != nil {
-			return checkTemperature(names[i], t)
-		}
-		m, err := ConvertTemperature(max, min.Scale)
-		if err != nil {
+		if err := checkTemperature(names[i], t); err != nil {
 			return err
 		}
-		if c.Value < min.Value || c.Value > m.Value {
+		c, err := ConvertTemperature(t, min.Scale)
+		if err != nil || c.Value < min.Value || c.Value > m.Value {
 			return TemperatureOutOfRange(min, max, fmt.Sprintf("%s %s %s is outside [%s, %s] %s",
 				names[i], formatNumber(t.Value), t.Scale, formatNumber(min.Value), formatNumber(m.Value), min.Scale))
 		}
@@ -296,6 +307,7 @@ type AdjustTargetTemperaturePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring targetSetpointDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p *AdjustTargetTemperaturePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustTargetTemperature payload", "targetSetpointDelta"); err != nil {
 		return err
@@ -306,6 +318,7 @@ func (p *AdjustTargetTemperaturePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns an INVALID_VALUE [*Error] if TargetSetpointDelta is not
 // a valid temperature.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p AdjustTargetTemperaturePayload) Validate() error {
 	return checkTemperature("targetSetpointDelta", p.TargetSetpointDelta)
 }
@@ -321,6 +334,7 @@ type ThermostatModeValue struct {
 
 // UnmarshalJSON decodes the mode object, requiring value. A bare mode
 // string ("COOL") is accepted too.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (v *ThermostatModeValue) UnmarshalJSON(b []byte) error {
 	var s string
 	if json.Unmarshal(b, &s) == nil {
@@ -341,6 +355,7 @@ type SetThermostatModePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring thermostatMode.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p *SetThermostatModePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetThermostatMode payload", "thermostatMode"); err != nil {
 		return err
@@ -351,6 +366,7 @@ func (p *SetThermostatModePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns an INVALID_VALUE [*Error] if the mode is empty, or
 // CUSTOM without a custom name.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p SetThermostatModePayload) Validate() error {
 	switch {
 	case p.ThermostatMode.Value == "":

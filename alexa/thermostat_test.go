@@ -87,7 +87,7 @@ func (th *ctlThermostat) AdjustTargetTemperature(_ context.Context, d *alexa.Dir
 	if err != nil {
 		return nil, err
 	}
-	th.target = math.Round((th.target+delta.Value)*10) / 10
+	th.target = math.Round(min(ctlThermoMax.Value, max(ctlThermoMin.Value, th.target+delta.Value))*10) / 10
 	return th.reply(d, alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode)
 }
 
@@ -167,6 +167,12 @@ func TestHandleThermostatController(t *testing.T) {
 			name:    "setpoints too close",
 			in:      dir(alexa.NameSetTargetTemperature, `{"lowerSetpoint":{"value":20,"scale":"CELSIUS"},"upperSetpoint":{"value":21,"scale":"CELSIUS"}}`),
 			wantErr: &alexa.Error{Namespace: alexa.NamespaceThermostatController, Type: alexa.ErrorRequestedSetpointsTooClose, MinimumTemperatureDelta: &ctlThermoDelta},
+			calls:   1,
+		},
+		{
+			name:    "setpoint beyond any scale",
+			in:      dir(alexa.NameSetTargetTemperature, `{"targetSetpoint":{"value":1e308,"scale":"KELVIN"}}`),
+			wantErr: &alexa.Error{Type: alexa.ErrorTemperatureValueOutOfRange, TemperatureValidRange: &alexa.TemperatureValidRange{MinimumValue: ctlThermoMin, MaximumValue: ctlThermoMax}},
 			calls:   1,
 		},
 		{name: "no setpoint", in: dir(alexa.NameSetTargetTemperature, `{}`), wantErr: ctlInvalidDirective},
@@ -312,7 +318,7 @@ func TestConvertTemperature(t *testing.T) {
 	for _, bad := range []struct {
 		in alexa.Temperature
 		to alexa.TemperatureScale
-	}{{tmp(1, ""), alexa.Celsius}, {tmp(1, alexa.Celsius), "RANKINE"}, {tmp(math.NaN(), alexa.Celsius), alexa.Kelvin}} {
+	}{{tmp(1, ""), alexa.Celsius}, {tmp(1, alexa.Celsius), "RANKINE"}, {tmp(math.NaN(), alexa.Celsius), alexa.Kelvin}, {tmp(1e308, alexa.Celsius), alexa.Fahrenheit}} {
 		if _, err := alexa.ConvertTemperature(bad.in, bad.to); !errors.Is(err, alexa.ErrInvalidValue) {
 			t.Errorf("ConvertTemperature(%v, %q) error = %v, want ErrInvalidValue", bad.in, bad.to, err)
 		}
