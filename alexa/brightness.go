@@ -44,6 +44,7 @@ type SetBrightnessPayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring brightness.
+// See https://developer.amazon.com/docs/device-apis/alexa-brightnesscontroller.html.
 func (p *SetBrightnessPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetBrightness payload", "brightness"); err != nil {
 		return err
@@ -54,6 +55,7 @@ func (p *SetBrightnessPayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if Brightness is outside
 // 0–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-brightnesscontroller.html.
 func (p SetBrightnessPayload) Validate() error {
 	return checkRange("brightness", float64(p.Brightness), 0, 100)
 }
@@ -67,6 +69,7 @@ type AdjustBrightnessPayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring brightnessDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-brightnesscontroller.html.
 func (p *AdjustBrightnessPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustBrightness payload", "brightnessDelta"); err != nil {
 		return err
@@ -77,6 +80,7 @@ func (p *AdjustBrightnessPayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if BrightnessDelta is
 // outside -100–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-brightnesscontroller.html.
 func (p AdjustBrightnessPayload) Validate() error {
 	return checkRange("brightnessDelta", float64(p.BrightnessDelta), -100, 100)
 }

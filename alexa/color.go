@@ -33,6 +33,7 @@ type HSBColor struct {
 
 // UnmarshalJSON decodes the color, requiring hue, saturation and
 // brightness.
+// See https://developer.amazon.com/docs/device-apis/alexa-colorcontroller.html.
 func (c *HSBColor) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "color", "hue", "saturation", "brightness"); err != nil {
 		return err
@@ -44,6 +45,7 @@ func (c *HSBColor) UnmarshalJSON(b []byte) error {
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] for the first component
 // outside its range (hue 0–360, saturation and brightness 0–1), with that
 // component's valid range.
+// See https://developer.amazon.com/docs/device-apis/alexa-colorcontroller.html.
 func (c HSBColor) Validate() error {
 	if err := checkRange("hue", c.Hue, 0, 360); err != nil {
 		return err
@@ -82,6 +84,7 @@ type SetColorPayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring color.
+// See https://developer.amazon.com/docs/device-apis/alexa-colorcontroller.html.
 func (p *SetColorPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetColor payload", "color"); err != nil {
 		return err
@@ -92,6 +95,7 @@ func (p *SetColorPayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if a color component is
 // out of range ([HSBColor.Validate]).
+// See https://developer.amazon.com/docs/device-apis/alexa-colorcontroller.html.
 func (p SetColorPayload) Validate() error { return p.Color.Validate() }
 
 // ColorController is implemented by skills whose endpoints support

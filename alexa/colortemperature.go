@@ -57,6 +57,7 @@ type SetColorTemperaturePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring colorTemperatureInKelvin.
+// See https://developer.amazon.com/docs/device-apis/alexa-colortemperaturecontroller.html.
 func (p *SetColorTemperaturePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetColorTemperature payload", "colorTemperatureInKelvin"); err != nil {
 		return err
@@ -68,6 +69,7 @@ func (p *SetColorTemperaturePayload) UnmarshalJSON(b []byte) error {
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if ColorTemperatureInKelvin
 // is outside [MinColorTemperature]–[MaxColorTemperature]. A device with a
 // narrower range answers VALUE_OUT_OF_RANGE with its own range.
+// See https://developer.amazon.com/docs/device-apis/alexa-colortemperaturecontroller.html.
 func (p SetColorTemperaturePayload) Validate() error {
 	return checkRange("colorTemperatureInKelvin", float64(p.ColorTemperatureInKelvin), MinColorTemperature, MaxColorTemperature)
 }

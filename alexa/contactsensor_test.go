@@ -19,6 +19,7 @@ func TestDetectionStateProperties(t *testing.T) {
 		{name: "contact detected", prop: ok(alexa.ContactDetectionStateProperty(alexa.Detected)), want: contact, value: `"DETECTED"`},
 		{name: "contact not detected", prop: ok(alexa.ContactDetectionStateProperty(alexa.NotDetected)), want: contact, value: `"NOT_DETECTED"`},
 		{name: "motion detected", prop: ok(alexa.MotionDetectionStateProperty(alexa.Detected)), want: motion, value: `"DETECTED"`},
+		{name: "unknown state", prop: ok(alexa.ContactDetectionStateProperty("TAMPERED")), want: contact, value: `"TAMPERED"`},
 		{name: "motion not detected", prop: ok(alexa.MotionDetectionStateProperty(alexa.NotDetected)), want: motion, value: `"NOT_DETECTED"`},
 	})
 }

@@ -33,6 +33,9 @@ type instanceMux struct {
 // ServeDirective calls the handler of d's instance, or answers
 // INVALID_DIRECTIVE for a directive without an instance or with one no
 // handler is registered for.
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html,
+// https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html and
+// https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (m *instanceMux) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
 	inst := d.Header.Instance
 	if inst == "" {
@@ -73,6 +76,9 @@ func (m *instanceMux) instances() []string {
 // Like [Router.Handle], it panics on programming errors: an empty
 // namespace, name or instance, a nil handler, an instance registered twice,
 // or ns and name already registered without an instance.
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html,
+// https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html and
+// https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (r *Router) HandleInstance(ns Namespace, name Name, instance string, h Handler) {
 	if ns == "" || name == "" {
 		panic("alexa: HandleInstance with empty namespace or name")
@@ -105,6 +111,9 @@ func (r *Router) HandleInstance(ns Namespace, name Name, instance string, h Hand
 
 // Instances returns the instances registered with [Router.HandleInstance]
 // for namespace ns and name, sorted; nil if there are none.
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html,
+// https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html and
+// https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (r *Router) Instances(ns Namespace, name Name) []string {
 	h, ok := r.Handler(ns, name)
 	if !ok {

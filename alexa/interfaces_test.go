@@ -11,6 +11,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -575,4 +576,120 @@ func TestInterfaceSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHandleNil checks that every typed registration rejects a nil
+// handler with a clear panic.
+func TestHandleNil(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		f    func(r *alexa.Router)
+	}{
+		{"BrightnessController", func(r *alexa.Router) { r.HandleBrightnessController(nil) }},
+		{"PercentageController", func(r *alexa.Router) { r.HandlePercentageController(nil) }},
+		{"PowerLevelController", func(r *alexa.Router) { r.HandlePowerLevelController(nil) }},
+		{"ColorController", func(r *alexa.Router) { r.HandleColorController(nil) }},
+		{"ColorTemperatureController", func(r *alexa.Router) { r.HandleColorTemperatureController(nil) }},
+		{"LockController", func(r *alexa.Router) { r.HandleLockController(nil) }},
+		{"Speaker", func(r *alexa.Router) { r.HandleSpeaker(nil) }},
+		{"StepSpeaker", func(r *alexa.Router) { r.HandleStepSpeaker(nil) }},
+		{"ThermostatController", func(r *alexa.Router) { r.HandleThermostatController(nil) }},
+		{"SceneController", func(r *alexa.Router) { r.HandleSceneController(nil) }},
+		{"ToggleController", func(r *alexa.Router) { r.HandleToggleController("x", nil) }},
+		{"ModeController", func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) }},
+		{"RangeController", func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := ctlPanics(func() { tc.f(alexa.NewRouter()) })
+			if !strings.Contains(got, "nil "+tc.name) {
+				t.Errorf("panic %q, want one naming nil %s", got, tc.name)
+			}
+		})
+	}
+}
+
+// ctlFuzzRouter returns a Router serving every interface of this package
+// with the well-behaved fakes of the tests.
+func ctlFuzzRouter() *alexa.Router {
+	n := &ctlCounter{}
+	r := ctlRouter()
+	r.HandleBrightnessController(&ctlDimmer{level: 50, calls: n})
+	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
+	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
+	r.HandleColorController(&ctlColorLight{calls: n})
+	r.HandleColorTemperatureController(&ctlTunableLight{kelvin: 4000, calls: n})
+	r.HandleLockController(&ctlLock{calls: n})
+	r.HandleSpeaker(&ctlSpeaker{volume: 50, calls: n})
+	r.HandleStepSpeaker(&ctlStepSpeaker{calls: n})
+	r.HandleThermostatController(ctlScheduledThermostat{&ctlThermostat{target: 20, lower: 18, upper: 24, mode: alexa.ThermostatHeat, calls: n}})
+	r.HandleSceneController(&ctlScene{at: ctlNow, calls: n})
+	r.HandleToggleController("Fan.Oscillate", &ctlToggle{calls: n})
+	r.HandleModeController(ctlWashCycle, &ctlModeDevice{modes: []string{"Cycle.Delicates", "Cycle.Normal", "Cycle.Heavy"}, calls: n})
+	r.HandleRangeController(ctlFanSpeed, &ctlRangeDevice{rng: ctlFanSpeed.SupportedRange, value: 5, calls: n})
+	return r
+}
+
+// FuzzInterfaceDirectives sends arbitrary payloads and instances to the
+// directives of every interface of this package. Whatever the input, the
+// Router must answer with a reply of the interface or an ErrorResponse
+// Alexa can read, and never with INTERNAL_ERROR: the typed payloads and
+// validation must stop every input the handlers cannot take.
+func FuzzInterfaceDirectives(f *testing.F) {
+	seeds := []struct {
+		ns              alexa.Namespace
+		name            alexa.Name
+		instance, input string
+	}{
+		{alexa.NamespaceBrightnessController, alexa.NameSetBrightness, "", `{"brightness":75}`},
+		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
+		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
+		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},
+		{alexa.NamespacePowerLevelController, alexa.NameSetPowerLevel, "", `{"powerLevel":42}`},
+		{alexa.NamespacePowerLevelController, alexa.NameAdjustPowerLevel, "", `{"powerLevelDelta":3}`},
+		{alexa.NamespaceColorController, alexa.NameSetColor, "", `{"color":{"hue":350.5,"saturation":0.7138,"brightness":0.6524}}`},
+		{alexa.NamespaceColorTemperatureController, alexa.NameSetColorTemperature, "", `{"colorTemperatureInKelvin":5000}`},
+		{alexa.NamespaceColorTemperatureController, alexa.NameIncreaseColorTemperature, "", `{}`},
+		{alexa.NamespaceLockController, alexa.NameLock, "", `{}`},
+		{alexa.NamespaceSpeaker, alexa.NameSetVolume, "", `{"volume":50}`},
+		{alexa.NamespaceSpeaker, alexa.NameAdjustVolume, "", `{"volume":-20,"volumeDefault":false}`},
+		{alexa.NamespaceSpeaker, alexa.NameSetMute, "", `{"mute":true}`},
+		{alexa.NamespaceStepSpeaker, alexa.NameAdjustVolume, "", `{"volumeSteps":-20}`},
+		{alexa.NamespaceThermostatController, alexa.NameSetTargetTemperature, "", `{"targetSetpoint":{"value":25.0,"scale":"CELSIUS"}}`},
+		{alexa.NamespaceThermostatController, alexa.NameSetTargetTemperature, "", `{"lowerSetpoint":{"value":68.0,"scale":"FAHRENHEIT"},"upperSetpoint":{"value":78.0,"scale":"FAHRENHEIT"}}`},
+		{alexa.NamespaceThermostatController, alexa.NameAdjustTargetTemperature, "", `{"targetSetpointDelta":{"value":-2.0,"scale":"FAHRENHEIT"}}`},
+		{alexa.NamespaceThermostatController, alexa.NameSetThermostatMode, "", `{"thermostatMode":{"value":"COOL"}}`},
+		{alexa.NamespaceThermostatController, alexa.NameResumeSchedule, "", `{}`},
+		{alexa.NamespaceSceneController, alexa.NameActivate, "", `{}`},
+		{alexa.NamespaceToggleController, alexa.NameTurnOn, "Fan.Oscillate", `{}`},
+		{alexa.NamespaceModeController, alexa.NameSetMode, "Washer.Cycle", `{"mode":"Cycle.Heavy"}`},
+		{alexa.NamespaceModeController, alexa.NameAdjustMode, "Washer.Cycle", `{"modeDelta":-1}`},
+		{alexa.NamespaceRangeController, alexa.NameSetRangeValue, "Fan.Speed", `{"rangeValue":7}`},
+		{alexa.NamespaceRangeController, alexa.NameAdjustRangeValue, "Fan.Speed", `{"rangeValueDelta":-3,"rangeValueDeltaDefault":false}`},
+	}
+	for _, s := range seeds {
+		f.Add(string(s.ns), string(s.name), s.instance, s.input)
+	}
+	r := ctlFuzzRouter()
+	replies := map[alexa.Name]bool{
+		alexa.NameResponse: true, alexa.NameErrorResponse: true, alexa.NameDeferredResponse: true,
+		alexa.NameActivationStarted: true, alexa.NameDeactivationStarted: true,
+	}
+	f.Fuzz(func(t *testing.T, ns, name, instance, payload string) {
+		if !json.Valid([]byte(payload)) {
+			payload = strconv.Quote(payload)
+		}
+		out := ctlInvoke(t, r, ctlDirective(alexa.Namespace(ns), alexa.Name(name), instance, payload))
+		m, err := alexa.ParseEvent(out)
+		if err != nil {
+			t.Fatalf("reply is not an event: %v\n%s", err, out)
+		}
+		if !replies[m.Event.Header.Name] {
+			t.Fatalf("reply %s:\n%s", m.Event.Header.Name, out)
+		}
+		if e, ok := alexa.ErrorFromEvent(m); ok && (e.Type == "" || e.Type == alexa.ErrorInternalError) {
+			t.Fatalf("reply is %q for payload %s:\n%s", e.Type, payload, out)
+		}
+	})
 }

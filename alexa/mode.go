@@ -75,6 +75,7 @@ type ModeConfiguration struct {
 // Validate checks the instance: an instance name, friendly names, at least
 // one supported mode, mode values that are non-empty and unique, each with
 // a friendly name, and valid semantics.
+// See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (m ModeInstance) Validate() error {
 	var errs []error
 	if m.Instance == "" {
@@ -172,6 +173,7 @@ type SetModePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring mode.
+// See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (p *SetModePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetMode payload", "mode"); err != nil {
 		return err
@@ -181,6 +183,7 @@ func (p *SetModePayload) UnmarshalJSON(b []byte) error {
 }
 
 // Validate returns an INVALID_VALUE [*Error] if Mode is empty.
+// See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (p SetModePayload) Validate() error {
 	if p.Mode == "" {
 		return invalidValue("SetMode with an empty mode")
@@ -197,6 +200,7 @@ type AdjustModePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring modeDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (p *AdjustModePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustMode payload", "modeDelta"); err != nil {
 		return err

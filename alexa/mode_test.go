@@ -78,6 +78,7 @@ func TestHandleModeController(t *testing.T) {
 		{name: "set unsupported mode", in: dir(alexa.NameSetMode, "Washer.Cycle", `{"mode":"Temperature.Warm"}`), wantErr: ctlInvalidValue},
 		{name: "set empty mode", in: dir(alexa.NameSetMode, "Washer.Cycle", `{"mode":""}`), wantErr: ctlInvalidValue},
 		{name: "set missing mode", in: dir(alexa.NameSetMode, "Washer.Cycle", `{}`), wantErr: ctlInvalidDirective},
+		{name: "adjust missing", in: dir(alexa.NameAdjustMode, "Washer.Cycle", `{"mode":"Cycle.Heavy"}`), wantErr: ctlInvalidDirective},
 		{name: "adjust string", in: dir(alexa.NameAdjustMode, "Washer.Cycle", `{"modeDelta":"up"}`), wantErr: ctlInvalidDirective},
 		{name: "unknown instance", in: dir(alexa.NameSetMode, "Washer.Spin", `{"mode":"Cycle.Heavy"}`), wantErr: ctlInvalidDirective},
 	})

@@ -45,6 +45,7 @@ type SetPercentagePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring percentage.
+// See https://developer.amazon.com/docs/device-apis/alexa-percentagecontroller.html.
 func (p *SetPercentagePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetPercentage payload", "percentage"); err != nil {
 		return err
@@ -55,6 +56,7 @@ func (p *SetPercentagePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if Percentage is outside
 // 0–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-percentagecontroller.html.
 func (p SetPercentagePayload) Validate() error {
 	return checkRange("percentage", float64(p.Percentage), 0, 100)
 }
@@ -67,6 +69,7 @@ type AdjustPercentagePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring percentageDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-percentagecontroller.html.
 func (p *AdjustPercentagePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustPercentage payload", "percentageDelta"); err != nil {
 		return err
@@ -77,6 +80,7 @@ func (p *AdjustPercentagePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if PercentageDelta is
 // outside -100–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-percentagecontroller.html.
 func (p AdjustPercentagePayload) Validate() error {
 	return checkRange("percentageDelta", float64(p.PercentageDelta), -100, 100)
 }

@@ -44,6 +44,7 @@ type SetPowerLevelPayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring powerLevel.
+// See https://developer.amazon.com/docs/device-apis/alexa-powerlevelcontroller.html.
 func (p *SetPowerLevelPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetPowerLevel payload", "powerLevel"); err != nil {
 		return err
@@ -54,6 +55,7 @@ func (p *SetPowerLevelPayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if PowerLevel is outside
 // 0–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-powerlevelcontroller.html.
 func (p SetPowerLevelPayload) Validate() error {
 	return checkRange("powerLevel", float64(p.PowerLevel), 0, 100)
 }
@@ -66,6 +68,7 @@ type AdjustPowerLevelPayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring powerLevelDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-powerlevelcontroller.html.
 func (p *AdjustPowerLevelPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustPowerLevel payload", "powerLevelDelta"); err != nil {
 		return err
@@ -76,6 +79,7 @@ func (p *AdjustPowerLevelPayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if PowerLevelDelta is
 // outside -100–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-powerlevelcontroller.html.
 func (p AdjustPowerLevelPayload) Validate() error {
 	return checkRange("powerLevelDelta", float64(p.PowerLevelDelta), -100, 100)
 }

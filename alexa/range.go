@@ -122,6 +122,7 @@ type RangeInstance struct {
 // finite range with minimum below maximum and a positive precision no
 // larger than the range, presets inside the range with friendly names,
 // and valid semantics.
+// See https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (ri RangeInstance) Validate() error {
 	var errs []error
 	if ri.Instance == "" {
@@ -220,6 +221,7 @@ type SetRangeValuePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring rangeValue.
+// See https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (p *SetRangeValuePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetRangeValue payload", "rangeValue"); err != nil {
 		return err
@@ -241,6 +243,7 @@ type AdjustRangeValuePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring rangeValueDelta.
+// See https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (p *AdjustRangeValuePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustRangeValue payload", "rangeValueDelta"); err != nil {
 		return err
@@ -293,6 +296,7 @@ func (r *Router) HandleRangeController(ri RangeInstance, c RangeController) {
 
 // Clamp returns v limited to the range and rounded to the nearest step of
 // Precision from MinimumValue, the value to set after an AdjustRangeValue.
+// See https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (s SupportedRange) Clamp(v float64) float64 {
 	if s.Precision > 0 {
 		v = s.MinimumValue + math.Round((v-s.MinimumValue)/s.Precision)*s.Precision

@@ -66,6 +66,7 @@ type SetVolumePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring volume.
+// See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (p *SetVolumePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetVolume payload", "volume"); err != nil {
 		return err
@@ -76,6 +77,7 @@ func (p *SetVolumePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if Volume is outside
 // 0–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (p SetVolumePayload) Validate() error {
 	return checkRange("volume", float64(p.Volume), 0, 100)
 }
@@ -94,6 +96,7 @@ type AdjustVolumePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring volume.
+// See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (p *AdjustVolumePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustVolume payload", "volume"); err != nil {
 		return err
@@ -104,6 +107,7 @@ func (p *AdjustVolumePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if Volume is outside
 // -100–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (p AdjustVolumePayload) Validate() error {
 	return checkRange("volume", float64(p.Volume), -100, 100)
 }
@@ -117,6 +121,7 @@ type SetMutePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring mute.
+// See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (p *SetMutePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "SetMute payload", "mute"); err != nil {
 		return err

@@ -76,6 +76,7 @@ func TestHandleSpeaker(t *testing.T) {
 		{name: "set volume above range", in: dir(alexa.NameSetVolume, `{"volume":101}`), wantErr: ctlOutOfRange(0, 100)},
 		{name: "adjust volume below range", in: dir(alexa.NameAdjustVolume, `{"volume":-101,"volumeDefault":false}`), wantErr: ctlOutOfRange(-100, 100)},
 		{name: "set volume missing", in: dir(alexa.NameSetVolume, `{}`), wantErr: ctlInvalidDirective},
+		{name: "adjust volume missing", in: dir(alexa.NameAdjustVolume, `{"volumeDefault":true}`), wantErr: ctlInvalidDirective},
 		{name: "mute missing", in: dir(alexa.NameSetMute, `{}`), wantErr: ctlInvalidDirective},
 		{name: "mute string", in: dir(alexa.NameSetMute, `{"mute":"yes"}`), wantErr: ctlInvalidDirective},
 	})

@@ -32,6 +32,7 @@ type StepVolumePayload struct {
 }
 
 // UnmarshalJSON decodes the payload, requiring volumeSteps.
+// See https://developer.amazon.com/docs/device-apis/alexa-stepspeaker.html.
 func (p *StepVolumePayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "AdjustVolume payload", "volumeSteps"); err != nil {
 		return err
@@ -42,6 +43,7 @@ func (p *StepVolumePayload) UnmarshalJSON(b []byte) error {
 
 // Validate returns a VALUE_OUT_OF_RANGE [*Error] if VolumeSteps is outside
 // -100–100.
+// See https://developer.amazon.com/docs/device-apis/alexa-stepspeaker.html.
 func (p StepVolumePayload) Validate() error {
 	return checkRange("volumeSteps", float64(p.VolumeSteps), -100, 100)
 }

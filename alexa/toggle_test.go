@@ -142,5 +142,6 @@ func TestToggleStateProperty(t *testing.T) {
 	ctlRunProperties(t, []ctlPropertyCase{
 		{name: "on", prop: prop(alexa.ToggleOn), want: key, value: `"ON"`},
 		{name: "off", prop: prop(alexa.ToggleOff), want: key, value: `"OFF"`},
+		{name: "other", prop: prop("PAUSED"), want: key, value: `"PAUSED"`},
 	})
 }
