@@ -248,8 +248,10 @@ type redactedError struct {
 	secrets []string
 }
 
+// Error returns the cause's message with the secrets replaced.
 func (r redactedError) Error() string { return redact(r.err.Error(), r.secrets) }
 
+// Unwrap returns the original cause.
 func (r redactedError) Unwrap() error { return r.err }
 
 // Format implements [fmt.Formatter] with the redacted message.
