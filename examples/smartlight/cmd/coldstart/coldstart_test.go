@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
+	"github.com/go-alexa/smarthome/examples/smartlight/device"
+)
+
+func TestPercentile(t *testing.T) {
+	t.Parallel()
+	var d []time.Duration
+	for i := 1; i <= 10; i++ {
+		d = append(d, time.Duration(i))
+	}
+	for p, want := range map[float64]time.Duration{50: 5, 90: 9, 100: 10, 0: 1, 1: 1} {
+		if got := percentile(d, p); got != want {
+			t.Errorf("percentile(1..10, %v) = %d, want %d", p, got, want)
+		}
+	}
+	if got := percentile([]time.Duration{7}, 90); got != 7 {
+		t.Errorf("percentile of one = %d", got)
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("percentile of none = %d", got)
+	}
+}
+
+func TestRuntimeAPI(t *testing.T) {
+	t.Parallel()
+	api, err := newRuntimeAPI([]byte(`{"directive":{}}`), "req-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
+	base := "http://" + api.Addr() + runtimeAPIPrefix
+
+	resp, err := http.Get(base + "/invocation/next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"directive":{}}` || resp.Header.Get("Lambda-Runtime-Aws-Request-Id") != "req-1" ||
+		resp.Header.Get("Lambda-Runtime-Deadline-Ms") == "" || resp.Header.Get("Lambda-Runtime-Invoked-Function-Arn") == "" {
+		t.Fatalf("next = %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+
+	// A second poll is held: there is no other event.
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/invocation/next", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a second poll got %d, want it held", resp.StatusCode)
+	}
+
+	resp, err = http.Post(base+"/invocation/req-1/response", "application/json", strings.NewReader(`{"ok":true}`))
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("response = %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	res := <-api.Result()
+	if res.Err != nil || string(res.Body) != `{"ok":true}` || res.NextAt.IsZero() || res.At.Before(res.NextAt) {
+		t.Errorf("result %+v", res)
+	}
+}
+
+func TestRuntimeAPIErrors(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]string{
+		"/invocation/req-1/error":    "invocation error",
+		"/init/error":                "initialization error",
+		"/invocation/other/response": `response for request "other"`,
+	} {
+		api, err := newRuntimeAPI([]byte(`{}`), "req-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Post("http://"+api.Addr()+runtimeAPIPrefix+path, "application/json", strings.NewReader(`{"errorMessage":"boom"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if res := <-api.Result(); res.Err == nil || !strings.Contains(res.Err.Error(), want) {
+			t.Errorf("POST %s: result error %v, want %q", path, res.Err, want)
+		}
+		api.Close()
+	}
+}
+
+// The measurement loop, on the baseline function: built, started with the
+// Lambda environment, served an event, timed, and killed.
+func TestMeasureBaseline(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "baseline")
+	if err := build(t.Context(), "./smartlight/cmd/coldstart/baseline", bin, "", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	env := append(lambdaEnvironment("baseline"), `COLDSTART_REPLY={"event":{"header":{"name":"Response"}}}`)
+	for range 2 {
+		s, err := measure(t.Context(), bin, env, []byte(`{"directive":{}}`), 20*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(s.Reply) != `{"event":{"header":{"name":"Response"}}}` {
+			t.Errorf("reply %q", s.Reply)
+		}
+		if s.Init <= 0 || s.Answer < s.Init || s.Answer > 20*time.Second {
+			t.Errorf("init %v, answer %v", s.Init, s.Answer)
+		}
+	}
+
+	// A process that exits without answering is reported.
+	if _, err := measure(t.Context(), "/bin/true", nil, []byte(`{}`), 5*time.Second); err == nil || !strings.Contains(err.Error(), "exited before answering") {
+		t.Errorf("measure(/bin/true) = %v", err)
+	}
+}
+
+// The fake cloud answers the skill's AWS calls as AWS does: checked
+// through the same adapters and clients the skill uses.
+func TestFakeCloud(t *testing.T) {
+	t.Parallel()
+	c, err := newFakeCloud(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := t.Context()
+	creds := credentials.NewStaticCredentialsProvider("AKID", "secret", "")
+
+	reg := awsiot.NewRegistry(iot.New(iot.Options{BaseEndpoint: aws.String(c.URL), Region: "us-east-1", Credentials: creds}))
+	things, err := reg.ThingsByOwner(ctx, fakeUser)
+	if err != nil || len(things) != 3 || things[0].SerialNumber != "CS-0001" {
+		t.Fatalf("ThingsByOwner = %+v, %v", things, err)
+	}
+	if th, err := reg.ThingBySerial(ctx, "CS-0002"); err != nil || th.Name != "coldstart-light-2" {
+		t.Fatalf("ThingBySerial = %+v, %v", th, err)
+	}
+	if th, err := reg.Thing(ctx, "coldstart-light-3"); err != nil || th.Owner != fakeUser {
+		t.Fatalf("Thing = %+v, %v", th, err)
+	}
+
+	sh := awsiot.NewShadow(iotdataplane.New(iotdataplane.Options{BaseEndpoint: aws.String(c.URL), Region: "us-east-1", Credentials: creds}))
+	cmd := device.NewCommand(device.SourceAlexa)
+	if _, err := sh.Update(ctx, "coldstart-light-1", &device.Update{State: device.UpdateState{
+		Desired: device.LightPatch{Status: device.Ptr(device.StatusOn), Command: &cmd}.State(),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := sh.Get(ctx, "coldstart-light-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := device.ParseLightState(doc.State.Reported, doc.Metadata.Reported)
+	if err != nil || rep.Status.Value != device.StatusOn || rep.Command.Value != cmd || rep.Battery.Value != 80 || !rep.Online() {
+		t.Errorf("reported %+v, %v: want the command acknowledged at once", rep, err)
+	}
+
+	secret, err := awsstore.SecureParameter(ctx, ssm.New(ssm.Options{BaseEndpoint: aws.String(c.URL), Region: "us-east-1", Credentials: creds}), "/smartlight/lwa-client-secret")
+	if err != nil || secret == "" {
+		t.Errorf("SecureParameter = %v", err)
+	}
+
+	v, err := auth.NewVerifier(ctx, auth.Config{Issuer: c.Issuer, ClientIDs: []string{fakeAlexaClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := v.Verify(ctx, tok); err != nil || p.UserID != fakeUser {
+		t.Errorf("Verify = %+v, %v", p, err)
+	}
+}
+
+func TestDirectiveAndReply(t *testing.T) {
+	t.Parallel()
+	c, err := newFakeCloud(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, name := range []string{"discover", "turnon"} {
+		b, err := directive(c, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			Directive struct {
+				Header   map[string]string `json:"header"`
+				Endpoint *struct {
+					EndpointID string `json:"endpointId"`
+				} `json:"endpoint"`
+				Payload struct {
+					Scope *struct{ Token string } `json:"scope"`
+				} `json:"payload"`
+			} `json:"directive"`
+		}
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		h := d.Directive.Header
+		switch name {
+		case "discover":
+			if h["namespace"] != "Alexa.Discovery" || h["name"] != "Discover" || d.Directive.Payload.Scope == nil || d.Directive.Payload.Scope.Token == "" {
+				t.Errorf("discover directive %s", b)
+			}
+		case "turnon":
+			if h["name"] != "TurnOn" || h["correlationToken"] == "" || d.Directive.Endpoint == nil || d.Directive.Endpoint.EndpointID != "CS-0001" {
+				t.Errorf("turnon directive %s", b)
+			}
+		}
+		if h["payloadVersion"] != "3" || len(h["messageId"]) != 36 {
+			t.Errorf("header %v", h)
+		}
+	}
+
+	ok := `{"event":{"header":{"namespace":"Alexa.Discovery","name":"Discover.Response"},"payload":{"endpoints":[{},{}]}}}`
+	if err := checkReply([]byte(ok), "discover", 2); err != nil {
+		t.Error(err)
+	}
+	for reply, want := range map[string]string{
+		ok: "with 2 endpoints",
+		`{"event":{"header":{"namespace":"Alexa","name":"ErrorResponse"},"payload":{"type":"INTERNAL_ERROR","message":"x"}}}`: "INTERNAL_ERROR",
+		`not json`: "not an Alexa event",
+	} {
+		if err := checkReply([]byte(reply), "discover", 3); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("checkReply(%s) = %v, want %q", reply, err, want)
+		}
+	}
+}
+
+// The whole command against the real skill, once it exists.
+func TestSkillColdStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the skill; skipped with -short")
+	}
+	dir, err := moduleDir(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "smartlight/cmd/skill")); err != nil {
+		t.Skip("no ./smartlight/cmd/skill yet")
+	}
+	for _, d := range []string{"discover", "turnon"} {
+		var out, errs bytes.Buffer
+		if err := run(t.Context(), []string{"-n", "2", "-sizes=false", "-directive", d}, &out, &errs); err != nil {
+			t.Fatalf("%s: %v\n%s", d, err, errs.String())
+		}
+		if !strings.Contains(out.String(), "skill") || !strings.Contains(out.String(), "baseline") {
+			t.Errorf("%s report:\n%s", d, out.String())
+		}
+	}
+}
