@@ -81,7 +81,10 @@ type TemperatureValidRange struct {
 // errors.Is(err, target) with a target *Error matches on Namespace and Type,
 // so errors.Is(err, &alexa.Error{Type: alexa.ErrorNoSuchEndpoint}) works.
 type Error struct {
-	// Namespace is the ErrorResponse's namespace; empty means "Alexa".
+	// Namespace is the ErrorResponse's namespace; empty means "Alexa",
+	// except for types that exist only in one interface's ErrorResponse
+	// (ACCEPT_GRANT_FAILED, the ThermostatController types), whose
+	// namespace is implied.
 	// Interface-specific errors use their interface, e.g.
 	// "Alexa.ThermostatController", and AcceptGrant failures
 	// "Alexa.Authorization".
@@ -169,10 +172,18 @@ func (e *Error) Is(target error) bool {
 }
 
 func (e *Error) namespace() Namespace {
-	if e.Namespace == "" {
-		return NamespaceAlexa
+	if e.Namespace != "" {
+		return e.Namespace
 	}
-	return e.Namespace
+	switch e.Type {
+	case ErrorAcceptGrantFailed:
+		return NamespaceAuthorization
+	case ErrorRequestedSetpointsTooClose, ErrorThermostatIsOff, ErrorUnsupportedThermostatMode,
+		ErrorDualSetpointsUnsupported, ErrorTripleSetpointsUnsupported, ErrorUnwillingToSetSchedule, ErrorUnwillingToSetValue:
+		// Types that exist only in an interface's own ErrorResponse.
+		return NamespaceThermostatController
+	}
+	return NamespaceAlexa
 }
 
 // errorPayload is the wire payload of an ErrorResponse.

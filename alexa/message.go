@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 )
 
@@ -89,6 +90,16 @@ func (t Token) GoString() string { return fmt.Sprintf("alexa.Token(%q)", t.Strin
 
 // LogValue implements [slog.LogValuer] with the redacted value.
 func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Format implements [fmt.Formatter]: every verb prints the redacted value,
+// so no verb (%d, %x, %q, ...) can reveal the token.
+func (t Token) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, t.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, t.String())
+}
 
 // ScopeType is the type of a [Scope].
 type ScopeType string
