@@ -640,3 +640,26 @@ func TestConcurrentSends(t *testing.T) {
 		t.Errorf("accepted %d, want 60", n)
 	}
 }
+
+// TestSentEventsMatchUpstream checks what Send put on the wire against
+// Amazon's published schema (skipped without ALEXA_SMARTHOME_UPSTREAM).
+func TestSentEventsMatchUpstream(t *testing.T) {
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
+	if err := e.client.Send(t.Context(), "alice", changeReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.AddOrUpdate(t.Context(), "alice", light("lamp-3")); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := alexa.ParseDirective(alexatest.TurnOn("lamp-1", "skill-token"))
+	if err := e.client.SendResponse(t.Context(), "alice", d.Response(alexa.PowerStateProperty(alexa.PowerOn))); err != nil {
+		t.Fatal(err)
+	}
+	recs := e.srv.Received()
+	if len(recs) != 3 {
+		t.Fatalf("accepted %d: %v", len(recs), e.srv.Rejected())
+	}
+	for _, r := range recs {
+		alexatest.AssertUpstreamValid(t, r.Raw)
+	}
+}

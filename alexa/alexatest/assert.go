@@ -3,6 +3,9 @@ package alexatest
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -26,6 +29,75 @@ func AssertValid(t testing.TB, msg []byte) bool {
 		}
 	} else {
 		t.Errorf("alexatest: invalid message: %v", err)
+	}
+	t.Logf("message: %s", msg)
+	return false
+}
+
+// UpstreamEnv names the environment variable holding the folder of a
+// checkout of Amazon's github.com/alexa-samples/alexa-smarthome, for
+// [AssertUpstreamValid]. A relative path is looked up from the working
+// directory and its parents (so the module root works from any package).
+const UpstreamEnv = "ALEXA_SMARTHOME_UPSTREAM"
+
+var upstreams sync.Map // dir -> func() (*schemas.Upstream, error)
+
+func loadUpstream(dir string) (*schemas.Upstream, error) {
+	f, _ := upstreams.LoadOrStore(dir, sync.OnceValues(func() (*schemas.Upstream, error) { return schemas.LoadUpstream(dir) }))
+	return f.(func() (*schemas.Upstream, error))()
+}
+
+// upstreamDir resolves the folder named by [UpstreamEnv].
+func upstreamDir(dir string) string {
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, dir, schemas.UpstreamSchemaPath)); err == nil {
+			return filepath.Join(d, dir)
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+// AssertUpstreamValid validates msg against Amazon's published schema, as
+// an independent check of [AssertValid]'s. It skips the test when
+// [UpstreamEnv] is not set. Amazon's schema describes only events, and not
+// all kinds (no directives, no DeleteReport, no InventoryConsumed): for a
+// message it does not cover, AssertUpstreamValid logs that and returns true.
+// Otherwise it reports a test error per violation and returns whether msg
+// is valid. The schema is loaded once per process.
+func AssertUpstreamValid(t testing.TB, msg []byte) bool {
+	t.Helper()
+	dir := os.Getenv(UpstreamEnv)
+	if dir == "" {
+		t.Skip(UpstreamEnv + " is not set: skipping the check against Amazon's published schema")
+	}
+	u, err := loadUpstream(upstreamDir(dir))
+	if err != nil {
+		t.Fatalf("alexatest: %s=%s: %v", UpstreamEnv, dir, err)
+	}
+	err = u.Validate(msg)
+	var se *schemas.Error
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, schemas.ErrNotCovered):
+		t.Logf("alexatest: not checked against the upstream schema: %v", err)
+		return true
+	case errors.As(err, &se):
+		t.Errorf("alexatest: invalid against the upstream schema: %s: %d violations", se.Kind, len(se.Violations))
+		for _, v := range se.Violations {
+			t.Errorf("\t%s", v)
+		}
+	default:
+		t.Errorf("alexatest: upstream schema: %v", err)
 	}
 	t.Logf("message: %s", msg)
 	return false
