@@ -422,6 +422,9 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 		}
 		a := c.post(ctx, gw, tok, body)
 		if a.err == nil && a.status >= 200 && a.status < 300 {
+			if !c.logger.Enabled(ctx, slog.LevelDebug) {
+				return nil
+			}
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "events: delivered", slog.String("user", userID),
 				slog.String("region", string(region)), slog.Any("event", m), slog.Int("status", a.status), slog.Int("attempts", n))
 			return nil

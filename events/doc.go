@@ -1,2 +1,63 @@
-// Package events sends events to the Alexa event gateway.
+// Package events sends events to the Alexa event gateway: proactive
+// ChangeReports, AddOrUpdateReports and DeleteReports, inventory
+// (Dash Replenishment) events, and the asynchronous responses that follow a
+// DeferredResponse.
+//
+//	tokens, _ := lwa.NewManager(cfg)                  // or any TokenSource
+//	client, err := events.NewClient(events.WithTokenSource(tokens))
+//	err = client.ChangeReport(ctx, userID, "lamp-1", alexa.CausePhysicalInteraction,
+//		[]alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)},  // what changed
+//		alexa.ConnectivityProperty(alexa.ConnectivityOK))          // the rest of the state
+//
+// # Tokens and regions
+//
+// Every event carries the customer's Login with Amazon access token, in the
+// Authorization header and in the event's scope. The client gets it, with
+// the region of the customer's grant, from a [TokenSource] (package lwa's
+// Manager is one), and sends to that region's gateway:
+// https://api.amazonalexa.com/v3/events (NA), api.eu.amazonalexa.com (EU)
+// or api.fe.amazonalexa.com (FE). [WithBaseURL] and [WithRegionURL] point
+// the client elsewhere, e.g. at alexatest's fake gateways.
+//
+// # Delivery and errors
+//
+// [Client.Send] returns nil only once the gateway accepted the event; any
+// event it could not deliver comes back as an error, never dropped. It
+// applies the gateway's rules: on 401 it forces one token refresh and
+// retries; on 429, 500, 502, 503, 504 and network errors it retries up to 3
+// times at least 1 s apart, with jittered exponential backoff, honouring
+// Retry-After ([RetryPolicy]); on 403 SKILL_DISABLED_EXCEPTION it revokes
+// the customer's grant ([TokenSource.Revoke]) and stops; anything else
+// (400, other 403s, 404, 413) is returned at once. Gateway answers are
+// [*Error] values carrying the status, code, description and Retry-After;
+// test them with errors.Is against [ErrSkillDisabled], [ErrThrottled],
+// [ErrInvalidAccessToken] and the other sentinels. Token source failures
+// wrap [ErrNoToken] and the source's own error (e.g. lwa.ErrRevoked).
+// Cancelling the context stops Send at once, including during a backoff.
+//
+// Errors and logs never contain a token. The optional [*slog.Logger]
+// ([WithLogger]) gets retries and revocations (Warn) and deliveries
+// (Debug).
+//
+// # Validation
+//
+// Before sending, Send refuses what the gateway would refuse or what
+// cannot be right: synchronous-only replies, proactive events with a
+// correlationToken, asynchronous responses without one, an empty token,
+// and, by default, any event that fails schema validation with package
+// schemas. A refused event returns [ErrInvalidEvent] with the reasons (the
+// *schemas.Error lists each violation) instead of a bare 400 from the
+// gateway. Validation costs about 25–60 µs and 50 allocations per event on
+// a 2-core machine, negligible beside a round trip to Amazon; turn it off
+// with WithValidator(nil) if the client is CPU-bound.
+//
+// # Batches
+//
+// [Client.AddOrUpdate] and [Client.Delete] split their endpoints into as
+// many reports as the limits require (300 endpoints and 256 KB per
+// AddOrUpdateReport; DeleteReports of [DefaultDeleteBatchSize]) and send
+// them in order; if one fails, a [*BatchError] says which endpoints were not
+// reported.
+//
+// A [Client] is safe for concurrent use and reuses connections; share one.
 package events

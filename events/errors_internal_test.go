@@ -89,3 +89,11 @@ func TestRetryDelay(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporary(t *testing.T) {
+	for status, want := range map[int]bool{429: true, 500: true, 502: true, 503: true, 504: true, 400: false, 401: false, 403: false, 404: false, 413: false} {
+		if got := (&Error{StatusCode: status}).Temporary(); got != want {
+			t.Errorf("Temporary(%d) = %v", status, got)
+		}
+	}
+}

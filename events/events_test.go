@@ -510,6 +510,10 @@ func TestAddOrUpdateAndDelete(t *testing.T) {
 		ids[i] = "dev-" + itoa(i)
 		eps[i] = light(ids[i])
 	}
+	bad := light("bad id!")
+	if err := e.client.AddOrUpdate(t.Context(), "alice", bad); !errors.Is(err, events.ErrInvalidEvent) {
+		t.Errorf("AddOrUpdate of an invalid endpoint: %v", err)
+	}
 	if err := e.client.AddOrUpdate(t.Context(), "alice", eps...); err != nil {
 		t.Fatalf("%v; rejected %v", err, e.srv.Rejected())
 	}
@@ -662,4 +666,58 @@ func TestSentEventsMatchUpstream(t *testing.T) {
 	for _, r := range recs {
 		alexatest.AssertUpstreamValid(t, r.Raw)
 	}
+}
+
+// TestRealClockWaits runs one retry on the real clock: the wait between
+// attempts is at least 1 s.
+func TestRealClockWaits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits a second")
+	}
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
+	c, err := events.NewClient(events.WithTokenSource(e.tokens), events.WithHTTPClient(e.srv.Client()),
+		events.WithBaseURL(e.srv.GatewayURL(alexa.RegionNA)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.FailNext(1, 503, alexatest.CodeServiceUnavailable, 0)
+	start := time.Now()
+	if err := c.Send(t.Context(), "alice", changeReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	recs := e.srv.Requests()
+	if gap := recs[1].Time.Sub(recs[0].Time); gap < time.Second {
+		t.Errorf("retried after %v, want at least 1s", gap)
+	}
+	// Cancelling during the real backoff returns at once.
+	e.srv.FailNext(1, 503, alexatest.CodeServiceUnavailable, 0)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if err := c.Send(ctx, "alice", changeReport(t)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 900*time.Millisecond {
+		t.Errorf("Send took %v after its deadline", d)
+	}
+}
+
+func TestBuilderAndEchoedTokenRedaction(t *testing.T) {
+	n := 0
+	b := alexa.Builder{NewMessageID: func() string { n++; return "00000000-0000-4000-8000-00000000000" + itoa(n%10) }}
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA}, events.WithBuilder(b))
+	// A gateway that echoes the token in its answer.
+	e.srv.OnRequest(func(r *alexatest.Record) *alexatest.Reply {
+		return &alexatest.Reply{Status: 400, Code: alexatest.CodeInvalidRequest, Description: "bad token " + string(r.Message.Scope().Token)}
+	})
+	err := e.client.ChangeReport(t.Context(), "alice", "lamp-1", alexa.CauseAppInteraction, []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)})
+	var ge *events.Error
+	if !errors.As(err, &ge) || ge.MessageID != "00000000-0000-4000-8000-000000000001" {
+		t.Fatalf("err = %v, want a gateway error for the builder's messageId", err)
+	}
+	if !strings.Contains(ge.Description, "bad token [redacted]") {
+		t.Errorf("description %q", ge.Description)
+	}
+	e.assertNoSecrets(t, "error", err.Error())
+	e.assertNoSecrets(t, "log", e.logs.String())
 }
