@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -720,4 +722,31 @@ func TestBuilderAndEchoedTokenRedaction(t *testing.T) {
 	}
 	e.assertNoSecrets(t, "error", err.Error())
 	e.assertNoSecrets(t, "log", e.logs.String())
+}
+
+// TestConnectionReuse checks that bodies are drained and closed, on success
+// and on error answers, so one connection serves every request.
+func TestConnectionReuse(t *testing.T) {
+	var dials atomic.Int32
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	defer tr.CloseIdleConnections()
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA}, events.WithHTTPClient(&http.Client{Transport: tr}))
+	for i := range 20 {
+		switch i % 4 {
+		case 1:
+			e.srv.FailNext(1, 400, alexatest.CodeInvalidRequest, 0)
+		case 2:
+			e.srv.OnRequest(func(*alexatest.Record) *alexatest.Reply {
+				e.srv.OnRequest(nil)
+				return &alexatest.Reply{Status: 403, Body: []byte(strings.Repeat("x", 100<<10))}
+			})
+		}
+		_ = e.client.Send(t.Context(), "alice", changeReport(t))
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d connections for 20 sequential sends, want 1", n)
+	}
 }
