@@ -104,6 +104,8 @@ type Reply struct {
 	// HTML error page).
 	Body []byte
 	// Delay holds the answer back this long, or until the client gives up.
+	// A Reply with only a Delay (Status 0, no CloseConnection) delays the
+	// request and then lets the fake check and answer it as usual.
 	Delay time.Duration
 	// CloseConnection closes the connection without answering, as a
 	// connection reset.
@@ -495,6 +497,17 @@ func (s *Server) gateway(region alexa.Region) http.Handler {
 		if reply == nil && hook != nil {
 			reply = hook(rec)
 		}
+		if reply != nil && reply.Status == 0 && !reply.CloseConnection {
+			// Only a delay: wait, then check the request as usual.
+			if !wait(req.Context(), reply.Delay) {
+				rec.Scripted, rec.Reason = true, "scripted: the client gave up during the delay"
+				s.mu.Lock()
+				s.record(rec)
+				s.mu.Unlock()
+				return
+			}
+			reply = nil
+		}
 		if reply != nil {
 			s.scripted(w, req, rec, reply)
 			return
@@ -527,16 +540,7 @@ func (s *Server) gateway(region alexa.Region) http.Handler {
 
 // scripted answers req with reply and records it.
 func (s *Server) scripted(w http.ResponseWriter, req *http.Request, rec *Record, reply *Reply) {
-	gone := false
-	if reply.Delay > 0 {
-		t := time.NewTimer(reply.Delay)
-		select {
-		case <-t.C:
-		case <-req.Context().Done():
-			gone = true
-		}
-		t.Stop()
-	}
+	gone := !wait(req.Context(), reply.Delay)
 	rec.Scripted = true
 	rec.Status = reply.Status
 	rec.Code = reply.Code
@@ -579,6 +583,21 @@ func (s *Server) scripted(w http.ResponseWriter, req *http.Request, rec *Record,
 		return
 	}
 	writeError(w, reply.Status, reply.Code, reply.Description, nil)
+}
+
+// wait waits for d and reports whether ctx is still live.
+func wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // precheck checks the transport: method, content type, size, bearer.

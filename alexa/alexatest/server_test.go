@@ -456,3 +456,18 @@ func TestInvokeAndUpstream(t *testing.T) {
 	out, _ := json.Marshal(reply)
 	alexatest.AssertUpstreamValid(t, out) // skips without ALEXA_SMARTHOME_UPSTREAM
 }
+
+func TestDelayOnlyReply(t *testing.T) {
+	srv := alexatest.NewServer(t)
+	tok := accessToken(t, srv, "u", alexa.RegionNA)
+	_ = srv.Discovered("u", []alexa.DiscoveryEndpoint{lamp("lamp-1")})
+	srv.OnRequest(func(*alexatest.Record) *alexatest.Reply { return &alexatest.Reply{Delay: 50 * time.Millisecond} })
+	start := time.Now()
+	resp := post(t, srv, alexa.RegionNA, tok, encode(t, newChangeReport(t, "lamp-1", []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)}), tok))
+	if resp.StatusCode != 202 || time.Since(start) < 50*time.Millisecond {
+		t.Errorf("answered %d after %v", resp.StatusCode, time.Since(start))
+	}
+	if r := srv.Received(); len(r) != 1 || r[0].Scripted {
+		t.Errorf("records %v", r)
+	}
+}
