@@ -138,8 +138,15 @@ type env struct {
 
 func newEnv(t testing.TB, brainCfg alexatest.DashConfig, opts ...drs.Option) *env {
 	t.Helper()
+	return newEnvWith(t, nil, nil, brainCfg, opts...)
+}
+
+// newEnvWith is newEnv with options for the fake server and the events
+// client.
+func newEnvWith(t testing.TB, srvOpts []alexatest.Option, clientOpts []events.Option, brainCfg alexatest.DashConfig, opts ...drs.Option) *env {
+	t.Helper()
 	e := &env{clock: newFakeClock(), fleet: newFleet()}
-	e.srv = alexatest.NewServer(t, alexatest.WithLWAConfig(alexatest.LWAConfig{Now: e.clock.Now}))
+	e.srv = alexatest.NewServer(t, append([]alexatest.Option{alexatest.WithLWAConfig(alexatest.LWAConfig{Now: e.clock.Now})}, srvOpts...)...)
 	var err error
 	e.mgr, err = lwa.NewManager(lwa.Config{
 		ClientID:     "test-client-id",
@@ -156,7 +163,7 @@ func newEnv(t testing.TB, brainCfg alexatest.DashConfig, opts ...drs.Option) *en
 	for _, r := range []alexa.Region{alexa.RegionNA, alexa.RegionEU, alexa.RegionFE} {
 		copts = append(copts, events.WithRegionURL(r, e.srv.GatewayURL(r)))
 	}
-	if e.client, err = events.NewClient(copts...); err != nil {
+	if e.client, err = events.NewClient(append(copts, clientOpts...)...); err != nil {
 		t.Fatal(err)
 	}
 	if e.rep, err = drs.NewReporter(e.client, append([]drs.Option{drs.WithClock(e.clock)}, opts...)...); err != nil {

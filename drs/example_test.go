@@ -1,0 +1,184 @@
+package drs_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/drs"
+	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/lwa"
+)
+
+// The battery slot of the smart light, declared at discovery.
+func ExampleSlot_Capability() {
+	battery := drs.Slot{
+		Instance:        "InventoryLevelSensor-1",
+		FriendlyNames:   []alexa.FriendlyName{alexa.TextName("Battery", "en-US")},
+		Kind:            drs.KindLevel,
+		Measurement:     alexa.Measurement{Type: alexa.MeasurementPercentage},
+		ReplenishmentID: "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
+	}
+	if err := battery.Validate(); err != nil { // fatal problems and warnings
+		log.Fatal(err)
+	}
+	c, err := battery.Capability()
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(c, "", "  ")
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "type": "AlexaInterface",
+	//   "interface": "Alexa.InventoryLevelSensor",
+	//   "instance": "InventoryLevelSensor-1",
+	//   "version": "3",
+	//   "properties": {
+	//     "supported": [
+	//       {
+	//         "name": "level"
+	//       }
+	//     ],
+	//     "proactivelyReported": true,
+	//     "retrievable": false
+	//   },
+	//   "capabilityResources": {
+	//     "friendlyNames": [
+	//       {
+	//         "@type": "text",
+	//         "value": {
+	//           "text": "Battery",
+	//           "locale": "en-US"
+	//         }
+	//       }
+	//     ]
+	//   },
+	//   "configuration": {
+	//     "measurement": {
+	//       "@type": "Percentage"
+	//     },
+	//     "replenishment": {
+	//       "@type": "DashReplenishmentId",
+	//       "value": "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84"
+	//     }
+	//   }
+	// }
+}
+
+// A replenishment id that is not of the documented form is a warning, not
+// an error; a legacy order id is an error.
+func ExampleReplenishmentID_Validate() {
+	for _, id := range []drs.ReplenishmentID{
+		"arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
+		"Default",
+		"amzn1.dash.v2.o.ci4zZDIwM2Q2MS1jZjQ1",
+	} {
+		err := id.Validate()
+		switch {
+		case err == nil:
+			fmt.Println("ok")
+		case drs.Fatal(err) == nil:
+			fmt.Println("warning:", err)
+		default:
+			fmt.Println("error:", err)
+		}
+	}
+	// Output:
+	// ok
+	// warning: drs: warning: replenishment id "Default" is not of the form arn:alexa:smarthome:drs:sensor:<uuid>; it is sent as is
+	// error: drs: invalid replenishment id: "amzn1.dash.v2.o.ci4zZDIwM2Q2MS1jZjQ1" is a legacy Dash order id (amzn1.dash.v2.o.…), not the replenishment id of a slot
+}
+
+// myFleet is the application's device registry, as the heartbeat sees it.
+type myFleet map[string][]drs.Device
+
+func (f myFleet) Devices(ctx context.Context, userID string) iter.Seq2[drs.Device, error] {
+	return func(yield func(drs.Device, error) bool) {
+		for _, d := range f[userID] {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// The daily run of a scheduled job, here against the fake Alexa cloud of
+// package alexatest: the users come from the lwa.Manager's grants, the
+// devices and their current levels from the application. A level of 0 is
+// reported like any other.
+func ExampleReporter_Heartbeat() {
+	ctx := context.Background()
+	cloud := alexatest.NewServer(nil)
+	defer cloud.Close()
+
+	// Set-up a real deployment does elsewhere: the grant store filled by
+	// AcceptGrant, and the discovered endpoints.
+	grants, _ := lwa.NewManager(lwa.Config{
+		ClientID: "test-client-id", ClientSecret: "test-client-secret",
+		TokenURL: cloud.TokenURL(), Store: lwa.NewMemoryStore(),
+	})
+	battery := drs.Slot{
+		Instance:        "InventoryLevelSensor-1",
+		FriendlyNames:   []alexa.FriendlyName{alexa.TextName("Battery", "en-US")},
+		Kind:            drs.KindLevel,
+		Measurement:     alexa.Measurement{Type: alexa.MeasurementPercentage},
+		ReplenishmentID: "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
+	}
+	caps, _ := drs.Capabilities(battery)
+	fleet := myFleet{}
+	for _, user := range []string{"alice", "bob"} {
+		g, _ := grants.Exchange(ctx, alexa.Token(cloud.EnableSkill(user, alexa.RegionNA)))
+		g.UserID, g.Region = user, alexa.RegionNA
+		_ = grants.Save(ctx, g)
+		_ = cloud.Discovered(user, []alexa.DiscoveryEndpoint{{
+			EndpointID: user + "-light", ManufacturerName: "Acme", Description: "Smart light", FriendlyName: "Light",
+			DisplayCategories: []alexa.DisplayCategory{alexa.DisplayLight},
+			Capabilities:      append([]alexa.Capability{alexa.AlexaCapability(), alexa.PowerControllerCapability(alexa.Reported())}, caps...),
+		}})
+	}
+	fleet["alice"] = []drs.Device{{EndpointID: "alice-light",
+		Levels: []drs.Reading{{Slot: battery, Level: alexa.Percentage(0)}},
+		State:  []alexa.Property{alexa.PowerStateProperty(alexa.PowerOff)}}}
+	fleet["bob"] = []drs.Device{{EndpointID: "bob-light",
+		Levels: []drs.Reading{{Slot: battery, Level: alexa.Percentage(64)}},
+		State:  []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)}}}
+
+	// The scheduled job.
+	client, err := events.NewClient(events.WithTokenSource(grants), events.WithBaseURL(cloud.GatewayURL(alexa.RegionNA)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	reporter, err := drs.NewReporter(client, drs.WithConcurrency(4))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := reporter.Heartbeat(ctx, drs.Job{
+		Users:     grants,
+		Devices:   fleet,
+		OnOutcome: func(o drs.Outcome) { fmt.Println(o.UserID, o.EndpointID, o.Status) },
+	})
+	if err != nil {
+		log.Print(err) // the run is incomplete
+	}
+	fmt.Println(res)
+
+	// What Alexa received.
+	for _, r := range cloud.Received() {
+		var p alexa.ChangeReportPayload
+		_ = r.Message.DecodePayload(&p)
+		var l alexa.Level
+		_ = p.Change.Properties[0].Decode(&l)
+		fmt.Printf("%s %s: %s\n", r.UserID, p.Change.Cause.Type, l)
+	}
+	// Unordered output:
+	// alice alice-light sent
+	// bob bob-light sent
+	// 2 users; devices: 2 sent, 0 failed, 0 skipped; slots: 2 sent, 0 failed, 0 skipped
+	// alice PERIODIC_POLL: 0 Percentage
+	// bob PERIODIC_POLL: 64 Percentage
+}
