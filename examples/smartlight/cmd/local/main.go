@@ -1,0 +1,149 @@
+// Command local runs the smart light backend on this machine with a fake
+// Alexa cloud, and plays the workshop's test on it:
+//
+//	go run ./examples/smartlight/cmd/local            # from the repository root
+//	go run ./examples/smartlight/cmd/local -tick 100ms # drain the battery fast
+//
+// It prints every message as the Alexa Smart Home debugger would (-json for
+// the full messages, tokens redacted), then keeps running until Ctrl-C,
+// printing how to drive it by hand. State is kept in -dir (default
+// .smartlight) across runs. Configuration comes from the environment (see
+// package config); DASH_REPLENISHMENT=disabled runs without Dash.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/local"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", ".smartlight", "data directory: grants, devices and shadows, lights (remove it to start afresh)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the skill, devices API and identity provider")
+	tick := fs.Duration("tick", 10*time.Second, "battery drain interval of the light: 1 % per tick while on (e.g. 100ms to watch it drain)")
+	full := fs.Bool("json", false, "print every message in full (tokens redacted)")
+	verbose := fs.Bool("v", false, "log what the components do (to stderr)")
+	story := fs.Bool("story", true, "play the workshop's test at start")
+	heartbeat := fs.Duration("heartbeat", 12*time.Hour, "interval of the automatic Dash heartbeat (h + Enter runs it at once)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *tick <= 0 || *heartbeat <= 0 {
+		fmt.Fprintln(stderr, "local: -tick and -heartbeat must be positive")
+		return 2
+	}
+	cfg, err := config.Load(config.Local, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = min(cfg.LogLevel, slog.LevelInfo)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dbg := &local.Debugger{Out: stdout, FullJSON: *full}
+	app, err := local.Start(ctx, local.Options{
+		Config: cfg, Dir: *dir, Addr: *addr, Tick: *tick, Debugger: dbg, Logger: logger, HeartbeatInterval: *heartbeat,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	dash := "Dash Replenishment enabled (" + string(cfg.ReplenishmentID) + ")"
+	if !cfg.Dash {
+		dash = "Dash Replenishment disabled"
+	}
+	fmt.Fprintf(stdout, `Smart light backend, local mode — %s
+  skill (POST directives)  %s%s
+  devices API              %s%s
+  identity provider JWKS   %s%s/.well-known/jwks.json
+  fake Alexa cloud         %s
+  light                    %s (thing %s), battery drains 1 %% every %s while on
+  data                     %s
+
+`, dash, app.URL, local.SkillPath, app.URL, local.DevicesPath, app.URL, local.AuthPath, app.Cloud.URL,
+		app.Lights[0].SerialNumber, app.Lights[0].ThingName, *tick, *dir)
+
+	help, err := app.WriteHelpers(12 * time.Hour)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+	}
+	storyDone := make(chan error, 1)
+	if *story {
+		go func() {
+			err := app.Story(ctx, local.StoryOptions{})
+			if err == nil {
+				dbg.Note("the story has played; the light keeps draining while on")
+			}
+			storyDone <- err
+		}()
+	} else {
+		storyDone <- nil
+	}
+	go commands(ctx, app, stdin, stop)
+
+	select {
+	case err := <-storyDone:
+		if err != nil && ctx.Err() == nil {
+			fmt.Fprintln(stderr, "local: the story failed:", err)
+		}
+		fmt.Fprintln(stdout)
+		fmt.Fprint(stdout, help)
+		<-ctx.Done()
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "\nshutting down: the light disconnects, pending updates are reported, state is saved")
+	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := app.Close(cctx); err != nil {
+		fmt.Fprintln(stderr, "local:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "state saved in %s\n", *dir)
+	return 0
+}
+
+// commands reads one-letter commands from stdin until it ends.
+func commands(ctx context.Context, app *local.App, stdin io.Reader, quit func()) {
+	sc := bufio.NewScanner(stdin)
+	for sc.Scan() {
+		switch strings.TrimSpace(sc.Text()) {
+		case "h":
+			if _, err := app.Heartbeat(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				fmt.Fprintln(os.Stderr, "local: heartbeat:", err)
+			}
+		case "p":
+			if err := app.Lights[0].Sim().Press(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "local: press:", err)
+			}
+		case "q":
+			quit()
+			return
+		case "":
+		default:
+			fmt.Fprintln(os.Stderr, "commands: h (heartbeat), p (press the light's switch), q (quit)")
+		}
+	}
+}

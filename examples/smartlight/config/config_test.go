@@ -1,0 +1,109 @@
+package config_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+const rid = "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84"
+
+func TestLoadSkill(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(config.Skill, env(map[string]string{
+		"DASH_REPLENISHMENT": "Enabled", "DASH_REPLENISHMENT_ID": rid, "AWS_REGION": "eu-west-1",
+		"LWA_CLIENT_ID": "amzn1.application-oa2-client.x", "LWA_CLIENT_SECRET": "s3cret-value",
+		"AUTH_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x", "AUTH_ALEXA_CLIENT_IDS": "alexa1, alexa2",
+		"SKILL_CONFIRM_TIMEOUT": "2s", "LOG_LEVEL": "debug",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Dash || cfg.Region != alexa.RegionEU || len(cfg.AlexaClientIDs) != 2 || cfg.ConfirmTimeout != 2*time.Second || cfg.LogLevel != slog.LevelDebug {
+		t.Errorf("cfg %+v", cfg)
+	}
+	m, warns, err := cfg.Model()
+	if err != nil || !m.Dash() || len(warns) != 0 {
+		t.Errorf("Model = %v, %v, %v", m, warns, err)
+	}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprint(cfg.LogValue())} {
+		if strings.Contains(s, "s3cret-value") {
+			t.Errorf("the secret leaks: %s", s)
+		}
+	}
+}
+
+func TestLoadProblems(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    config.Component
+		env  map[string]string
+		want []string
+	}{
+		{config.Skill, map[string]string{"DASH_REPLENISHMENT": "ENABLED"}, []string{
+			"DASH_REPLENISHMENT_ID is not set", "LWA_CLIENT_ID is required", "LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE) is required",
+			"AUTH_ISSUER is required", "AUTH_ALEXA_CLIENT_IDS is required"}},
+		{config.Updates, map[string]string{"DASH_REPLENISHMENT": "yes", "LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}, []string{`DASH_REPLENISHMENT="yes"`}},
+		{config.Updates, map[string]string{"DASH_REPLENISHMENT": "enabled", "DASH_REPLENISHMENT_ID": "amzn1.dash.v2.o.xyz", "LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}, []string{"legacy Dash order id"}},
+		{config.Updates, map[string]string{"DASH_REPLENISHMENT": "enabled", "DASH_REPLENISHMENT_ID": rid + "\n", "LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}, []string{"white space"}},
+		{config.DevicesAPI, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "AUTH_ISSUER": "not a url", "AUTH_WEB_CLIENT_IDS": "w,a1", "AUTH_ALEXA_CLIENT_IDS": "a1",
+			"ALEXA_REGION": "US", "SKILL_CONFIRM_TIMEOUT": "10s", "CORS_ALLOWED_ORIGINS": "*", "LOG_LEVEL": "loud", "LWA_TOKEN_URL": "ftp://x"}, []string{
+			"AUTH_ISSUER=", `ALEXA_REGION="US"`, "SKILL_CONFIRM_TIMEOUT=10s", "CORS_ALLOWED_ORIGINS", "LOG_LEVEL", "LWA_TOKEN_URL", `client id "a1" is in both`}},
+		{config.Updates, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "LWA_CLIENT_SECRET_FILE": "/x"}, []string{"not both"}},
+	} {
+		_, err := config.Load(tc.c, env(tc.env))
+		var ce *config.Error
+		if !errors.As(err, &ce) {
+			t.Errorf("Load(%s, %v) = %v, want a config.Error", tc.c, tc.env, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("Load(%s, %v):\n%v\ndoes not mention %q", tc.c, tc.env, err, w)
+			}
+		}
+		if len(ce.Problems) != len(tc.want) {
+			t.Errorf("Load(%s): %d problems, want %d:\n%v", tc.c, len(ce.Problems), len(tc.want), err)
+		}
+	}
+}
+
+func TestLoadLocalDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(config.Local, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Dash || cfg.ReplenishmentID != config.WorkshopReplenishmentID || cfg.Region != alexa.RegionNA {
+		t.Errorf("local defaults %+v", cfg)
+	}
+	cfg, err = config.Load(config.Local, env(map[string]string{"DASH_REPLENISHMENT": "disabled"}))
+	if err != nil || cfg.Dash {
+		t.Errorf("disabled: %+v, %v", cfg, err)
+	}
+}
+
+func TestSecretFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(p, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.Updates, env(map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET_FILE": p}))
+	if err != nil || cfg.LWAClientSecret != "from-file" {
+		t.Errorf("secret from file: %v", err)
+	}
+	if _, err := config.Load(config.Updates, env(map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET_FILE": p + "x"})); err == nil {
+		t.Error("missing secret file accepted")
+	}
+}

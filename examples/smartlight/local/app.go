@@ -1,0 +1,611 @@
+// Package local runs the whole smart light backend on one machine, with
+// nothing but Go: a fake Alexa cloud (package alexatest: the event gateway
+// of every region, Login with Amazon, and a Dash Replenishment brain that
+// orders when the battery stays low), a local identity provider with its
+// JWKS (package auth), the skill, the updates component and the devices
+// API over HTTP on localhost, an in-process device cloud (package memory)
+// and a simulated smart light per provisioned device. [App.Story] plays
+// the workshop's test on it. cmd/local is a thin command around it, and
+// the end-to-end tests run the same code.
+//
+// State survives restarts in the data directory: the Login with Amazon
+// grants (grants.json, an lwa.FileStore), the registry and the shadows
+// (iot.json), and the simulated lights' own state and labels (lights.json).
+// The fake Alexa cloud starts afresh on every run, so the demo user
+// enables the skill again each time.
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/drs"
+	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/device"
+	"github.com/go-alexa/smarthome/examples/smartlight/device/memory"
+	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
+	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
+	"github.com/go-alexa/smarthome/examples/smartlight/skill"
+	"github.com/go-alexa/smarthome/examples/smartlight/updates"
+	"github.com/go-alexa/smarthome/lwa"
+	"github.com/go-alexa/smarthome/schemas"
+)
+
+// Identities of the local run.
+const (
+	// DemoUser is the demo user's id (a Cognito-style sub).
+	DemoUser = "7c2a3e1d-5b4f-4a8e-9d61-2f0b8c4e6a11"
+	// WebClientID is the local web app's client id.
+	WebClientID = "local-web-app"
+	// AlexaClientID is the client id of Alexa's account linking.
+	AlexaClientID = "local-alexa-linking"
+	// lwaClientID is the skill's "Alexa Skill Messaging" client id at the
+	// fake Login with Amazon.
+	lwaClientID = "amzn1.application-oa2-client.local"
+)
+
+// Paths on the local server.
+const (
+	// SkillPath is where the skill takes directives (POST).
+	SkillPath = "/alexa"
+	// DevicesPath is the devices API.
+	DevicesPath = "/devices"
+	// AuthPath is the identity provider's issuer path; its JWKS is at
+	// AuthPath + "/.well-known/jwks.json".
+	AuthPath = "/auth"
+)
+
+// Light is a provisioned light: its thing, its label and its simulator.
+type Light struct {
+	ThingName    string          `json:"thingName"`
+	SerialNumber string          `json:"serialNumber"`
+	ClaimSecret  string          `json:"claimSecret"`
+	State        simulator.State `json:"state"`
+
+	sim *simulator.Light
+}
+
+// Sim returns the light's simulator.
+func (l *Light) Sim() *simulator.Light { return l.sim }
+
+// Options configures [Start].
+type Options struct {
+	// Config is the backend's configuration (config.Load(config.Local, ...)).
+	Config config.Config
+	// Dir is the data directory; "" keeps everything in memory.
+	Dir string
+	// Addr is the local server's address; "" means 127.0.0.1:8080, and
+	// 127.0.0.1:0 picks a free port.
+	Addr string
+	// Tick is the lights' battery drain interval; zero means 10 s.
+	Tick time.Duration
+	// Debugger prints the messages; nil prints nothing.
+	Debugger *Debugger
+	// Logger receives the components' logs; nil discards them.
+	Logger *slog.Logger
+	// EventsClock is the clock of the events client's retry waits; nil
+	// means the real one. Tests pass a clock that does not wait.
+	EventsClock events.Clock
+	// HeartbeatInterval is how often the Dash heartbeat runs on its own;
+	// zero means drs.DefaultInterval (12 h), negative never.
+	HeartbeatInterval time.Duration
+	// GrantStore keeps the grants instead of grants.json (tests inject
+	// failing stores).
+	GrantStore lwa.Store
+	// GrantsClock is the clock of token expiry; nil means time.Now.
+	GrantsClock func() time.Time
+}
+
+// App is a running local backend. Its fields are for tests and the
+// command; treat them as read-only.
+type App struct {
+	// URL is the local server's base URL.
+	URL string
+	// Cloud is the fake Alexa cloud.
+	Cloud *alexatest.Server
+	// Issuer is the local identity provider.
+	Issuer *auth.Issuer
+	// IoT is the device cloud.
+	IoT *memory.IoT
+	// Grants keeps the Login with Amazon grants.
+	Grants *lwa.Manager
+	// Events sends to the fake gateway.
+	Events *events.Client
+	// Model describes the light.
+	Model *light.Model
+	// Updates is the updates component.
+	Updates *updates.Updates
+	// Skill is the skill's router.
+	Skill *alexa.Router
+	// API is the devices API.
+	API *devicesapi.API
+	// Lights are the provisioned lights.
+	Lights []*Light
+	// Region is the Alexa region of the skill.
+	Region alexa.Region
+
+	opts    Options
+	dbg     *Debugger
+	log     *slog.Logger
+	srv     *http.Server
+	srvDone chan struct{}
+	client  *http.Client
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	unsub   func()
+	lightMu sync.Mutex
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts the local backend: the servers, the components and the
+// lights (provisioned on the first run). Close it to stop and save.
+func Start(ctx context.Context, opts Options) (*App, error) {
+	a := &App{opts: opts, dbg: opts.Debugger, log: opts.Logger, Region: opts.Config.Region}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.Region == "" {
+		a.Region = alexa.RegionNA
+	}
+	if opts.Tick == 0 {
+		a.opts.Tick = simulator.DefaultTick
+	}
+	a.ctx, a.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if err := a.start(ctx); err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) start(ctx context.Context) error {
+	cfg := a.opts.Config
+	model, warns, err := cfg.Model()
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		a.log.LogAttrs(ctx, slog.LevelWarn, "local: replenishment id", slog.String("warning", w.Error()))
+	}
+	a.Model = model
+
+	if a.opts.Dir != "" {
+		if err := os.MkdirAll(a.opts.Dir, 0o700); err != nil {
+			return fmt.Errorf("local: data directory: %w", err)
+		}
+	}
+
+	// The fake Alexa cloud.
+	secret, _ := device.NewClaimSecret() // a random client secret
+	a.Cloud = alexatest.NewServer(nil, alexatest.WithLWAConfig(alexatest.LWAConfig{ClientID: lwaClientID, ClientSecret: secret}))
+
+	// The local server: it must listen before the verifiers fetch the JWKS.
+	addr := a.opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("local: listening on %s: %w (is another instance running? use -addr)", addr, err)
+	}
+	a.URL = "http://" + ln.Addr().String()
+	mux := http.NewServeMux()
+	a.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	a.srvDone = make(chan struct{})
+	go func() {
+		defer close(a.srvDone)
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.LogAttrs(a.ctx, slog.LevelError, "local: server stopped", slog.String("error", err.Error()))
+		}
+	}()
+	a.client = &http.Client{Timeout: 30 * time.Second}
+
+	a.Issuer, err = auth.NewIssuer(a.URL + AuthPath)
+	if err != nil {
+		return err
+	}
+	mux.Handle(AuthPath+auth.JWKSPath, a.Issuer)
+	verifier := func(clients ...string) (*auth.Verifier, error) {
+		return auth.NewVerifier(a.ctx, auth.Config{Issuer: a.Issuer.IssuerURL(), ClientIDs: clients, Logger: a.log})
+	}
+	webVerifier, err := verifier(WebClientID)
+	if err != nil {
+		return err
+	}
+	alexaVerifier, err := verifier(AlexaClientID)
+	if err != nil {
+		return err
+	}
+
+	// Grants and events.
+	var store lwa.Store = lwa.NewMemoryStore()
+	switch {
+	case a.opts.GrantStore != nil:
+		store = a.opts.GrantStore
+	case a.opts.Dir != "":
+		fs, err := lwa.NewFileStore(filepath.Join(a.opts.Dir, "grants.json"))
+		if err != nil {
+			return err
+		}
+		store = fs
+	}
+	a.Grants, err = lwa.NewManager(lwa.Config{
+		ClientID: lwaClientID, ClientSecret: alexa.Token(secret), TokenURL: a.Cloud.TokenURL(),
+		HTTPClient: a.Cloud.Client(), Store: store, Logger: a.log, Now: a.opts.GrantsClock,
+		OnRevoked: func(ctx context.Context, userID string, cause error) {
+			a.dbg.Note("the grant of user %s was revoked: %v", userID, cause)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	authorizer, err := lwa.NewAuthorizer(a.Grants, lwa.AuthorizerConfig{Resolve: alexaVerifier.Resolve, Region: a.Region})
+	if err != nil {
+		return err
+	}
+	hc := *a.Cloud.Client()
+	hc.Transport = printingTransport{base: transportOf(a.Cloud.Client()), dbg: a.dbg}
+	hc.Timeout = events.DefaultTimeout
+	evOpts := []events.Option{events.WithTokenSource(a.Grants), events.WithHTTPClient(&hc), events.WithLogger(a.log)}
+	for _, r := range []alexa.Region{alexa.RegionNA, alexa.RegionEU, alexa.RegionFE} {
+		evOpts = append(evOpts, events.WithRegionURL(r, a.Cloud.GatewayURL(r)))
+	}
+	if a.opts.EventsClock != nil {
+		evOpts = append(evOpts, events.WithClock(a.opts.EventsClock))
+	}
+	a.Events, err = events.NewClient(evOpts...)
+	if err != nil {
+		return err
+	}
+
+	// The device cloud.
+	var iotOpts []memory.Option
+	if a.opts.Dir != "" {
+		iotOpts = append(iotOpts, memory.WithFile(filepath.Join(a.opts.Dir, "iot.json")))
+	}
+	a.IoT, err = memory.New(iotOpts...)
+	if err != nil {
+		return err
+	}
+
+	// The components.
+	a.Updates, err = updates.New(updates.Config{Model: model, Registry: a.IoT, Shadow: a.IoT, Events: a.Events, Users: a.Grants, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.Skill, err = skill.New(skill.Config{
+		Model: model, Registry: a.IoT, Shadow: a.IoT, Users: alexaVerifier, Authorizer: authorizer,
+		ConfirmTimeout: cfg.ConfirmTimeout, PollInterval: 20 * time.Millisecond, Logger: a.log,
+		RouterOptions: []alexa.RouterOption{alexa.WithValidator(schemas.New())},
+	})
+	if err != nil {
+		return err
+	}
+	a.API, err = devicesapi.New(devicesapi.Config{Registry: a.IoT, Shadow: a.IoT, Verifier: webVerifier, Announcer: a.Updates, Logger: a.log, AllowedOrigins: cfg.AllowedOrigins})
+	if err != nil {
+		return err
+	}
+	mux.Handle(SkillPath, printDirectives(a.dbg, a.Skill, alexa.DefaultMaxDirectiveBytes))
+	api := printRequests(a.dbg, a.API)
+	mux.Handle(DevicesPath, api)
+	mux.Handle(DevicesPath+"/", api)
+
+	// The IoT rule: every accepted shadow update goes to the updates
+	// component, in order, retried while it fails for a reason that may pass.
+	a.unsub, err = a.IoT.Subscribe(device.AllAcceptedFilter, a.onAccepted)
+	if err != nil {
+		return err
+	}
+
+	if err := a.startLights(ctx); err != nil {
+		return err
+	}
+	if model.Dash() && a.opts.HeartbeatInterval >= 0 {
+		a.wg.Go(a.heartbeatLoop)
+	}
+	return nil
+}
+
+// transportOf returns c's transport, or the default one.
+func transportOf(c *http.Client) http.RoundTripper {
+	if c.Transport != nil {
+		return c.Transport
+	}
+	return http.DefaultTransport
+}
+
+// onAccepted is the local IoT rule.
+func (a *App) onAccepted(ctx context.Context, m device.Message) {
+	thing, ok := device.ThingNameFromTopic(m.Topic)
+	if !ok {
+		return
+	}
+	var ev updates.ShadowEvent
+	if err := json.Unmarshal(m.Payload, &ev.Document); err != nil {
+		a.log.LogAttrs(ctx, slog.LevelError, "local: malformed accepted document", slog.String("thing", thing))
+		return
+	}
+	ev.ThingName = thing
+	if len(ev.State.Reported) > 0 {
+		serial := thing
+		if t, err := a.IoT.Thing(ctx, thing); err == nil {
+			serial = t.SerialNumber
+		}
+		a.dbg.Device(serial, ev.State.Reported)
+	}
+	// Like a Lambda's asynchronous invocation: retried twice after a
+	// failure that may pass, then logged as lost (on AWS it would go to
+	// the function's failure destination).
+	for attempt := 1; ; attempt++ {
+		_, err := a.Updates.ShadowUpdated(ctx, ev)
+		if err == nil || errors.Is(err, updates.ErrInvalidEvent) {
+			return
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			a.log.LogAttrs(ctx, slog.LevelError, "local: shadow update not reported", slog.String("thing", thing), slog.String("error", err.Error()))
+			a.dbg.Note("a change of %s could not be reported to Alexa: %v", thing, err)
+			return
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+}
+
+func (a *App) heartbeatLoop() {
+	interval := a.opts.HeartbeatInterval
+	if interval == 0 {
+		interval = drs.DefaultInterval
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			a.Heartbeat(a.ctx)
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
+
+// Heartbeat runs the daily Dash Replenishment heartbeat now.
+func (a *App) Heartbeat(ctx context.Context) (*drs.Result, error) {
+	a.dbg.Note("daily inventory heartbeat")
+	res, err := a.Updates.Heartbeat(ctx, nil)
+	if err != nil {
+		a.dbg.Note("heartbeat incomplete: %v", err)
+	} else {
+		a.dbg.Note("heartbeat: %s", res)
+	}
+	return res, err
+}
+
+// Close stops the lights (each reports its disconnection), waits for
+// every pending update to be reported, stops the servers and saves the
+// state. It is safe to call more than once.
+func (a *App) Close(ctx context.Context) error {
+	a.closeOnce.Do(func() { a.closeErr = a.close(ctx) })
+	return a.closeErr
+}
+
+func (a *App) close(ctx context.Context) error {
+	var errs []error
+	a.cancel() // stops the lights and the heartbeat loop
+	a.wg.Wait()
+	if a.IoT != nil {
+		// Deliver what the lights published last (their disconnection).
+		if err := a.IoT.Drain(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("local: delivering pending updates: %w", err))
+		}
+		if a.unsub != nil {
+			a.unsub()
+		}
+		if err := a.IoT.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := a.saveLights(); err != nil {
+		errs = append(errs, err)
+	}
+	if a.Grants != nil {
+		if err := a.Grants.Flush(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if a.srv != nil {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := a.srv.Shutdown(sctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+		<-a.srvDone
+	}
+	if a.Cloud != nil {
+		a.Cloud.Close()
+	}
+	return errors.Join(errs...)
+}
+
+// lightsFile is the format of lights.json.
+type lightsFile struct {
+	Version int      `json:"version"`
+	Lights  []*Light `json:"lights"`
+}
+
+// startLights loads or provisions the lights and starts their simulators.
+func (a *App) startLights(ctx context.Context) error {
+	if a.opts.Dir != "" {
+		b, err := os.ReadFile(filepath.Join(a.opts.Dir, "lights.json"))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("local: %w", err)
+		default:
+			var f lightsFile
+			if err := json.Unmarshal(b, &f); err != nil || f.Version != 1 {
+				return fmt.Errorf("local: %s is not a lights file; remove it to start afresh", filepath.Join(a.opts.Dir, "lights.json"))
+			}
+			a.Lights = f.Lights
+		}
+	}
+	if len(a.Lights) == 0 {
+		secret, hash := device.NewClaimSecret()
+		l := &Light{ThingName: "smartLight", SerialNumber: "myDevice001", ClaimSecret: secret, State: simulator.NewState()}
+		if _, err := a.IoT.Provision(ctx, device.Thing{Name: l.ThingName, SerialNumber: l.SerialNumber, ClaimSecretHash: hash}); err != nil && !errors.Is(err, memory.ErrExists) {
+			return err
+		}
+		a.Lights = []*Light{l}
+		if err := a.saveLights(); err != nil {
+			return err
+		}
+	}
+	for _, l := range a.Lights {
+		if _, err := a.IoT.Thing(ctx, l.ThingName); err != nil {
+			return fmt.Errorf("local: light %s is not in %s: %w (remove the data directory to start afresh)", l.ThingName, filepath.Join(a.opts.Dir, "iot.json"), err)
+		}
+		sim, err := simulator.New(simulator.Config{
+			Broker: a.IoT, ThingName: l.ThingName, Tick: a.opts.Tick, State: l.State, Logger: a.log,
+			OnChange: func(s simulator.State) {
+				a.lightMu.Lock()
+				l.State = s
+				a.lightMu.Unlock()
+			},
+		})
+		if err != nil {
+			return err
+		}
+		l.sim = sim
+		a.wg.Go(func() {
+			if err := sim.Run(a.ctx); err != nil {
+				a.log.LogAttrs(a.ctx, slog.LevelError, "local: light stopped", slog.String("thing", l.ThingName), slog.String("error", err.Error()))
+			}
+		})
+	}
+	return nil
+}
+
+// saveLights writes lights.json.
+func (a *App) saveLights() error {
+	if a.opts.Dir == "" || len(a.Lights) == 0 {
+		return nil
+	}
+	a.lightMu.Lock()
+	b, err := json.MarshalIndent(lightsFile{Version: 1, Lights: a.Lights}, "", "  ")
+	a.lightMu.Unlock()
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(a.opts.Dir, "lights.json"), b)
+}
+
+// writeFile replaces path atomically with b (0600).
+func writeFile(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("local: %w", err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(b)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o600)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("local: writing %s: %w", path, werr)
+	}
+	return nil
+}
+
+// Token issues an access token of the demo user (or userID) for the web
+// app (web true) or for Alexa's account linking.
+func (a *App) Token(userID string, web bool, ttl time.Duration) (string, error) {
+	client := AlexaClientID
+	if web {
+		client = WebClientID
+	}
+	return a.Issuer.Issue(auth.TokenRequest{UserID: userID, ClientID: client, TTL: ttl})
+}
+
+// Directive posts a directive to the skill over HTTP, as Alexa does, and
+// returns the decoded reply.
+func (a *App) Directive(ctx context.Context, directive []byte) (*alexa.EventMessage, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL+SkillPath, bytesReader(directive))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("local: posting the directive: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, body, fmt.Errorf("local: the skill answered HTTP %d", resp.StatusCode)
+	}
+	m, err := alexa.ParseEvent(body)
+	return m, body, err
+}
+
+// Call makes a devices API request with token and returns the status and
+// body. body, if not nil, is encoded as JSON.
+func (a *App) Call(ctx context.Context, token, method, path string, body any) (int, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		r = bytesReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.URL+path, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, out, err
+}

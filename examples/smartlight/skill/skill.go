@@ -1,0 +1,395 @@
+// Package skill is the smart light's smart home skill (the workshop's
+// smartHomeSkill Lambda): an [alexa.Router] answering Discover, AcceptGrant,
+// TurnOn, TurnOff and ReportState for the lights of the user the
+// directive's token belongs to.
+//
+// # Who is asking
+//
+// Every directive carries the access token Alexa obtained through account
+// linking (endpoint.scope, payload.scope for Discover, payload.grantee for
+// AcceptGrant). The skill resolves it to the user id with a [Resolver]
+// (package auth's Verifier: the Cognito access JWT verified against the
+// JWKS on AWS, the local issuer's tokens in local mode). An invalid token
+// is answered INVALID_AUTHORIZATION_CREDENTIAL, an expired one
+// EXPIRED_AUTHORIZATION_CREDENTIAL.
+//
+// # Ownership
+//
+// A directive about an endpoint the user does not own, or that does not
+// exist, is answered NO_SUCH_ENDPOINT, with the directive's endpoint and
+// correlation token echoed: a user cannot learn whether another user's
+// device exists, let alone control it.
+//
+// # Control and its confirmation
+//
+// TurnOn and TurnOff answer ENDPOINT_UNREACHABLE at once when the device is
+// offline (its shadow does not report it connected). Otherwise the skill
+// writes the desired status to the shadow with a fresh [device.Command]
+// (source "alexa") and waits, up to [Config].ConfirmTimeout, for the
+// device to acknowledge it by reporting the command back; it then answers
+// with the state the device reported, timed by the shadow's metadata. If
+// the device does not acknowledge in time, the command is withdrawn (the
+// desired status and command are deleted, unless the device acknowledged
+// in the meantime) and the answer is ENDPOINT_UNREACHABLE: Alexa never hears
+// a state the device did not reach.
+//
+// Because the Response already reported the new state, the updates
+// component sends no ChangeReport for a change the device acknowledges
+// with an Alexa command, as Amazon's state reporting guidance asks.
+//
+// # State
+//
+// Responses and StateReports carry every property: powerState, the battery
+// level (with Dash Replenishment) and connectivity, each with the time the
+// device reported it (timeOfSample) and how long ago that was
+// (uncertaintyInMilliseconds). A ReportState for an offline device is
+// answered with the last known state and connectivity UNREACHABLE; one for
+// a device that never reported anything, ENDPOINT_UNREACHABLE.
+package skill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/device"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
+)
+
+// Resolver resolves the skill's account-linking access token (the scope
+// token of a directive) to the user id. [*auth.Verifier] implements it.
+// Errors matching [auth.ErrExpiredToken] are answered
+// EXPIRED_AUTHORIZATION_CREDENTIAL, any other INVALID_AUTHORIZATION_CREDENTIAL.
+type Resolver interface {
+	Resolve(ctx context.Context, token alexa.Token) (userID string, err error)
+}
+
+// Defaults.
+const (
+	// DefaultConfirmTimeout is how long TurnOn and TurnOff wait for the
+	// device's acknowledgement; Alexa waits 8 seconds for the answer.
+	DefaultConfirmTimeout = 3 * time.Second
+	// DefaultPollInterval is how often the shadow is read while waiting.
+	DefaultPollInterval = 100 * time.Millisecond
+	// MaxConfirmTimeout is the longest ConfirmTimeout accepted.
+	MaxConfirmTimeout = 6 * time.Second
+)
+
+// Config configures the skill.
+type Config struct {
+	// Model describes the light. Required.
+	Model *light.Model
+	// Registry and Shadow are the device cloud. Required.
+	Registry device.Registry
+	Shadow   device.Shadow
+	// Users resolves directive tokens to user ids. Required.
+	Users Resolver
+	// Authorizer answers AcceptGrant (an *lwa.Authorizer). Nil leaves
+	// AcceptGrant unrouted, answered INVALID_DIRECTIVE: a skill that sends
+	// no events.
+	Authorizer alexa.Authorizer
+	// ConfirmTimeout is how long TurnOn and TurnOff wait for the device;
+	// zero means DefaultConfirmTimeout; at most MaxConfirmTimeout.
+	ConfirmTimeout time.Duration
+	// PollInterval is how often the shadow is read while waiting; zero
+	// means DefaultPollInterval.
+	PollInterval time.Duration
+	// Now is the clock of property times; nil means time.Now.
+	Now func() time.Time
+	// Logger logs directives (without tokens); nil discards.
+	Logger *slog.Logger
+	// RouterOptions are passed to alexa.NewRouter (e.g. a validator, or a
+	// builder with a fixed clock in tests).
+	RouterOptions []alexa.RouterOption
+}
+
+// Skill answers the directives. Build it with [New]; it is safe for
+// concurrent use.
+type Skill struct {
+	model    *light.Model
+	registry device.Registry
+	shadow   device.Shadow
+	users    Resolver
+	timeout  time.Duration
+	poll     time.Duration
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns the skill's router: a Lambda handler (Invoke) and an
+// http.Handler (ServeHTTP) answering every directive.
+func New(cfg Config) (*alexa.Router, error) {
+	s, err := newSkill(cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts := append([]alexa.RouterOption{alexa.WithLogger(s.log)}, cfg.RouterOptions...)
+	r := alexa.NewRouter(opts...)
+	r.HandleFunc(alexa.NamespaceDiscovery, alexa.NameDiscover, s.Discover)
+	r.HandlePowerController(s)
+	r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, s.ReportState)
+	if cfg.Authorizer != nil {
+		r.HandleAuthorization(cfg.Authorizer)
+	}
+	return r, nil
+}
+
+func newSkill(cfg Config) (*Skill, error) {
+	switch {
+	case cfg.Model == nil:
+		return nil, errors.New("skill: Config.Model is required")
+	case cfg.Registry == nil || cfg.Shadow == nil:
+		return nil, errors.New("skill: Config.Registry and Config.Shadow are required")
+	case cfg.Users == nil:
+		return nil, errors.New("skill: Config.Users is required")
+	case cfg.ConfirmTimeout < 0 || cfg.ConfirmTimeout > MaxConfirmTimeout:
+		return nil, fmt.Errorf("skill: ConfirmTimeout %v, want at most %v (Alexa waits 8 s)", cfg.ConfirmTimeout, MaxConfirmTimeout)
+	case cfg.PollInterval < 0:
+		return nil, errors.New("skill: negative PollInterval")
+	}
+	s := &Skill{
+		model: cfg.Model, registry: cfg.Registry, shadow: cfg.Shadow, users: cfg.Users,
+		timeout: cfg.ConfirmTimeout, poll: cfg.PollInterval, now: cfg.Now, log: cfg.Logger,
+	}
+	if s.timeout == 0 {
+		s.timeout = DefaultConfirmTimeout
+	}
+	if s.poll == 0 {
+		s.poll = DefaultPollInterval
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// user resolves a token to a user id, or the Alexa error to answer.
+func (s *Skill) user(ctx context.Context, scope *alexa.Scope) (string, error) {
+	if scope == nil || scope.Token == "" {
+		return "", &alexa.Error{Type: alexa.ErrorInvalidAuthorizationCredential, Message: "the directive carries no token"}
+	}
+	uid, err := s.users.Resolve(ctx, scope.Token)
+	switch {
+	case errors.Is(err, auth.ErrExpiredToken):
+		return "", &alexa.Error{Type: alexa.ErrorExpiredAuthorizationCredential, Message: "the access token has expired", Err: err}
+	case err != nil:
+		return "", &alexa.Error{Type: alexa.ErrorInvalidAuthorizationCredential, Message: "the access token is not valid", Err: err}
+	}
+	return uid, nil
+}
+
+// owned returns the thing of the directive's endpoint if the token's user
+// owns it; NO_SUCH_ENDPOINT otherwise.
+func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.Thing, error) {
+	if d.Endpoint == nil {
+		return "", device.Thing{}, &alexa.Error{Type: alexa.ErrorInvalidDirective, Message: "the directive has no endpoint"}
+	}
+	uid, err := s.user(ctx, d.Endpoint.Scope)
+	if err != nil {
+		return "", device.Thing{}, err
+	}
+	id := d.Endpoint.EndpointID
+	noSuch := &alexa.Error{Type: alexa.ErrorNoSuchEndpoint, Message: "no such endpoint"}
+	if !device.ValidSerialNumber(id) {
+		return "", device.Thing{}, noSuch
+	}
+	t, err := s.registry.ThingBySerial(ctx, id)
+	switch {
+	case errors.Is(err, device.ErrNotFound):
+		return "", device.Thing{}, noSuch
+	case err != nil:
+		return "", device.Thing{}, fmt.Errorf("skill: looking up endpoint %q: %w", id, err)
+	case t.Owner != uid:
+		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: directive for a device the user does not own",
+			slog.String("userId", uid), slog.String("endpointId", id), slog.Any("directive", d))
+		return "", device.Thing{}, noSuch
+	}
+	return uid, t, nil
+}
+
+// state reads the shadow of t: desired and reported light state, and the
+// document's version (0 with no shadow).
+func (s *Skill) state(ctx context.Context, t device.Thing) (desired, reported device.LightState, version int64, err error) {
+	doc, err := s.shadow.Get(ctx, t.Name)
+	if errors.Is(err, device.ErrNotFound) {
+		return desired, reported, 0, nil
+	}
+	if err != nil {
+		return desired, reported, 0, fmt.Errorf("skill: reading the shadow of %q: %w", t.Name, err)
+	}
+	desired, derr := device.ParseLightState(doc.State.Desired, doc.Metadata.Desired)
+	reported, rerr := device.ParseLightState(doc.State.Reported, doc.Metadata.Reported)
+	if e := errors.Join(derr, rerr); e != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: shadow has invalid values; ignoring them", slog.String("thing", t.Name), slog.String("error", e.Error()))
+	}
+	return desired, reported, doc.Version, nil
+}
+
+// Discover answers Alexa.Discovery Discover with the user's lights.
+func (s *Skill) Discover(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	var p alexa.DiscoverPayload
+	if err := d.DecodePayload(&p); err != nil {
+		return nil, err
+	}
+	uid, err := s.user(ctx, &p.Scope)
+	if err != nil {
+		return nil, err
+	}
+	things, err := s.registry.ThingsByOwner(ctx, uid)
+	if err != nil {
+		return nil, fmt.Errorf("skill: listing the devices of user %q: %w", uid, err)
+	}
+	if len(things) > alexa.MaxEndpoints {
+		s.log.LogAttrs(ctx, slog.LevelError, "skill: user owns more devices than Alexa discovers; reporting the first ones",
+			slog.String("userId", uid), slog.Int("devices", len(things)))
+		things = things[:alexa.MaxEndpoints]
+	}
+	endpoints := make([]alexa.DiscoveryEndpoint, 0, len(things))
+	for _, t := range things {
+		desired, reported, _, err := s.state(ctx, t)
+		if err != nil {
+			// Leaving a device out would make Alexa forget it: fail the
+			// discovery instead, so Alexa keeps what it knows.
+			return nil, err
+		}
+		e, err := s.model.Endpoint(t.SerialNumber, light.Name(desired, reported))
+		if err != nil {
+			return nil, err
+		}
+		endpoints = append(endpoints, e)
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "skill: discovery", slog.String("userId", uid), slog.Int("endpoints", len(endpoints)))
+	return d.DiscoverResponse(endpoints)
+}
+
+// ReportState answers Alexa ReportState with every property.
+func (s *Skill) ReportState(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	_, t, err := s.owned(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	_, reported, _, err := s.state(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if !reported.Status.OK && !reported.Battery.OK && !reported.Connected.OK {
+		return nil, &alexa.Error{Type: alexa.ErrorEndpointUnreachable, Message: "the device has never reported its state"}
+	}
+	return d.StateReport(s.model.Properties(reported, s.now())...), nil
+}
+
+// TurnOn answers Alexa.PowerController TurnOn.
+func (s *Skill) TurnOn(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.setPower(ctx, d, device.StatusOn)
+}
+
+// TurnOff answers Alexa.PowerController TurnOff.
+func (s *Skill) TurnOff(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.setPower(ctx, d, device.StatusOff)
+}
+
+var errUnreachable = &alexa.Error{Type: alexa.ErrorEndpointUnreachable, Message: "the device is offline"}
+
+func (s *Skill) setPower(ctx context.Context, d *alexa.Directive, want device.PowerStatus) (*alexa.EventMessage, error) {
+	uid, t, err := s.owned(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	_, reported, _, err := s.state(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if !reported.Online() {
+		return nil, errUnreachable
+	}
+	cmd := device.NewCommand(device.SourceAlexa)
+	if _, err := s.shadow.Update(ctx, t.Name, &device.Update{State: device.UpdateState{
+		Desired: device.LightPatch{Status: &want, Command: &cmd}.State(),
+	}}); err != nil {
+		return nil, fmt.Errorf("skill: writing the desired status of %q: %w", t.Name, err)
+	}
+	reported, err = s.await(ctx, t, cmd)
+	if err != nil {
+		return nil, err
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "skill: power set", slog.String("userId", uid),
+		slog.String("endpointId", t.SerialNumber), slog.String("status", string(reported.Status.Value)))
+	return d.Response(s.model.Properties(reported, s.now())...), nil
+}
+
+// await waits for the device to acknowledge cmd and returns the reported
+// state; if the device does not acknowledge in time, it withdraws the
+// command and returns ENDPOINT_UNREACHABLE.
+func (s *Skill) await(ctx context.Context, t device.Thing, cmd device.Command) (device.LightState, error) {
+	deadline := time.NewTimer(s.timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(s.poll)
+	defer tick.Stop()
+	expired := false
+	for {
+		desired, reported, version, err := s.state(ctx, t)
+		if err != nil {
+			return reported, err
+		}
+		if acked(reported, cmd) {
+			return reported, nil
+		}
+		if expired || !reported.Online() {
+			return s.withdraw(ctx, t, cmd, desired, version)
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			expired = true // one last look, then withdraw
+		case <-ctx.Done():
+			return reported, ctx.Err()
+		}
+	}
+}
+
+// acked reports whether the reported state acknowledges cmd.
+func acked(reported device.LightState, cmd device.Command) bool {
+	return reported.Command.OK && reported.Command.Value == cmd && reported.Status.OK
+}
+
+// withdraw deletes the desired status and command cmd, if cmd is still the
+// pending command and the shadow has not changed since version, so that a
+// device coming back later does not act on a command Alexa was told
+// failed, and returns ENDPOINT_UNREACHABLE. If the shadow changed because
+// the device acknowledged after all, it returns the reported state.
+func (s *Skill) withdraw(ctx context.Context, t device.Thing, cmd device.Command, desired device.LightState, version int64) (device.LightState, error) {
+	s.log.LogAttrs(ctx, slog.LevelWarn, "skill: the device did not acknowledge the command in time; withdrawing it", slog.String("thing", t.Name))
+	for range 3 {
+		if !desired.Command.OK || desired.Command.Value != cmd {
+			return device.LightState{}, errUnreachable // superseded by a newer command
+		}
+		_, err := s.shadow.Update(ctx, t.Name, &device.Update{Version: version, State: device.UpdateState{
+			Desired: device.LightPatch{Delete: []string{device.KeyStatus, device.KeyCommand}}.State(),
+		}})
+		if err == nil {
+			return device.LightState{}, errUnreachable
+		}
+		if !errors.Is(err, device.ErrConflict) {
+			s.log.LogAttrs(ctx, slog.LevelError, "skill: could not withdraw an unacknowledged command", slog.String("thing", t.Name), slog.String("error", err.Error()))
+			return device.LightState{}, errUnreachable
+		}
+		// The shadow changed meanwhile: the device may have acknowledged.
+		var reported device.LightState
+		desired, reported, version, err = s.state(ctx, t)
+		if err != nil {
+			return device.LightState{}, errUnreachable
+		}
+		if acked(reported, cmd) {
+			return reported, nil
+		}
+	}
+	s.log.LogAttrs(ctx, slog.LevelError, "skill: could not withdraw an unacknowledged command: the shadow keeps changing", slog.String("thing", t.Name))
+	return device.LightState{}, errUnreachable
+}
