@@ -33,7 +33,9 @@ type DeviceSource interface {
 	// Devices yields each of userID's devices that has inventory slots,
 	// with their current levels. An error is recorded in the heartbeat's
 	// result (with [ReasonListing]); the heartbeat goes on with whatever
-	// the sequence yields next.
+	// the sequence yields next. Yield the error with a Device holding
+	// just the EndpointID when one device could not be read: it is then
+	// recorded as that device's failure.
 	Devices(ctx context.Context, userID string) iter.Seq2[Device, error]
 }
 
@@ -175,7 +177,8 @@ func Classify(err error) Reason {
 type Outcome struct {
 	// UserID is the device's user; "" for an error of the [UserSource].
 	UserID string
-	// EndpointID is the device; "" for a listing error.
+	// EndpointID is the device; "" for a listing error not about one
+	// device.
 	EndpointID string
 	// Status is what happened.
 	Status Status
@@ -189,6 +192,9 @@ type Outcome struct {
 	// device the failure that stopped its user (wrapped). Nil when sent.
 	Err error
 }
+
+// listError reports whether o is a listing error not about one device.
+func (o *Outcome) listError() bool { return o.Reason == ReasonListing && o.EndpointID == "" }
 
 // String returns e.g. `user "u1" device "lamp-1": failed (throttled): ...`.
 func (o Outcome) String() string {
@@ -267,7 +273,9 @@ type Result struct {
 	// Devices and Slots count devices and level slots by outcome. A
 	// device is Sent only if every level was accepted.
 	Devices, Slots Counts
-	// ListErrors counts the errors the user and device sources yielded.
+	// ListErrors counts the errors the user and device sources yielded
+	// that name no device; one that names a device counts as that
+	// device's failure.
 	ListErrors int
 	// Reasons counts the outcomes that were not sent (failed or skipped
 	// devices, listing errors) by reason.
@@ -436,7 +444,7 @@ func (rn *run) listDevices(ctx context.Context, u *userRun, tasks chan<- task) b
 			return false
 		}
 		if err != nil {
-			rn.record(u, Outcome{UserID: u.id, Status: StatusFailed, Reason: ReasonListing,
+			rn.record(u, Outcome{UserID: u.id, EndpointID: d.EndpointID, Status: StatusFailed, Reason: ReasonListing,
 				Err: fmt.Errorf("drs: listing the devices of user %q: %w", u.id, err)}, false)
 			continue
 		}
@@ -509,7 +517,7 @@ func (rn *run) record(u *userRun, o Outcome, dispatched bool) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	res := &rn.res
-	if o.Reason == ReasonListing {
+	if o.listError() {
 		res.ListErrors++
 	} else {
 		res.Devices.add(&o)
@@ -527,7 +535,7 @@ func (rn *run) record(u *userRun, o Outcome, dispatched bool) {
 		rn.job.OnOutcome(o)
 	}
 	if u != nil {
-		if o.Reason != ReasonListing {
+		if !o.listError() {
 			u.sum.Devices.add(&o)
 			u.sum.Slots.addSlots(&o)
 		}

@@ -295,7 +295,8 @@ func TestHeartbeatThrottledMidRun(t *testing.T) {
 
 // TestHeartbeatPartialFailures covers what a run records besides sends: a
 // device with one invalid reading (its valid one is sent), a device
-// without levels, listing errors of both sources, a user without a grant.
+// without levels, listing errors of both sources (one naming a device), a
+// user without a grant.
 func TestHeartbeatPartialFailures(t *testing.T) {
 	t.Parallel()
 	// One worker: with more, z2 may be in flight when z1 fails, and fail
@@ -319,7 +320,10 @@ func TestHeartbeatPartialFailures(t *testing.T) {
 			}}, nil) {
 				return
 			}
-			yield(drs.Device{EndpointID: "alice-bare"}, nil)
+			if !yield(drs.Device{EndpointID: "alice-bare"}, nil) {
+				return
+			}
+			yield(drs.Device{EndpointID: "alice-unreadable"}, errors.New("shadow unreadable"))
 		}
 	})
 	userErr := errors.New("store unavailable")
@@ -344,10 +348,10 @@ func TestHeartbeatPartialFailures(t *testing.T) {
 	if res.Users != 3 || res.ListErrors != 2 {
 		t.Errorf("users %d, list errors %d", res.Users, res.ListErrors)
 	}
-	if res.Devices != (drs.Counts{Failed: 2, Skipped: 2}) || res.Slots != (drs.Counts{Sent: 1, Failed: 2, Skipped: 1}) {
+	if res.Devices != (drs.Counts{Failed: 3, Skipped: 2}) || res.Slots != (drs.Counts{Sent: 1, Failed: 2, Skipped: 1}) {
 		t.Errorf("devices %+v, slots %+v", res.Devices, res.Slots)
 	}
-	want := map[drs.Reason]int{drs.ReasonInvalid: 1, drs.ReasonNoLevels: 1, drs.ReasonListing: 2, drs.ReasonNoGrant: 2}
+	want := map[drs.Reason]int{drs.ReasonInvalid: 1, drs.ReasonNoLevels: 1, drs.ReasonListing: 3, drs.ReasonNoGrant: 2}
 	for k, v := range want {
 		if res.Reasons[k] != v {
 			t.Errorf("reasons %v, want %v", res.Reasons, want)
@@ -360,6 +364,10 @@ func TestHeartbeatPartialFailures(t *testing.T) {
 			if f.Status != drs.StatusFailed || f.Reported != 1 || !errors.Is(f.Err, drs.ErrInvalidLevel) {
 				t.Errorf("combo: %v", f)
 			}
+		case "alice-unreadable":
+			if f.Status != drs.StatusFailed || f.Reason != drs.ReasonListing {
+				t.Errorf("unreadable: %v", f)
+			}
 		case "z2":
 			if f.Status != drs.StatusSkipped || !errors.Is(f.Err, lwa.ErrNoGrant) {
 				t.Errorf("z2: %v", f)
@@ -369,7 +377,7 @@ func TestHeartbeatPartialFailures(t *testing.T) {
 	if got := e.srv.Events("alice"); len(got) != 1 {
 		t.Errorf("alice: %d events, want the combo's valid level", len(got))
 	}
-	if s := res.String(); !strings.Contains(s, "3 users; devices: 0 sent, 2 failed, 2 skipped") || !strings.Contains(s, "no-grant=2") {
+	if s := res.String(); !strings.Contains(s, "3 users; devices: 0 sent, 3 failed, 2 skipped") || !strings.Contains(s, "no-grant=2") {
 		t.Errorf("String() = %q", s)
 	}
 }
