@@ -1,0 +1,303 @@
+package schemas
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func TestKindOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		want    Kind
+		wantErr error
+	}{
+		{"event", `{"event":{"header":{"namespace":"Alexa","name":"ChangeReport"}}}`, Kind{Namespace: "Alexa", Name: "ChangeReport"}, nil},
+		{"directive", `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn"}}}`, Kind{Directive: true, Namespace: "Alexa.PowerController", Name: "TurnOn"}, nil},
+		{"both is a directive", `{"event":{},"directive":{"header":{"namespace":"A","name":"B"}}}`, Kind{Directive: true, Namespace: "A", Name: "B"}, nil},
+		{"no header", `{"event":{}}`, Kind{}, nil},
+		{"names not strings", `{"directive":{"header":{"namespace":1,"name":null}}}`, Kind{Directive: true}, nil},
+		{"not JSON", `{"event":`, Kind{}, ErrNotJSON},
+		{"trailing data", `{"event":{}} {}`, Kind{}, ErrNotJSON},
+		{"empty", ``, Kind{}, ErrNotJSON},
+		{"array", `[]`, Kind{}, ErrNotMessage},
+		{"string", `"event"`, Kind{}, ErrNotMessage},
+		{"event not an object", `{"event":[]}`, Kind{}, ErrNotMessage},
+		{"neither", `{"context":{}}`, Kind{}, ErrNotMessage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := KindOf([]byte(tt.in))
+			if !errors.Is(err, tt.wantErr) || (err != nil) != (tt.wantErr != nil) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("KindOf = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestKindString(t *testing.T) {
+	t.Parallel()
+	if got := (Kind{Namespace: "Alexa", Name: "ChangeReport"}).String(); got != "event Alexa/ChangeReport" {
+		t.Errorf("got %q", got)
+	}
+	if got := (Kind{Directive: true, Namespace: "Alexa.PowerController", Name: "TurnOn"}).String(); got != "directive Alexa.PowerController/TurnOn" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestValidateNotAMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want error
+	}{
+		{`{`, ErrNotJSON},
+		{`{"event":{}}x`, ErrNotJSON},
+		{"\xff", ErrNotJSON},
+		{`null`, ErrNotMessage},
+		{`{"event":"x"}`, ErrNotMessage},
+	}
+	for _, tt := range tests {
+		for _, v := range []*Validator{fastValidator, plainValidator} {
+			if err := v.Validate([]byte(tt.in)); !errors.Is(err, tt.want) {
+				t.Errorf("Validate(%q) = %v, want %v", tt.in, err, tt.want)
+			}
+		}
+		if err := Validate([]byte(tt.in)); !errors.Is(err, tt.want) {
+			t.Errorf("package Validate(%q) = %v, want %v", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestKnown(t *testing.T) {
+	t.Parallel()
+	v := New()
+	for _, k := range []Kind{
+		{Directive: true, Namespace: "Alexa", Name: "ReportState"},
+		{Directive: true, Namespace: "Alexa.ToggleController", Name: "TurnOn"},
+		{Namespace: "Alexa", Name: "ChangeReport"},
+		{Namespace: "Alexa.Discovery", Name: "DeleteReport"},
+		{Namespace: "Alexa.InventoryUsageSensor", Name: "InventoryConsumed"},
+		{Namespace: "Alexa.InventoryLevelUsageSensor", Name: "InventoryConsumed"},
+		{Namespace: "Alexa.ThermostatController", Name: "ErrorResponse"},
+	} {
+		if !v.Known(k) {
+			t.Errorf("Known(%v) = false", k)
+		}
+	}
+	for _, k := range []Kind{
+		{Namespace: "Alexa", Name: "ReportState"}, // a directive, not an event
+		{Directive: true, Namespace: "Alexa", Name: "ChangeReport"},
+		{Directive: true, Namespace: "Alexa.SceneController", Name: "Activate"},
+		{Namespace: "Alexa.Discovery", Name: "Discover"},
+		{},
+	} {
+		if v.Known(k) {
+			t.Errorf("Known(%v) = true", k)
+		}
+	}
+	kinds := v.Kinds()
+	if len(kinds) != 44 {
+		t.Errorf("%d kinds, want 44", len(kinds))
+	}
+	kinds[0] = Kind{} // a copy: must not change the Validator
+	if v.Kinds()[0] == (Kind{}) {
+		t.Error("Kinds returns the Validator's own slice")
+	}
+}
+
+// TestSchemasCompile compiles every known kind and the generic envelopes in
+// both modes.
+func TestSchemasCompile(t *testing.T) {
+	t.Parallel()
+	for _, m := range []mode{modeFast, modePlain} {
+		v := newValidator(m)
+		for _, k := range v.Kinds() {
+			if _, err := v.schema(v.entries[k]); err != nil {
+				t.Errorf("mode %d: %v: %v", m, k, err)
+			}
+		}
+		for _, e := range v.generic {
+			if _, err := v.schema(e); err != nil {
+				t.Errorf("mode %d: %v", m, err)
+			}
+		}
+	}
+}
+
+// TestFS checks the embedded files: each is a draft 2020-12 schema whose $id
+// is its name under BaseURL, and the whole set compiles with a standard
+// compiler from index.json.
+func TestFS(t *testing.T) {
+	t.Parallel()
+	fsys := FS()
+	names, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 20 {
+		t.Fatalf("only %d schema files", len(names))
+	}
+	c := jsonschema.NewCompiler()
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		m, _ := doc.(map[string]any)
+		if m["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+			t.Errorf("%s: $schema = %v", name, m["$schema"])
+		}
+		if m["$id"] != BaseURL+name {
+			t.Errorf("%s: $id = %v, want %s", name, m["$id"], BaseURL+name)
+		}
+		if err := c.AddResource(BaseURL+name, doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	sch, err := c.Compile(IndexURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The index alone validates messages of every kind, like Validate.
+	for _, dir := range []string{"valid", "invalid"} {
+		for _, fx := range loadFixtures(t, dir) {
+			inst, err := jsonschema.UnmarshalJSON(strings.NewReader(string(fx.data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = sch.Validate(inst)
+			if (err == nil) != (dir == "valid") {
+				t.Errorf("index.json on %s: %v", fx.name, err)
+			}
+		}
+	}
+}
+
+func TestIndexTable(t *testing.T) {
+	t.Parallel()
+	idx, err := parseIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, u := range idx.kinds {
+		if !strings.HasPrefix(u, BaseURL) || !strings.Contains(u, "#/$defs/") {
+			t.Errorf("%v: schema URL %s", k, u)
+		}
+		def := "event."
+		if k.Directive {
+			def = "directive."
+		}
+		if !strings.HasSuffix(u, "#/$defs/"+def+k.Name) {
+			t.Errorf("%v: schema URL %s does not name the message", k, u)
+		}
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	t.Parallel()
+	k := Kind{Namespace: "Alexa", Name: "ChangeReport"}
+	tests := []struct {
+		vs   []Violation
+		want string
+	}{
+		{nil, "schemas: invalid event Alexa/ChangeReport message"},
+		{[]Violation{{"/event/header/messageId", "bad"}}, "schemas: invalid event Alexa/ChangeReport: /event/header/messageId: bad"},
+		{[]Violation{{"", "x"}, {"/a", "y"}}, "schemas: invalid event Alexa/ChangeReport: 2 violations\n\t/: x\n\t/a: y"},
+		{[]Violation{{"/a", "1"}, {"/b", "2"}, {"/c", "3"}, {"/d", "4"}, {"/e", "5"}},
+			"schemas: invalid event Alexa/ChangeReport: 5 violations\n\t/a: 1\n\t/b: 2\n\t/c: 3\n\t... and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := (&Error{Kind: k, Violations: tt.vs}).Error(); got != tt.want {
+			t.Errorf("got %q\nwant %q", got, tt.want)
+		}
+	}
+}
+
+// TestViolations pins the messages and paths of typical mistakes.
+func TestViolations(t *testing.T) {
+	t.Parallel()
+	cr := string(mustRead(t, "testdata/valid/Alexa.ChangeReport.json"))
+	tests := []struct {
+		name string
+		msg  string
+		want []Violation
+	}{
+		{"missing member", strings.Replace(cr, `"name": "ChangeReport",`, ``, 1),
+			[]Violation{{"/event/header/name", "required member is missing"}}},
+		{"forbidden member", strings.Replace(cr, `"name": "ChangeReport",`, `"name": "ChangeReport", "correlationToken": "abc",`, 1),
+			[]Violation{{"/event/header/correlationToken", "member is not allowed"}}},
+		{"wrong value", strings.Replace(cr, `"PERIODIC_POLL"`, `"POLL"`, 1),
+			[]Violation{{"/event/payload/change/cause/type", "value must be one of 'APP_INTERACTION', 'PHYSICAL_INTERACTION', 'PERIODIC_POLL', 'RULE_TRIGGER', 'VOICE_INTERACTION', 'ALEXA_INTERACTION', 'INVALID_CREDENTIALS', 'SUBSCRIPTION_EXPIRED'"}}},
+		{"wrong type", strings.Replace(cr, `"uncertaintyInMilliseconds": 500`, `"uncertaintyInMilliseconds": "500"`, 1),
+			[]Violation{{"/context/properties/0/uncertaintyInMilliseconds", "got string, want number"}}},
+		{"out of range", strings.Replace(cr, `"value": 42`, `"value": 100.5`, 1),
+			[]Violation{{"/event/payload/change/properties/0/value/value", "maximum: got 100.5, want 100"}}},
+		{"one of several members", strings.Replace(cr, `"type": "BearerToken"`, `"type": "BearerTokenWithPartition"`, 1),
+			[]Violation{{"/event/endpoint/scope/partition", "required member is missing"}, {"/event/endpoint/scope/userId", "required member is missing"}}},
+		{"pointer escaping", strings.Replace(cr, `"cause": {`, `"cause": {"a/b~c": 1,`, 1),
+			[]Violation{{"/event/payload/change/cause/a~1b~0c", "member is not allowed"}}},
+		{"alternatives", `{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetTargetTemperature","messageId":"m-1","correlationToken":"c","payloadVersion":"3"},` +
+			`"endpoint":{"endpointId":"t","scope":{"type":"BearerToken","token":"x"}},"payload":{}}}`,
+			[]Violation{{"/directive/payload", `requires at least one of the members "targetSetpoint", "lowerSetpoint", "upperSetpoint"`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, v := range []*Validator{fastValidator, plainValidator} {
+				if diff := cmp.Diff(tt.want, violationsOf(t, v.Validate([]byte(tt.msg)))); diff != "" {
+					t.Errorf("mode %d (-want +got):\n%s", v.mode, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrentFirstUse validates every fixture from many goroutines with a
+// fresh Validator, so that kinds compile concurrently (run with -race).
+func TestConcurrentFirstUse(t *testing.T) {
+	t.Parallel()
+	v := New()
+	fixtures := append(loadFixtures(t, "valid"), loadFixtures(t, "invalid")...)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(fixtures))
+	for i := 0; i < 4; i++ {
+		for _, fx := range fixtures {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := v.Validate(fx.data)
+				if valid := strings.HasPrefix(fx.name, "valid/"); (err == nil) != valid {
+					errs <- fx.name + ": " + errString(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "accepted"
+	}
+	return err.Error()
+}

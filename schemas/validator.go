@@ -1,0 +1,339 @@
+package schemas
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+//go:embed json/*.json
+var embedded embed.FS
+
+// BaseURL is the base of the $id of every embedded schema: the schema in file
+// common.json has the $id BaseURL + "common.json".
+const BaseURL = "https://github.com/go-alexa/smarthome/schemas/json/"
+
+// IndexURL is the $id of the entry schema, which accepts any message and
+// applies the schema of its kind.
+const IndexURL = BaseURL + "index.json"
+
+// FS returns the embedded schema files (common.json, index.json, one file per
+// interface, ...), in the root of the returned file system.
+func FS() fs.FS {
+	sub, err := fs.Sub(embedded, "json")
+	if err != nil {
+		panic(err) // unreachable: "json" is a valid path
+	}
+	return sub
+}
+
+// Kind identifies a message kind: the direction (directive from Alexa to the
+// skill, or event from the skill to Alexa) and the header namespace and name.
+type Kind struct {
+	Directive       bool
+	Namespace, Name string
+}
+
+// String returns for example "event Alexa/ChangeReport" or
+// "directive Alexa.PowerController/TurnOn".
+func (k Kind) String() string {
+	d := "event"
+	if k.Directive {
+		d = "directive"
+	}
+	return d + " " + k.Namespace + "/" + k.Name
+}
+
+// KindOf returns the kind of the message in data. It returns an error wrapping
+// ErrNotJSON when data is not JSON, and ErrNotMessage when it has no
+// "directive" or "event" object. A message with both is a directive. Namespace
+// and Name are empty when the header lacks them or they are not strings.
+func KindOf(data []byte) (Kind, error) {
+	v, err := decodeJSON(data)
+	if err != nil {
+		return Kind{}, fmt.Errorf("%w: %w", ErrNotJSON, err)
+	}
+	return kindOfValue(v)
+}
+
+func kindOfValue(v any) (Kind, error) {
+	m, _ := v.(map[string]any)
+	var k Kind
+	msg, ok := m["directive"].(map[string]any)
+	if ok {
+		k.Directive = true
+	} else if msg, ok = m["event"].(map[string]any); !ok {
+		return Kind{}, ErrNotMessage
+	}
+	h, _ := msg["header"].(map[string]any)
+	k.Namespace, _ = h["namespace"].(string)
+	k.Name, _ = h["name"].(string)
+	return k, nil
+}
+
+// Validate validates one message with the default Validator; see
+// Validator.Validate.
+func Validate(data []byte) error {
+	return defaultValidator().Validate(data)
+}
+
+var defaultValidator = sync.OnceValue(New)
+
+// mode selects how schemas are compiled.
+type mode int
+
+const (
+	modeFast  mode = iota // rewritten for speed (see fastpath.go)
+	modePlain             // compiled as written, with package regexp
+)
+
+// Validator validates Alexa Smart Home messages against the embedded schemas.
+// It compiles the schema of a message kind the first time it sees that kind.
+// A Validator is safe for concurrent use.
+type Validator struct {
+	mode    mode
+	index   *kindIndex
+	entries map[Kind]*entry
+	generic [2]*entry // [0] events, [1] directives
+
+	mu sync.Mutex // guards compiler
+	c  *jsonschema.Compiler
+}
+
+// entry is the lazily compiled schema of one message kind.
+type entry struct {
+	url  string
+	once sync.Once
+	sch  *jsonschema.Schema
+	err  error
+}
+
+// New returns a Validator. It compiles nothing until a message needs it.
+func New() *Validator {
+	return newValidator(modeFast)
+}
+
+func newValidator(m mode) *Validator {
+	idx := loadIndex()
+	v := &Validator{mode: m, index: idx, entries: make(map[Kind]*entry, len(idx.kinds))}
+	for k, u := range idx.kinds {
+		v.entries[k] = &entry{url: u}
+	}
+	v.generic[0] = &entry{url: BaseURL + "common.json#/$defs/eventMessage"}
+	v.generic[1] = &entry{url: BaseURL + "common.json#/$defs/directiveMessage"}
+	return v
+}
+
+// Known reports whether the Validator has a schema for kind k itself. Messages
+// of other kinds are still validated, against the generic envelope.
+func (v *Validator) Known(k Kind) bool {
+	_, ok := v.entries[k]
+	return ok
+}
+
+// Kinds returns every kind the Validator knows, sorted by String.
+func (v *Validator) Kinds() []Kind {
+	return slices.Clone(v.index.sorted)
+}
+
+// Validate validates one message, a directive or an event, with the schema of
+// the kind its header names: a known kind's own schema, or for other kinds the
+// generic envelope of a directive or an event (header, endpoint, payload object
+// and, for events, context with each known property checked by its own
+// rules). Validate returns nil for a valid message, an *Error listing the
+// violations for an invalid one, or an error wrapping ErrNotJSON or
+// ErrNotMessage.
+func (v *Validator) Validate(data []byte) error {
+	inst, err := decodeJSON(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotJSON, err)
+	}
+	return v.validateValue(inst)
+}
+
+func (v *Validator) validateValue(inst any) error {
+	k, err := kindOfValue(inst)
+	if err != nil {
+		return err
+	}
+	e := v.entries[k]
+	if e == nil {
+		e = v.generic[boolIndex(k.Directive)]
+	}
+	sch, err := v.schema(e)
+	if err != nil {
+		return err
+	}
+	if err := sch.Validate(inst); err != nil {
+		return &Error{Kind: k, Violations: summarize(err, nil)}
+	}
+	return nil
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (v *Validator) schema(e *entry) (*jsonschema.Schema, error) {
+	e.once.Do(func() {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if v.c == nil {
+			v.c = v.newCompiler()
+		}
+		e.sch, e.err = v.c.Compile(e.url)
+		if e.err != nil {
+			e.err = fmt.Errorf("schemas: compiling %s: %w", e.url, e.err)
+		}
+	})
+	return e.sch, e.err
+}
+
+func (v *Validator) newCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	ld := &embedLoader{}
+	if v.mode == modeFast {
+		ld.rw = &rewriter{pristine: ld.pristine}
+		c.UseRegexpEngine(compileRegexp)
+		c.RegisterVocabulary(fastVocabulary())
+		c.AssertVocabs()
+	}
+	c.UseLoader(ld)
+	return c
+}
+
+// embedLoader serves the embedded schema files to the compiler, rewritten for
+// the fast path when rw is set. It is used under Validator.mu only.
+type embedLoader struct {
+	rw    *rewriter
+	plain map[string]any // pristine decoded documents, by URL
+}
+
+func (l *embedLoader) pristine(u string) (any, error) {
+	if doc, ok := l.plain[u]; ok {
+		return doc, nil
+	}
+	name, ok := strings.CutPrefix(u, BaseURL)
+	if !ok || strings.Contains(name, "/") {
+		return nil, nil
+	}
+	data, err := embedded.ReadFile("json/" + name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	doc, err := decodeJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if l.plain == nil {
+		l.plain = map[string]any{}
+	}
+	l.plain[u] = doc
+	return doc, nil
+}
+
+// Load implements jsonschema.URLLoader.
+func (l *embedLoader) Load(u string) (any, error) {
+	if _, err := l.pristine(u); err != nil {
+		return nil, err
+	}
+	name, _ := strings.CutPrefix(u, BaseURL)
+	data, err := embedded.ReadFile("json/" + name)
+	if err != nil {
+		return nil, fmt.Errorf("schemas: no embedded schema %s", u)
+	}
+	doc, err := decodeJSON(data) // a private copy: the rewrite changes it
+	if err != nil {
+		return nil, err
+	}
+	if l.rw != nil {
+		if err := l.rw.rewrite(u, doc); err != nil {
+			return nil, fmt.Errorf("schemas: rewriting %s: %w", u, err)
+		}
+	}
+	return doc, nil
+}
+
+// kindIndex is the table of known message kinds, read from index.json.
+type kindIndex struct {
+	kinds  map[Kind]string // schema URL of each kind
+	sorted []Kind
+}
+
+// loadIndex reads the kinds table once per process; the result is never
+// modified.
+var loadIndex = sync.OnceValue(func() *kindIndex {
+	idx, err := parseIndex()
+	if err != nil {
+		panic("schemas: embedded index.json: " + err.Error()) // unreachable: TestIndex checks it
+	}
+	return idx
+})
+
+// parseIndex reads the kind table from the allOf of index.json, whose entries
+// have the form {"if": {"properties": {"directive"|"event": {"properties":
+// {"header": {"properties": {"namespace": {"const": N}, "name": {"const":
+// M}}}}}}}, "then": {"$ref": URL}}.
+func parseIndex() (*kindIndex, error) {
+	data, err := embedded.ReadFile("json/index.json")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := decodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	get := func(v any, path ...string) any {
+		for _, p := range path {
+			m, _ := v.(map[string]any)
+			v = m[p]
+		}
+		return v
+	}
+	idx := &kindIndex{kinds: map[Kind]string{}}
+	entries, _ := get(doc, "allOf").([]any)
+	for i, e := range entries {
+		var k Kind
+		props, _ := get(e, "if", "properties").(map[string]any)
+		var msg any
+		if msg = props["directive"]; msg != nil {
+			k.Directive = true
+		} else {
+			msg = props["event"]
+		}
+		hdr := get(msg, "properties", "header", "properties")
+		k.Namespace, _ = get(hdr, "namespace", "const").(string)
+		k.Name, _ = get(hdr, "name", "const").(string)
+		ref, _ := get(e, "then", "$ref").(string)
+		if len(props) != 1 || k.Namespace == "" || k.Name == "" || ref == "" {
+			return nil, fmt.Errorf("allOf/%d is not a kind entry", i)
+		}
+		if _, dup := idx.kinds[k]; dup {
+			return nil, fmt.Errorf("allOf/%d: duplicate kind %s", i, k)
+		}
+		u, err := resolveURL(IndexURL, ref)
+		if err != nil {
+			return nil, err
+		}
+		idx.kinds[k] = u
+		idx.sorted = append(idx.sorted, k)
+	}
+	sortKinds(idx.sorted)
+	return idx, nil
+}
+
+func sortKinds(ks []Kind) {
+	slices.SortFunc(ks, func(a, b Kind) int { return strings.Compare(a.String(), b.String()) })
+}
