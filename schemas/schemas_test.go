@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -300,4 +301,42 @@ func errString(err error) string {
 		return "accepted"
 	}
 	return err.Error()
+}
+
+// TestDiscoveryLimits checks the limits too big for fixture files: 300
+// endpoints per message and 100 capabilities per endpoint.
+func TestDiscoveryLimits(t *testing.T) {
+	t.Parallel()
+	endpoint := func(id string, caps int) string {
+		c := make([]string, caps)
+		c[0] = `{"type":"AlexaInterface","interface":"Alexa","version":"3"}`
+		for i := 1; i < caps; i++ {
+			c[i] = `{"type":"AlexaInterface","interface":"Vendor.Feature` + strconv.Itoa(i) + `","version":"1"}`
+		}
+		return `{"endpointId":"` + id + `","manufacturerName":"M","description":"D","friendlyName":"F","displayCategories":["OTHER"],"capabilities":[` + strings.Join(c, ",") + `]}`
+	}
+	message := func(n, caps int) []byte {
+		eps := make([]string, n)
+		for i := range eps {
+			eps[i] = endpoint("ep-"+strconv.Itoa(i), caps)
+		}
+		return []byte(`{"event":{"header":{"namespace":"Alexa.Discovery","name":"Discover.Response","messageId":"m-1","payloadVersion":"3"},"payload":{"endpoints":[` + strings.Join(eps, ",") + `]}}}`)
+	}
+	tests := []struct {
+		name string
+		msg  []byte
+		want []Violation
+	}{
+		{"300 endpoints", message(300, 2), nil},
+		{"301 endpoints", message(301, 2), []Violation{{"/event/payload/endpoints", "maxItems: got 301, want 300"}}},
+		{"100 capabilities", message(1, 100), nil},
+		{"101 capabilities", message(1, 101), []Violation{{"/event/payload/endpoints/0/capabilities", "maxItems: got 101, want 100"}}},
+	}
+	for _, tt := range tests {
+		for _, v := range []*Validator{fastValidator, plainValidator} {
+			if diff := cmp.Diff(tt.want, violationsOf(t, v.Validate(tt.msg))); diff != "" {
+				t.Errorf("%s, mode %d (-want +got):\n%s", tt.name, v.mode, diff)
+			}
+		}
+	}
 }

@@ -89,7 +89,7 @@ var defaultValidator = sync.OnceValue(New)
 type mode int
 
 const (
-	modeFast  mode = iota // rewritten for speed (see fastpath.go)
+	modeFast  mode = iota // rewritten for speed (see rewrite.go)
 	modePlain             // compiled as written, with package regexp
 )
 
