@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -25,7 +24,6 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
 	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
-	"github.com/go-alexa/smarthome/schemas"
 )
 
 const replenishmentID = "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84"
@@ -330,6 +328,14 @@ func (e *env) since(mark int) []alexatest.Record {
 	return recs
 }
 
+// all returns the gateway requests after mark, refused ones included
+// (for tests of refusals).
+func (e *env) all(mark int) []alexatest.Record {
+	e.t.Helper()
+	e.settle()
+	return e.app.Cloud.Requests()[mark:]
+}
+
 // accepted returns the accepted events after mark.
 func (e *env) accepted(mark int) []alexatest.Record {
 	e.t.Helper()
@@ -342,36 +348,15 @@ func (e *env) accepted(mark int) []alexatest.Record {
 	return out
 }
 
-var (
-	upstreamOnce sync.Once
-	upstream     *schemas.Upstream
-	upstreamErr  error
-)
-
-// checkUpstream validates an event against Amazon's published schema when
-// ALEXA_SMARTHOME_UPSTREAM names a copy of alexa-samples/alexa-smarthome.
+// checkUpstream validates an event against Amazon's published schema
+// (alexatest.AssertUpstreamValid) when ALEXA_SMARTHOME_UPSTREAM names a
+// copy of alexa-samples/alexa-smarthome; kinds it does not cover pass.
 func checkUpstream(t *testing.T, raw []byte) {
 	t.Helper()
-	dir := os.Getenv("ALEXA_SMARTHOME_UPSTREAM")
-	if dir == "" {
+	if os.Getenv(alexatest.UpstreamEnv) == "" {
 		return
 	}
-	upstreamOnce.Do(func() {
-		if !filepath.IsAbs(dir) {
-			dir, _ = filepath.Abs(filepath.Join("..", "..", "..", dir))
-		}
-		upstream, upstreamErr = schemas.LoadUpstream(dir)
-	})
-	if upstreamErr != nil {
-		t.Fatalf("ALEXA_SMARTHOME_UPSTREAM: %v", upstreamErr)
-	}
-	k, err := schemas.KindOf(raw)
-	if err != nil || !upstream.Covers(k) {
-		return
-	}
-	if err := upstream.Validate(raw); err != nil {
-		t.Errorf("Amazon's schema rejects %v: %v\n%s", k, err, raw)
-	}
+	alexatest.AssertUpstreamValid(t, raw)
 }
 
 var (

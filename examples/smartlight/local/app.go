@@ -109,6 +109,10 @@ type Options struct {
 	GrantStore lwa.Store
 	// GrantsClock is the clock of token expiry; nil means time.Now.
 	GrantsClock func() time.Time
+	// DashThreshold is the battery level, in percent, at or below which
+	// the fake Dash Replenishment counts a report as low (three low
+	// reports in a row place an order); zero means 10.
+	DashThreshold float64
 }
 
 // App is a running local backend. Its fields are for tests and the
@@ -118,6 +122,9 @@ type App struct {
 	URL string
 	// Cloud is the fake Alexa cloud.
 	Cloud *alexatest.Server
+	// Brain is the fake Dash Replenishment: it follows the levels the
+	// gateway accepts and orders when one stays low.
+	Brain *alexatest.DashBrain
 	// Issuer is the local identity provider.
 	Issuer *auth.Issuer
 	// IoT is the device cloud.
@@ -197,6 +204,18 @@ func (a *App) start(ctx context.Context) error {
 	// The fake Alexa cloud.
 	secret, _ := device.NewClaimSecret() // a random client secret
 	a.Cloud = alexatest.NewServer(nil, alexatest.WithLWAConfig(alexatest.LWAConfig{ClientID: lwaClientID, ClientSecret: secret}))
+	threshold := a.opts.DashThreshold
+	if threshold == 0 {
+		threshold = 10
+	}
+	a.Brain = alexatest.NewDashBrain(alexatest.DashConfig{
+		Threshold:              threshold,
+		RequireReplenishmentID: true,
+		OnOrder: func(o alexatest.DashOrder) {
+			a.dbg.Dash("order #%d placed for %s %s (replenishment id %s): %d reports in a row at or below %v%%, the last %v%%",
+				o.Seq, o.Slot.EndpointID, o.Slot.Instance, o.ReplenishmentID, alexatest.DefaultReportsToOrder, o.Threshold, o.Level.Value)
+		},
+	})
 
 	// The local server: it must listen before the verifiers fetch the JWKS.
 	addr := a.opts.Addr
@@ -263,7 +282,7 @@ func (a *App) start(ctx context.Context) error {
 		return err
 	}
 	hc := *a.Cloud.Client()
-	hc.Transport = printingTransport{base: transportOf(a.Cloud.Client()), dbg: a.dbg}
+	hc.Transport = printingTransport{base: transportOf(a.Cloud.Client()), dbg: a.dbg, after: a.syncBrain}
 	hc.Timeout = events.DefaultTimeout
 	evOpts := []events.Option{events.WithTokenSource(a.Grants), events.WithHTTPClient(&hc), events.WithLogger(a.log)}
 	for _, r := range []alexa.Region{alexa.RegionNA, alexa.RegionEU, alexa.RegionFE} {
@@ -323,6 +342,14 @@ func (a *App) start(ctx context.Context) error {
 		a.wg.Go(a.heartbeatLoop)
 	}
 	return nil
+}
+
+// syncBrain lets the fake Dash Replenishment see the events the gateway
+// accepted.
+func (a *App) syncBrain() {
+	if _, err := a.Brain.Sync(a.Cloud); err != nil {
+		a.log.LogAttrs(a.ctx, slog.LevelWarn, "local: Dash brain", slog.String("error", err.Error()))
+	}
 }
 
 // transportOf returns c's transport, or the default one.

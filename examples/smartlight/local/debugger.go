@@ -269,8 +269,9 @@ func redactValue(v any, key string) any {
 
 // printingTransport prints every event the events client sends.
 type printingTransport struct {
-	base http.RoundTripper
-	dbg  *Debugger
+	base  http.RoundTripper
+	dbg   *Debugger
+	after func() // called after each request, if set
 }
 
 func (t printingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -287,6 +288,9 @@ func (t printingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		status = resp.StatusCode
 	}
 	t.dbg.Event(body, status, err)
+	if t.after != nil {
+		t.after()
+	}
 	return resp, err
 }
 

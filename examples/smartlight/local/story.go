@@ -99,6 +99,11 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 	if err := a.Cloud.DiscoveredFrom(DemoUser, m); err != nil {
 		return fmt.Errorf("local: discovery: %w", err)
 	}
+	var found alexa.DiscoverResponsePayload
+	if err := m.DecodePayload(&found); err != nil {
+		return err
+	}
+	a.Brain.Discovered(DemoUser, found.Endpoints, time.Now())
 
 	// 4. Alexa, turn on the desk lamp.
 	if err := a.waitOnline(ctx, l); err != nil {
@@ -152,6 +157,18 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 	if o.LowBattery > 0 {
 		if err := a.waitBattery(ctx, l, o.LowBattery); err != nil {
 			return err
+		}
+	}
+	if o.WaitOrder && a.Model.Dash() {
+		err := waitFor(ctx, "an order", func() bool {
+			st := a.reported(ctx, l)
+			return len(a.Brain.Orders()) > 0 || (st.Battery.OK && st.Battery.Value == 0)
+		})
+		if err != nil {
+			return err
+		}
+		if len(a.Brain.Orders()) == 0 {
+			return errors.New("local: the battery ran out and Dash Replenishment placed no order")
 		}
 	}
 	return nil

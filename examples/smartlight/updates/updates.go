@@ -49,6 +49,7 @@ package updates
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -329,4 +330,64 @@ func (u *Updates) devices(ctx context.Context, userID string) iter.Seq2[drs.Devi
 			}
 		}
 	}
+}
+
+// scheduledEvent is the part of an EventBridge (CloudWatch Events)
+// scheduled event the dispatcher reads.
+type scheduledEvent struct {
+	DetailType string `json:"detail-type"`
+	Source     string `json:"source"`
+}
+
+// Handle dispatches one event of the updates Lambda function: an accepted
+// shadow update from the IoT rule (it has a thingName) goes to
+// [Updates.ShadowUpdated]; the scheduled event (detail-type "Scheduled
+// Event", source "aws.events") runs [Updates.Heartbeat]. An event of
+// neither kind, or one that can never be processed, is logged and
+// dropped: Handle returns nil, since a retry could not succeed. An error
+// is returned when a retry may help (the function is then invoked again,
+// and after its retries the event goes to its dead-letter queue): nothing
+// is lost silently.
+func (u *Updates) Handle(ctx context.Context, event json.RawMessage) error {
+	var probe struct {
+		ThingName *string `json:"thingName"`
+		scheduledEvent
+	}
+	if err := json.Unmarshal(event, &probe); err != nil {
+		u.log.LogAttrs(ctx, slog.LevelError, "updates: event is not a JSON object; dropped", slog.Int("bytes", len(event)))
+		return nil
+	}
+	switch {
+	case probe.ThingName != nil:
+		var ev ShadowEvent
+		if err := json.Unmarshal(event, &ev); err != nil {
+			u.log.LogAttrs(ctx, slog.LevelError, "updates: malformed shadow event; dropped", slog.String("error", err.Error()))
+			return nil
+		}
+		_, err := u.ShadowUpdated(ctx, ev)
+		if errors.Is(err, ErrInvalidEvent) {
+			return nil
+		}
+		return err
+	case probe.DetailType == "Scheduled Event" && probe.Source == "aws.events":
+		res, err := u.Heartbeat(ctx, func(o drs.Outcome) {
+			if o.Status != drs.StatusSent {
+				u.log.LogAttrs(ctx, slog.LevelWarn, "updates: heartbeat: device not reported", slog.String("outcome", o.String()))
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("updates: heartbeat: %w", err)
+		}
+		// Failures that may pass (the gateway, throttling, LWA down, a
+		// listing error) make the run fail, so it is retried: resending
+		// levels is harmless, and Dash Replenishment needs them. Revoked
+		// users and invalid levels would fail the same way again.
+		if n := res.Reasons[drs.ReasonGateway] + res.Reasons[drs.ReasonThrottled] + res.Reasons[drs.ReasonNoToken] + res.Reasons[drs.ReasonListing]; n > 0 {
+			return fmt.Errorf("updates: heartbeat: %d devices to retry: %s", n, res)
+		}
+		return nil
+	}
+	u.log.LogAttrs(ctx, slog.LevelError, "updates: unknown event (neither a shadow update nor the schedule); dropped",
+		slog.String("detailType", probe.DetailType), slog.String("source", probe.Source))
+	return nil
 }

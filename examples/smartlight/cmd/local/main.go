@@ -93,9 +93,9 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	storyDone := make(chan error, 1)
 	if *story {
 		go func() {
-			err := app.Story(ctx, local.StoryOptions{})
+			err := app.Story(ctx, local.StoryOptions{WaitOrder: true})
 			if err == nil {
-				dbg.Note("the story has played; the light keeps draining while on")
+				dbg.Note("the story has played: AcceptGrant, discovery, control, change reports, heartbeat and a Dash order; the light keeps draining while on")
 			}
 			storyDone <- err
 		}()
