@@ -17,7 +17,11 @@
 //	LWA_CLIENT_ID             the skill's "Alexa Skill Messaging" client id
 //	                          (Permissions page of the skill).
 //	LWA_CLIENT_SECRET         its secret; or LWA_CLIENT_SECRET_FILE, a file
-//	                          holding it (a mounted secret), but not both.
+//	                          holding it (a mounted secret); or, on AWS,
+//	                          LWA_CLIENT_SECRET_PARAMETER, the name of an
+//	                          SSM SecureString parameter holding it, read
+//	                          at start (the secret then never sits in the
+//	                          function's environment). Exactly one.
 //	LWA_TOKEN_URL             Login with Amazon's token endpoint (default
 //	                          https://api.amazon.com/auth/o2/token).
 //	ALEXA_EVENT_GATEWAY_URL   send every event there instead of the
@@ -86,6 +90,9 @@ type Config struct {
 	Region          alexa.Region
 	LWAClientID     string
 	LWAClientSecret alexa.Token
+	// LWAClientSecretParameter names the SSM parameter holding the
+	// secret; the AWS entry points read it into LWAClientSecret.
+	LWAClientSecretParameter string
 	LWATokenURL     string
 	EventGatewayURL string
 	AuthIssuer      string
@@ -172,11 +179,22 @@ func Load(c Component, getenv func(string) string) (Config, error) {
 	}
 
 	cfg.LWAClientID = get("LWA_CLIENT_ID")
-	secret, secretFile := getenv("LWA_CLIENT_SECRET"), get("LWA_CLIENT_SECRET_FILE")
-	bothSecrets := secret != "" && secretFile != ""
+	secret, secretFile, secretParam := getenv("LWA_CLIENT_SECRET"), get("LWA_CLIENT_SECRET_FILE"), get("LWA_CLIENT_SECRET_PARAMETER")
+	sources := 0
+	for _, s := range []string{secret, secretFile, secretParam} {
+		if s != "" {
+			sources++
+		}
+	}
+	bothSecrets := sources > 1
+	cfg.LWAClientSecretParameter = secretParam
 	switch {
 	case bothSecrets:
-		bad("set LWA_CLIENT_SECRET or LWA_CLIENT_SECRET_FILE, not both")
+		bad("set one of LWA_CLIENT_SECRET, LWA_CLIENT_SECRET_FILE and LWA_CLIENT_SECRET_PARAMETER, not several")
+	case secretParam != "":
+		if !strings.HasPrefix(secretParam, "/") && strings.Contains(secretParam, "/") {
+			bad("LWA_CLIENT_SECRET_PARAMETER=%q: an SSM parameter name with a path starts with /", secretParam)
+		}
 	case secretFile != "":
 		b, err := os.ReadFile(secretFile)
 		if err != nil {
@@ -190,8 +208,8 @@ func Load(c Component, getenv func(string) string) (Config, error) {
 		if cfg.LWAClientID == "" {
 			bad(`LWA_CLIENT_ID is required: the "Alexa Skill Messaging" client id of the skill's Permissions page`)
 		}
-		if cfg.LWAClientSecret == "" && !bothSecrets {
-			bad("LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE) is required: the secret of that client")
+		if cfg.LWAClientSecret == "" && !bothSecrets && secretParam == "" {
+			bad("LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE, or LWA_CLIENT_SECRET_PARAMETER) is required: the secret of that client")
 		}
 	}
 	cfg.LWATokenURL = get("LWA_TOKEN_URL")
@@ -281,6 +299,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("alexaRegion", string(c.Region)),
 		slog.String("lwaClientId", c.LWAClientID),
 		slog.Bool("lwaClientSecretSet", c.LWAClientSecret != ""),
+		slog.String("lwaClientSecretParameter", c.LWAClientSecretParameter),
 		slog.String("authIssuer", c.AuthIssuer),
 		slog.Any("webClientIds", c.WebClientIDs),
 		slog.Any("alexaClientIds", c.AlexaClientIDs),

@@ -51,7 +51,7 @@ func TestLoadProblems(t *testing.T) {
 		want []string
 	}{
 		{config.Skill, map[string]string{"DASH_REPLENISHMENT": "ENABLED"}, []string{
-			"DASH_REPLENISHMENT_ID is not set", "LWA_CLIENT_ID is required", "LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE) is required",
+			"DASH_REPLENISHMENT_ID is not set", "LWA_CLIENT_ID is required", "LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE, or LWA_CLIENT_SECRET_PARAMETER) is required",
 			"AUTH_ISSUER is required", "AUTH_ALEXA_CLIENT_IDS is required"}},
 		{config.Updates, map[string]string{"DASH_REPLENISHMENT": "yes", "LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}, []string{`DASH_REPLENISHMENT="yes"`}},
 		{config.Updates, map[string]string{"DASH_REPLENISHMENT": "enabled", "DASH_REPLENISHMENT_ID": "amzn1.dash.v2.o.xyz", "LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}, []string{"legacy Dash order id"}},
@@ -59,7 +59,8 @@ func TestLoadProblems(t *testing.T) {
 		{config.DevicesAPI, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "AUTH_ISSUER": "not a url", "AUTH_WEB_CLIENT_IDS": "w,a1", "AUTH_ALEXA_CLIENT_IDS": "a1",
 			"ALEXA_REGION": "US", "SKILL_CONFIRM_TIMEOUT": "10s", "CORS_ALLOWED_ORIGINS": "*", "LOG_LEVEL": "loud", "LWA_TOKEN_URL": "ftp://x"}, []string{
 			"AUTH_ISSUER=", `ALEXA_REGION="US"`, "SKILL_CONFIRM_TIMEOUT=10s", "CORS_ALLOWED_ORIGINS", "LOG_LEVEL", "LWA_TOKEN_URL", `client id "a1" is in both`}},
-		{config.Updates, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "LWA_CLIENT_SECRET_FILE": "/x"}, []string{"not both"}},
+		{config.Updates, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "LWA_CLIENT_SECRET_FILE": "/x"}, []string{"not several"}},
+		{config.Updates, map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET_PARAMETER": "/p", "LWA_CLIENT_SECRET": "b"}, []string{"not several"}},
 	} {
 		_, err := config.Load(tc.c, env(tc.env))
 		var ce *config.Error
@@ -90,6 +91,15 @@ func TestLoadLocalDefaults(t *testing.T) {
 	cfg, err = config.Load(config.Local, env(map[string]string{"DASH_REPLENISHMENT": "disabled"}))
 	if err != nil || cfg.Dash {
 		t.Errorf("disabled: %+v, %v", cfg, err)
+	}
+}
+
+func TestSecretParameter(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(config.Skill, env(map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET_PARAMETER": "/smartlight/lwa-client-secret",
+		"AUTH_ISSUER": "https://issuer.example", "AUTH_ALEXA_CLIENT_IDS": "x"}))
+	if err != nil || cfg.LWAClientSecretParameter != "/smartlight/lwa-client-secret" || cfg.LWAClientSecret != "" {
+		t.Errorf("cfg %+v, %v", cfg, err)
 	}
 }
 

@@ -1,0 +1,183 @@
+// Package awsapp builds the smart light backend's components on AWS, from
+// the function's environment: the configuration of package config, plus
+//
+//	GRANTS_TABLE               the DynamoDB table of the LWA grants
+//	                           (package awsstore). Required.
+//	GRANTS_KEYRING_PARAMETER   an SSM SecureString parameter holding an
+//	                           AES-256 key ring that also encrypts the tokens
+//	                           client-side (awsstore.ParseKeyRing); optional.
+//	IOT_DATA_ENDPOINT          the account's IoT data endpoint
+//	                           (aws iot describe-endpoint --endpoint-type
+//	                           iot:Data-ATS); empty asks the registry, at
+//	                           the cost of a request at start.
+//
+// and the AWS SDK's own variables (AWS_REGION, credentials,
+// AWS_ENDPOINT_URL). The LWA client secret is read from the SSM parameter
+// LWA_CLIENT_SECRET_PARAMETER when it is set. The three Lambda entry points
+// (cmd/skill, cmd/updates, cmd/devicesapi) are thin mains around it;
+// examples/template.yaml deploys them.
+package awsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
+	"github.com/go-alexa/smarthome/examples/smartlight/skill"
+	"github.com/go-alexa/smarthome/examples/smartlight/updates"
+	"github.com/go-alexa/smarthome/lwa"
+)
+
+// Backend is the backend's shared parts on AWS.
+type Backend struct {
+	Config   config.Config
+	Model    *light.Model
+	Logger   *slog.Logger
+	Grants   *lwa.Manager
+	Events   *events.Client
+	Registry *awsiot.Registry
+	Shadow   *awsiot.Shadow
+}
+
+// New builds the backend of component c from the environment (getenv is
+// os.Getenv), logging JSON to logOut. It reports every configuration
+// problem at once and makes the requests start-up needs (the SSM
+// parameters; the IoT data endpoint if not configured).
+func New(ctx context.Context, c config.Component, getenv func(string) string, logOut io.Writer) (*Backend, error) {
+	cfg, cerr := config.Load(c, getenv)
+	var problems []string
+	if cerr != nil {
+		var ce *config.Error
+		if !errors.As(cerr, &ce) {
+			return nil, cerr
+		}
+		problems = append(problems, ce.Problems...)
+	}
+	table := strings.TrimSpace(getenv("GRANTS_TABLE"))
+	if table == "" {
+		problems = append(problems, "GRANTS_TABLE is required: the DynamoDB table of the LWA grants")
+	}
+	if len(problems) > 0 {
+		return nil, &config.Error{Component: c, Problems: problems}
+	}
+	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	model, warns, err := cfg.Model()
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warns {
+		logger.LogAttrs(ctx, slog.LevelWarn, "awsapp: replenishment id", slog.String("warning", w.Error()))
+	}
+
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: AWS configuration: %w", err)
+	}
+	params := ssm.NewFromConfig(awsCfg)
+	if cfg.LWAClientSecretParameter != "" {
+		secret, err := awsstore.SecureParameter(ctx, params, cfg.LWAClientSecretParameter)
+		if err != nil {
+			return nil, fmt.Errorf("awsapp: the LWA client secret: %w", err)
+		}
+		cfg.LWAClientSecret = secret
+	}
+	storeCfg := awsstore.Config{Client: dynamodb.NewFromConfig(awsCfg), Table: table, Logger: logger}
+	if name := strings.TrimSpace(getenv("GRANTS_KEYRING_PARAMETER")); name != "" {
+		ring, err := awsstore.KeyRingParameter(ctx, params, name)
+		if err != nil {
+			return nil, fmt.Errorf("awsapp: the grants key ring: %w", err)
+		}
+		storeCfg.Cipher = ring
+	}
+	store, err := awsstore.New(storeCfg)
+	if err != nil {
+		return nil, err
+	}
+	iotClient := iot.NewFromConfig(awsCfg)
+	endpoint := strings.TrimSpace(getenv("IOT_DATA_ENDPOINT"))
+	if endpoint == "" {
+		if endpoint, err = awsiot.DataEndpoint(ctx, iotClient); err != nil {
+			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+		}
+	}
+	shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := lwa.NewManager(lwa.Config{
+		ClientID: cfg.LWAClientID, ClientSecret: cfg.LWAClientSecret, TokenURL: cfg.LWATokenURL, Store: store, Logger: logger,
+		OnRevoked: func(ctx context.Context, userID string, cause error) {
+			logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: grant revoked: the user disabled the skill", slog.String("userId", userID))
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	evOpts := []events.Option{events.WithTokenSource(grants), events.WithLogger(logger)}
+	if cfg.EventGatewayURL != "" {
+		evOpts = append(evOpts, events.WithBaseURL(cfg.EventGatewayURL))
+	}
+	ev, err := events.NewClient(evOpts...)
+	if err != nil {
+		return nil, err
+	}
+	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(c)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
+	return &Backend{Config: cfg, Model: model, Logger: logger, Grants: grants, Events: ev,
+		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow}, nil
+}
+
+// verifier returns a token verifier for clients; its JWKS refresh runs for
+// the life of the process.
+func (b *Backend) verifier(ctx context.Context, clients []string) (*auth.Verifier, error) {
+	return auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: b.Config.AuthIssuer, JWKSURL: b.Config.AuthJWKSURL, ClientIDs: clients, Logger: b.Logger})
+}
+
+// Updates returns the updates component.
+func (b *Backend) Updates() (*updates.Updates, error) {
+	return updates.New(updates.Config{Model: b.Model, Registry: b.Registry, Shadow: b.Shadow, Events: b.Events, Users: b.Grants, Logger: b.Logger})
+}
+
+// Skill returns the skill's router, for lambda.Start.
+func (b *Backend) Skill(ctx context.Context) (*alexa.Router, error) {
+	v, err := b.verifier(ctx, b.Config.AlexaClientIDs)
+	if err != nil {
+		return nil, err
+	}
+	authorizer, err := lwa.NewAuthorizer(b.Grants, lwa.AuthorizerConfig{Resolve: v.Resolve, Region: b.Config.Region, Logger: b.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return skill.New(skill.Config{Model: b.Model, Registry: b.Registry, Shadow: b.Shadow, Users: v, Authorizer: authorizer,
+		ConfirmTimeout: b.Config.ConfirmTimeout, Logger: b.Logger})
+}
+
+// DevicesAPI returns the devices API, announcing devices through the
+// updates component in process.
+func (b *Backend) DevicesAPI(ctx context.Context) (*devicesapi.API, error) {
+	v, err := b.verifier(ctx, b.Config.WebClientIDs)
+	if err != nil {
+		return nil, err
+	}
+	u, err := b.Updates()
+	if err != nil {
+		return nil, err
+	}
+	return devicesapi.New(devicesapi.Config{Registry: b.Registry, Shadow: b.Shadow, Verifier: v, Announcer: u,
+		AllowedOrigins: b.Config.AllowedOrigins, Logger: b.Logger})
+}

@@ -1,0 +1,33 @@
+// Command devicesapi is the smart light's devices API on AWS Lambda (the
+// workshop's webBackend), behind an API Gateway HTTP API: the owner's app
+// lists, claims, renames, switches and removes lights. See package
+// devicesapi for the API, and package awsapp and package config for its
+// environment.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/awsapp"
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/lambdahttp"
+)
+
+func main() {
+	ctx := context.Background()
+	b, err := awsapp.New(ctx, config.DevicesAPI, os.Getenv, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	api, err := b.DevicesAPI(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	lambda.Start(lambdahttp.Handler(api))
+}
