@@ -93,15 +93,15 @@ type Config struct {
 	// LWAClientSecretParameter names the SSM parameter holding the
 	// secret; the AWS entry points read it into LWAClientSecret.
 	LWAClientSecretParameter string
-	LWATokenURL     string
-	EventGatewayURL string
-	AuthIssuer      string
-	AuthJWKSURL     string
-	WebClientIDs    []string
-	AlexaClientIDs  []string
-	ConfirmTimeout  time.Duration
-	AllowedOrigins  []string
-	LogLevel        slog.Level
+	LWATokenURL              string
+	EventGatewayURL          string
+	AuthIssuer               string
+	AuthJWKSURL              string
+	WebClientIDs             []string
+	AlexaClientIDs           []string
+	ConfirmTimeout           time.Duration
+	AllowedOrigins           []string
+	LogLevel                 slog.Level
 }
 
 // Error lists every problem found in the configuration.
