@@ -91,6 +91,7 @@ func ctlInvoke(t testing.TB, r *alexa.Router, in []byte) []byte {
 	if err != nil {
 		t.Fatalf("Invoke: %v", err)
 	}
+	conform(t, out)
 	return out
 }
 

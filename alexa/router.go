@@ -230,7 +230,17 @@ var errPanic = errors.New("handler panicked")
 const internalErrorMessage = "internal error"
 
 // errorReply builds the ErrorResponse for err (nil: a bare INTERNAL_ERROR).
+// It echoes only what a valid reply can carry: a malformed directive's
+// endpoint or scope is left out rather than echoed broken.
 func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *EventMessage {
+	if ep := d.Endpoint; ep != nil && (!ValidEndpointID(ep.EndpointID) || ep.Scope != nil && (ep.Scope.Token == "" || ep.Scope.Type == "")) {
+		dd := *d
+		dd.Endpoint = nil
+		if ValidEndpointID(ep.EndpointID) {
+			dd.Endpoint = &Endpoint{EndpointID: ep.EndpointID, Cookie: ep.Cookie}
+		}
+		d = &dd
+	}
 	var ae *Error
 	if err == nil || !errors.As(err, &ae) {
 		if err != nil && err != errPanic {
@@ -287,7 +297,9 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if r.validator != nil {
 		if verr := r.validator.Validate(out); verr != nil {
 			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: reply fails validation", slog.Any("directive", d), slog.Any("reply", m), slog.String("error", redact(verr.Error(), d)))
-			return r.marshal(ctx, r.errorReply(ctx, d, nil))
+			e := r.errorReply(ctx, d, nil)
+			r.builder.Finalize(e, true)
+			return r.marshal(ctx, e)
 		}
 	}
 	return out, nil

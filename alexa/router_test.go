@@ -36,6 +36,7 @@ func invoke(t testing.TB, r *alexa.Router, in []byte) *alexa.EventMessage {
 	if err != nil {
 		t.Fatalf("Invoke returned an error: %v", err)
 	}
+	conform(t, out)
 	m, err := alexa.ParseEvent(out)
 	if err != nil {
 		t.Fatalf("Invoke returned %s: %v", out, err)
