@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -23,8 +24,15 @@ const benchSenders = 64
 
 // benchTransport returns the transport both throughput benchmarks use.
 func benchTransport() *http.Transport {
-	return &http.Transport{MaxIdleConns: 2 * benchSenders, MaxIdleConnsPerHost: 2 * benchSenders, MaxConnsPerHost: 0, ForceAttemptHTTP2: false}
+	return &http.Transport{MaxIdleConns: 2 * benchSenders, MaxIdleConnsPerHost: 2 * benchSenders,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			benchDials.Add(1)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}}
 }
+
+// benchDials counts the connections the benchmarks open.
+var benchDials atomic.Int64
 
 // benchSetup starts a fake cloud with one linked user who discovered
 // lamp-1, and returns it with the user's token source.
@@ -54,6 +62,7 @@ func parallelism() int { return (benchSenders + runtime.GOMAXPROCS(0) - 1) / run
 // CPUs saturated, throughput is GOMAXPROCS / (CPU time per event).
 func reportThroughput(b *testing.B, srv *alexatest.Server, start int, cpu0 time.Duration) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(benchDials.Swap(0)), "dials")
 	if cpu := processCPU() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/event")
 	}
