@@ -102,7 +102,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	} else {
 		storyDone <- nil
 	}
-	go commands(ctx, app, stdin, stop)
+	go commands(ctx, app, stdin, stderr, stop)
 
 	select {
 	case err := <-storyDone:
@@ -126,24 +126,24 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 }
 
 // commands reads one-letter commands from stdin until it ends.
-func commands(ctx context.Context, app *local.App, stdin io.Reader, quit func()) {
+func commands(ctx context.Context, app *local.App, stdin io.Reader, stderr io.Writer, quit func()) {
 	sc := bufio.NewScanner(stdin)
 	for sc.Scan() {
 		switch strings.TrimSpace(sc.Text()) {
 		case "h":
 			if _, err := app.Heartbeat(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				fmt.Fprintln(os.Stderr, "local: heartbeat:", err)
+				fmt.Fprintln(stderr, "local: heartbeat:", err)
 			}
 		case "p":
 			if err := app.Lights[0].Sim().Press(ctx); err != nil {
-				fmt.Fprintln(os.Stderr, "local: press:", err)
+				fmt.Fprintln(stderr, "local: press:", err)
 			}
 		case "q":
 			quit()
 			return
 		case "":
 		default:
-			fmt.Fprintln(os.Stderr, "commands: h (heartbeat), p (press the light's switch), q (quit)")
+			fmt.Fprintln(stderr, "commands: h (heartbeat), p (press the light's switch), q (quit)")
 		}
 	}
 }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a goroutine-safe buffer.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The command as a user runs it: the story plays to the Dash order, the
+// commands on stdin work, q quits cleanly and the state is saved.
+func TestRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	stdinR, stdinW := io.Pipe()
+	var stdout, stderr syncBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run([]string{"-dir", dir, "-addr", "127.0.0.1:0", "-tick", "2ms", "-json"}, func(string) string { return "" }, stdinR, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stdout.String(), "in this terminal: h + Enter") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the story did not finish:\n%s\n%s", stdout.String(), stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, cmd := range []string{"h\n", "p\n", "?\n", "q\n"} {
+		if _, err := io.WriteString(stdinW, cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit %d\n%s", c, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("q did not quit")
+	}
+	out := stdout.String()
+	for _, want := range []string{"Smart light backend, local mode", "Dash             order #1", "the story has played", "curl -s -H \"Authorization: Bearer $(cat " + filepath.Join(dir, "web.token"),
+		"local            daily inventory heartbeat", "cause=PHYSICAL_INTERACTION", "state saved in " + dir} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q", want)
+		}
+	}
+	if !strings.Contains(stderr.String(), "commands: h (heartbeat)") {
+		t.Errorf("no help for an unknown command: %s", stderr.String())
+	}
+	for _, f := range []string{"grants.json", "iot.json", "lights.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("state not saved: %v", err)
+		}
+	}
+}
+
+func TestRunRefusesBadConfiguration(t *testing.T) {
+	var stdout, stderr syncBuffer
+	env := map[string]string{"DASH_REPLENISHMENT": "enabled", "DASH_REPLENISHMENT_ID": "amzn1.dash.v2.o.x"}
+	if c := run([]string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr); c != 2 || !strings.Contains(stderr.String(), "DASH_REPLENISHMENT_ID") {
+		t.Errorf("exit %d, %s", c, stderr.String())
+	}
+	if c := run([]string{"-tick", "0"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); c != 2 {
+		t.Errorf("-tick 0: exit %d", c)
+	}
+	if c := run([]string{"-nope"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); c != 2 {
+		t.Errorf("unknown flag: exit %d", c)
+	}
+}
