@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/schemas"
 )
 
 // fuzzRouter has a handler of every shape the SDK offers.
@@ -87,6 +88,9 @@ func FuzzRouterInvoke(f *testing.F) {
 			if _, ok := alexa.ErrorFromEvent(m); !ok {
 				t.Fatalf("undecodable ErrorResponse: %s", out)
 			}
+		}
+		if err := schemas.Validate(out); err != nil {
+			t.Fatalf("reply fails our schemas: %v\nin:  %q\nout: %s", err, in, out)
 		}
 	})
 }

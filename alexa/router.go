@@ -200,6 +200,12 @@ func notFound(_ context.Context, d *Directive) (*EventMessage, error) {
 // failure already turned into an ErrorResponse; the error is always nil. The
 // reply has a fresh messageId and timestamps.
 func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
+	if err := checkEnvelope(d); err != nil {
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
+		m := r.errorReply(ctx, d, err)
+		r.builder.Finalize(m, true)
+		return m, nil
+	}
 	m, err := r.call(ctx, d)
 	if err != nil {
 		m = r.errorReply(ctx, d, err)
@@ -227,13 +233,47 @@ func (r *Router) call(ctx context.Context, d *Directive) (m *EventMessage, err e
 
 var errPanic = errors.New("handler panicked")
 
+// checkEnvelope checks what every directive about an endpoint needs before
+// a handler can answer it: an endpoint with a valid endpointId and a
+// correlationToken to echo. Discovery and Authorization directives carry
+// neither.
+func checkEnvelope(d *Directive) error {
+	switch d.Header.Namespace {
+	case NamespaceDiscovery, NamespaceAuthorization:
+		return nil
+	}
+	switch {
+	case d.Endpoint == nil:
+		return &Error{Type: ErrorInvalidDirective, Message: "directive without an endpoint"}
+	case !ValidEndpointID(d.Endpoint.EndpointID):
+		return &Error{Type: ErrorInvalidDirective, Message: "directive with an invalid endpointId"}
+	case d.Endpoint.Scope != nil && !d.Endpoint.Scope.valid():
+		return &Error{Type: ErrorInvalidDirective, Message: "directive with an invalid scope"}
+	case d.Header.CorrelationToken == "":
+		return &Error{Type: ErrorInvalidDirective, Message: "directive without a correlationToken"}
+	}
+	return nil
+}
+
+// valid reports whether the scope has a known type, a token, and for
+// BearerTokenWithPartition a partition and a userId.
+func (s *Scope) valid() bool {
+	switch s.Type {
+	case ScopeBearerToken:
+		return s.Token != "" && s.Partition == "" && s.UserID == ""
+	case ScopeBearerTokenWithPartition:
+		return s.Token != "" && s.Partition != "" && s.UserID != ""
+	}
+	return false
+}
+
 const internalErrorMessage = "internal error"
 
 // errorReply builds the ErrorResponse for err (nil: a bare INTERNAL_ERROR).
 // It echoes only what a valid reply can carry: a malformed directive's
 // endpoint or scope is left out rather than echoed broken.
 func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *EventMessage {
-	if ep := d.Endpoint; ep != nil && (!ValidEndpointID(ep.EndpointID) || ep.Scope != nil && (ep.Scope.Token == "" || ep.Scope.Type == "")) {
+	if ep := d.Endpoint; ep != nil && (!ValidEndpointID(ep.EndpointID) || ep.Scope != nil && !ep.Scope.valid()) {
 		dd := *d
 		dd.Endpoint = nil
 		if ValidEndpointID(ep.EndpointID) {

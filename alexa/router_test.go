@@ -183,6 +183,11 @@ func TestRouterInvalidInput(t *testing.T) {
 		"oversized":       string(huge),
 		"invalid UTF-8":   "{\"directive\":{\"header\":{\"namespace\":\"\xff\xfe\",\"name\":\"TurnOn\",\"messageId\":\"x\",\"payloadVersion\":\"3\"},\"payload\":{}}}",
 		"trailing":        `{"directive":{"header":{"namespace":"Alexa","name":"ReportState","messageId":"x","payloadVersion":"3"},"payload":{}}} {}`,
+		"no endpoint":     `{"directive":{"header":{"namespace":"Alexa","name":"ReportState","messageId":"x","correlationToken":"ct","payloadVersion":"3"},"payload":{}}}`,
+		"no correlation":  `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn","messageId":"x","payloadVersion":"3"},"endpoint":{"endpointId":"light-1"},"payload":{}}}`,
+		"bad endpointId":  `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn","messageId":"x","correlationToken":"ct","payloadVersion":"3"},"endpoint":{"endpointId":"light 1"},"payload":{}}}`,
+		"bad scope type":  `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn","messageId":"x","correlationToken":"ct","payloadVersion":"3"},"endpoint":{"scope":{"type":"Basic","token":"t"},"endpointId":"light-1"},"payload":{}}}`,
+		"half partition":  `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn","messageId":"x","correlationToken":"ct","payloadVersion":"3"},"endpoint":{"scope":{"type":"BearerTokenWithPartition","token":"t"},"endpointId":"light-1"},"payload":{}}}`,
 		"endpoint string": `{"directive":{"header":{"namespace":"Alexa.PowerController","name":"TurnOn","messageId":"x","correlationToken":"ct-3","payloadVersion":"3"},"endpoint":"light-1","payload":{}}}`,
 	}
 	r := alexa.NewRouter()
