@@ -102,7 +102,7 @@ func TestLocalStory(t *testing.T) {
 	if _, err := store.Get(t.Context(), local.DemoUser); err != nil {
 		t.Errorf("grant not saved: %v", err)
 	}
-	e2 := newEnv(t, func(o *local.Options) { o.Dir = dir })
+	e2 := newEnv(t, func(o *local.Options) { o.Dir = dir; o.Tick = 2 * time.Millisecond })
 	th, err := e2.app.IoT.Thing(t.Context(), "smartLight")
 	if err != nil || th.Owner != local.DemoUser {
 		t.Fatalf("after restart: %+v %v", th, err)
@@ -113,6 +113,15 @@ func TestLocalStory(t *testing.T) {
 	}
 	if e2.light(0).ClaimSecret != e.light(0).ClaimSecret {
 		t.Error("the light's label changed")
+	}
+
+	// The story again: the user re-enables the skill (the fake cloud is
+	// new), puts fresh batteries in, and the next order comes.
+	if err := e2.app.Story(ctx, local.StoryOptions{WaitOrder: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e2.out.String(), "the user puts fresh batteries in myDevice001") || len(e2.app.Brain.Orders()) != 1 {
+		t.Errorf("second story: orders %v", e2.app.Brain.Orders())
 	}
 }
 

@@ -62,6 +62,18 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 		return err
 	}
 
+	// 0. A light whose battery ran low in an earlier run gets fresh
+	// batteries (the order of the last run arrived).
+	if st := l.Sim().State(); st.Battery < 20 {
+		a.dbg.Note("the user puts fresh batteries in %s", l.SerialNumber)
+		if err := l.Sim().ReplaceBattery(ctx); err != nil {
+			return err
+		}
+		if err := a.IoT.Drain(ctx); err != nil {
+			return err
+		}
+	}
+
 	// 1. Claim.
 	t, err := a.IoT.Thing(ctx, l.ThingName)
 	if err != nil {
@@ -270,7 +282,8 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
   # Alexa: post a directive to the skill
   curl -s -X POST -H "Content-Type: application/json" -d @%s %s%s
 
-  # in this terminal: h + Enter runs the daily heartbeat, p presses the light's switch, q quits (or Ctrl-C)
+  # in this terminal: h + Enter runs the daily heartbeat, p presses the light's switch,
+  # r replaces its batteries, q quits (or Ctrl-C)
 `, ttl,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath, serial,

@@ -196,6 +196,16 @@ func (l *Light) Press(ctx context.Context) error {
 	})
 }
 
+// ReplaceBattery puts fresh batteries in the light: the battery is back to
+// 100 %, and the level is reported.
+func (l *Light) ReplaceBattery(ctx context.Context) error {
+	l.mu.Lock()
+	l.state.Battery = 100
+	l.mu.Unlock()
+	l.changed()
+	return l.report(ctx, device.LightPatch{Battery: device.Ptr(100)})
+}
+
 func (l *Light) onDelta(ctx context.Context, m device.Message) {
 	var d device.DeltaMessage
 	if err := json.Unmarshal(m.Payload, &d); err != nil {

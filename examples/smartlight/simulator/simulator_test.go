@@ -227,6 +227,23 @@ func TestPress(t *testing.T) {
 	}
 }
 
+func TestReplaceBattery(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	l, stop := start(t, r, simulator.Config{Tick: time.Hour, State: simulator.State{Status: device.StatusOn, Battery: 3, Name: "x"}})
+	defer stop()
+	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	if err := l.ReplaceBattery(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.iot.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if reps := r.reports(); reps[len(reps)-1] != `{"battery":100}` || l.State().Battery != 100 {
+		t.Errorf("reports %v", reps)
+	}
+}
+
 func TestNewRefuses(t *testing.T) {
 	t.Parallel()
 	c, _ := memory.New()

@@ -127,11 +127,11 @@ func TestCredentialErrors(t *testing.T) {
 	r := newSkill(t, iot, iot)
 	for tok, want := range map[string]alexa.ErrorType{
 		"expired": alexa.ErrorExpiredAuthorizationCredential, "garbage": alexa.ErrorInvalidAuthorizationCredential,
-		"token-bob": alexa.ErrorNoSuchEndpoint, "": alexa.ErrorInvalidAuthorizationCredential,
+		"token-bob": alexa.ErrorNoSuchEndpoint,
 	} {
 		m := alexatest.Invoke(t, r, alexatest.ReportState("SL-1", tok))
 		if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != want {
-			t.Errorf("token %q: %s, want %s", tok, m, want)
+			t.Errorf("token %q: %s (%v), want %s", tok, m, e, want)
 		}
 	}
 	// A registry failure is an internal error, not a missing endpoint.

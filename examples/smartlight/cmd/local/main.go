@@ -138,12 +138,16 @@ func commands(ctx context.Context, app *local.App, stdin io.Reader, stderr io.Wr
 			if err := app.Lights[0].Sim().Press(ctx); err != nil {
 				fmt.Fprintln(stderr, "local: press:", err)
 			}
+		case "r":
+			if err := app.Lights[0].Sim().ReplaceBattery(ctx); err != nil {
+				fmt.Fprintln(stderr, "local: replace the batteries:", err)
+			}
 		case "q":
 			quit()
 			return
 		case "":
 		default:
-			fmt.Fprintln(stderr, "commands: h (heartbeat), p (press the light's switch), q (quit)")
+			fmt.Fprintln(stderr, "commands: h (heartbeat), p (press the light's switch), r (replace its batteries), q (quit)")
 		}
 	}
 }
