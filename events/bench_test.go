@@ -227,4 +227,30 @@ func BenchmarkSendClientOnly(b *testing.B) {
 			}
 		})
 	}
+	// The bare http.Client's work per event in BenchmarkSendBaseline.
+	b.Run("baseline", func(b *testing.B) {
+		tok := alexa.Token("Atza|" + strings.Repeat("x", 380))
+		m := benchEvent(b)
+		alexa.Builder{}.Finalize(m, true)
+		if err := m.SetScope(*alexa.BearerScope(tok)); err != nil {
+			b.Fatal(err)
+		}
+		tmpl, _ := json.Marshal(m)
+		idAt := bytes.Index(tmpl, []byte(m.Event.Header.MessageID))
+		hc := &http.Client{Transport: acceptAll{}}
+		b.ReportAllocs()
+		for b.Loop() {
+			body := bytes.Clone(tmpl)
+			copy(body[idAt:], alexa.NewMessageID())
+			req, _ := http.NewRequest(http.MethodPost, "https://api.amazonalexa.com/v3/events", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+string(tok))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
 }
