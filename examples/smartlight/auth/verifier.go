@@ -16,7 +16,10 @@
 //   - with a "kid" naming a key of the JWKS; an unknown kid makes the
 //     Verifier refetch the JWKS, at most once per
 //     [Config].MinRefreshInterval, so a rotated key is picked up at once
-//     and a flood of forged kids cannot hammer the provider;
+//     and a flood of forged kids cannot hammer the provider (the price: a
+//     forged kid can use up the refetch of the interval, delaying the
+//     pickup of a key rotated in that interval until the next one, or the
+//     hourly background refresh);
 //   - issued by [Config].Issuer ("iss"), for one of [Config].ClientIDs
 //     ("client_id", and "aud" when present), with "token_use" "access"
 //     (Cognito's marker of access tokens: an ID token is refused);

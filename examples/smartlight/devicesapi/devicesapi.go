@@ -35,7 +35,9 @@
 // DeleteReport before the device is released. Those calls go to the
 // updates component in process ([Announcer]), never through an endpoint
 // of their own. If Alexa cannot be told (the gateway is down), the request
-// fails with 503 and can be repeated: every route is idempotent.
+// fails with 503 and can simply be repeated: a claim by the owner, a rename
+// and a switch are idempotent, and a removal changes nothing until Alexa
+// has been told.
 //
 // Switching writes the desired status with a command of source "app"; the
 // device applies it and reports it, and the updates component sends the
