@@ -25,11 +25,15 @@
 //
 // Then it builds both for linux/arm64 and linux/amd64 with
 // -trimpath -ldflags="-s -w" (and with -tags lambda.norpc, which drops the
-// RPC mode that provided.al2023 does not use) and reports the sizes.
+// RPC mode that provided.al2023 does not use) and reports the sizes. The
+// tag matters far more than its name suggests: net/rpc looks up methods
+// by reflection (and brings text/template, which does too), so the linker
+// must keep every exported method of every type, and the AWS SDK has
+// many.
 //
 // Usage, from the examples module:
 //
-//	go run ./smartlight/cmd/coldstart [-n 30] [-directive discover|turnon] [-devices 3] [-env KEY=VALUE ...]
+//	go run ./smartlight/cmd/coldstart [-n 30] [-directive discover|turnon] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
 package main
 
 import (
@@ -82,6 +86,7 @@ type options struct {
 	baseline  string
 	env       envFlag
 	sizes     bool
+	tags      string
 	timeout   time.Duration
 	verbose   bool
 }
@@ -97,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.baseline, "baseline", "./smartlight/cmd/coldstart/baseline", "the baseline's main package")
 	fs.Var(&o.env, "env", "extra environment of the skill, KEY=VALUE (repeatable; overrides the defaults)")
 	fs.BoolVar(&o.sizes, "sizes", true, "also report the binary sizes for linux/arm64 and linux/amd64")
+	fs.StringVar(&o.tags, "tags", "", "build tags of the measured binaries, e.g. lambda.norpc")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
 	if err := fs.Parse(args); err != nil {
@@ -111,12 +117,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	var tags []string
+	if o.tags != "" {
+		tags = strings.Split(o.tags, ",")
+	}
 	fmt.Fprintf(stderr, "building %s and %s for %s/%s...\n", o.skill, o.baseline, runtime.GOOS, runtime.GOARCH)
 	skillBin, baseBin := filepath.Join(tmp, "skill"), filepath.Join(tmp, "baseline")
-	if err := build(ctx, o.skill, skillBin, "", "", nil); err != nil {
+	if err := build(ctx, o.skill, skillBin, "", "", tags); err != nil {
 		return err
 	}
-	if err := build(ctx, o.baseline, baseBin, "", "", nil); err != nil {
+	if err := build(ctx, o.baseline, baseBin, "", "", tags); err != nil {
 		return err
 	}
 
@@ -171,8 +181,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(stdout, "Cold start, %s directive, %d devices, %d starts each (%s/%s, %d CPUs, %s)\n\n",
-		o.directive, o.devices, o.n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	built := "-trimpath -ldflags=\"-s -w\""
+	if o.tags != "" {
+		built += " -tags " + o.tags
+	}
+	fmt.Fprintf(stdout, "Cold start, %s directive, %d devices, %d starts each (%s/%s, %d CPUs, %s, %s)\n\n",
+		o.directive, o.devices, o.n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), built)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "function\tto answer: median\tp90\tmin\tmax\tto first poll: median\tp90\t")
 	for _, f := range []struct {
