@@ -246,7 +246,14 @@ func (u *Updates) outcome(ctx context.Context, what, userID, endpointID string, 
 		u.log.LogAttrs(ctx, slog.LevelInfo, "updates: "+what+" sent", attrs...)
 		return Sent, nil
 	case errors.Is(err, lwa.ErrNoGrant), errors.Is(err, lwa.ErrRevoked), errors.Is(err, events.ErrSkillDisabled):
-		u.log.LogAttrs(ctx, slog.LevelInfo, "updates: "+what+" not sent: the user has not enabled the skill", append(attrs, slog.String("reason", err.Error()))...)
+		// A state change Alexa will not hear of is worth a warning; a
+		// device announced before its owner enabled the skill is the
+		// normal order of things (discovery will find it).
+		level := slog.LevelWarn
+		if what != "ChangeReport" {
+			level = slog.LevelInfo
+		}
+		u.log.LogAttrs(ctx, level, "updates: "+what+" not sent: the user has not enabled the skill", append(attrs, slog.String("reason", err.Error()))...)
 		return NotLinked, nil
 	case errors.Is(err, events.ErrInvalidEvent), errors.Is(err, events.ErrInvalidRequest),
 		errors.Is(err, events.ErrRequestEntityTooLarge), errors.Is(err, drs.ErrInvalidLevel),

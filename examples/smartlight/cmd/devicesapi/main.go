@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/awsapp"
@@ -29,5 +30,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	lambda.Start(lambdahttp.Handler(api))
+	serve := lambdahttp.Handler(api)
+	lambda.Start(func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		resp, err := serve(ctx, e)
+		// Before the sandbox may freeze: save any refreshed grant whose
+		// save failed, so no rotated refresh token is lost.
+		if ferr := b.Grants.Flush(ctx); ferr != nil {
+			b.Logger.ErrorContext(ctx, "devicesapi: refreshed grants still not saved", "error", ferr.Error())
+		}
+		return resp, err
+	})
 }
