@@ -92,7 +92,7 @@ func newEnv(t *testing.T, mods ...func(*local.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.ConfirmTimeout = 2 * time.Second
+	cfg.ConfirmTimeout = time.Second
 	e := &env{t: t, logs: &syncBuffer{}, out: &syncBuffer{}, clock: &noWait{}}
 	opts := local.Options{
 		Config:            cfg,
