@@ -97,7 +97,8 @@ func TestScenario25Authorization(t *testing.T) {
 	if m := e.invoke(alexatest.ReportState("myDevice001", e.token(alice, false))); m.Event.Header.Name != alexa.NameStateReport {
 		t.Errorf("skill with a token of the rotated key: %s", m)
 	}
-	for name, tok := range forged(t, e) {
+	bad := forged(t, e)
+	for name, tok := range bad {
 		for _, r := range []struct{ method, path string }{
 			{http.MethodGet, local.DevicesPath},
 			{http.MethodGet, local.DevicesPath + "/myDevice001"},
@@ -127,7 +128,7 @@ func TestScenario25Authorization(t *testing.T) {
 	}
 
 	// The skill refuses what the API refuses, and web tokens.
-	for name, tok := range map[string]string{"web app token": good, "expired": forged(t, e)["expired"], "alg none": forged(t, e)["alg none"]} {
+	for name, tok := range map[string]string{"web app token": good, "expired": bad["expired"], "alg none": bad["alg none"]} {
 		m := e.invoke(alexatest.TurnOn("myDevice001", tok))
 		er, ok := alexa.ErrorFromEvent(m)
 		if !ok || (er.Type != alexa.ErrorInvalidAuthorizationCredential && er.Type != alexa.ErrorExpiredAuthorizationCredential) {
