@@ -67,8 +67,10 @@ func main() {
 // envFlag collects repeated -env KEY=VALUE flags.
 type envFlag []string
 
+// String implements flag.Value.
 func (e *envFlag) String() string { return strings.Join(*e, " ") }
 
+// Set implements flag.Value: it appends one KEY=VALUE.
 func (e *envFlag) Set(s string) error {
 	if k, _, ok := strings.Cut(s, "="); !ok || k == "" {
 		return fmt.Errorf("want KEY=VALUE, got %q", s)
