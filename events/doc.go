@@ -43,22 +43,25 @@
 //
 // Before sending, Send refuses what the gateway would refuse or what
 // cannot be right: synchronous-only replies, proactive events with a
-// correlationToken, asynchronous responses without one, an empty token,
-// and, by default, any event that fails schema validation with package
-// schemas. A refused event returns [ErrInvalidEvent] with the reasons (the
-// *schemas.Error lists each violation) instead of a bare 400 from the
-// gateway.
+// correlationToken, asynchronous responses without one, events without an
+// endpoint for the scope, and an empty token. With
+// WithValidator(schemas.New()) it also refuses any event that fails schema
+// validation with package schemas, returning [ErrInvalidEvent] with the
+// reasons (the *schemas.Error lists each violation) instead of a bare 400
+// from the gateway.
 //
-// Validation is not free. On a 2-core machine it costs about 20–35 µs and
-// 50 allocations per ChangeReport, and about 12 ms the first time a message
-// kind is seen (its schema is compiled lazily). Beside a round trip to
-// Amazon (tens of milliseconds) that is negligible, but where the client is
-// CPU-bound it shows: against the in-process fake gateway over loopback
-// (BenchmarkSend, 64 senders), a validating client delivers about 0.77× the
-// events per second of a bare http.Client posting the same bytes, and a
-// client built with WithValidator(nil) about 0.92×. Turn validation off in
-// such a setting, and keep it on in tests (alexatest's fake gateway
-// validates every event too).
+// Schema validation is off by default, as in alexa.Router: the SDK's
+// builders are tested against the schemas (and Amazon's), and alexatest's
+// fake gateway validates every event your tests send. It is not free: on a
+// 2-core machine it costs about 20–35 µs and 50 allocations per
+// ChangeReport and about 12 ms the first time a message kind is seen, and
+// linking package schemas into a binary adds about 11 ms to process start
+// (its JSON Schema library compiles its meta-schemas in init), which a
+// Lambda pays on every cold start. Against the in-process fake gateway over
+// loopback (BenchmarkSend, 64 senders) a client without validation delivers
+// about 0.9× the events per second of a bare http.Client posting the same
+// bytes, and a validating one about 0.77×. Turn it on in staging and
+// wherever events are built by hand.
 //
 // # Batches
 //

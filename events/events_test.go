@@ -420,7 +420,7 @@ func TestTokenSourceFailures(t *testing.T) {
 }
 
 func TestRefusesInvalidEvents(t *testing.T) {
-	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA}, events.WithValidator(schemas.New()))
 	bad := changeReport(t)
 	bad.Event.Payload = json.RawMessage(`{"change":{"cause":{"type":"PHYSICAL_INTERACTION"},"properties":[{"namespace":"Alexa.PowerController","name":"powerState","value":"MAYBE","timeOfSample":"2025-01-01T00:00:00Z","uncertaintyInMilliseconds":0}]}}`)
 	withToken := changeReport(t)
@@ -455,8 +455,8 @@ func TestRefusesInvalidEvents(t *testing.T) {
 	if n := len(e.srv.Requests()); n != 0 {
 		t.Errorf("%d gateway requests for refused events, want 0", n)
 	}
-	// With validation off, the gateway's own check answers 400 instead.
-	e2 := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA}, events.WithValidator(nil))
+	// With validation off (the default), the gateway's own check answers 400 instead.
+	e2 := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
 	err := e2.client.Send(t.Context(), "alice", bad)
 	if !errors.Is(err, events.ErrInvalidRequest) {
 		t.Errorf("without validation: err = %v, want 400 from the gateway", err)
