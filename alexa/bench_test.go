@@ -1,8 +1,10 @@
 package alexa_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,4 +97,63 @@ func BenchmarkInvokeTurnOnBaseline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// discoveryEndpoints returns n endpoints like the reference backend's
+// smart light: Alexa, PowerController, EndpointHealth and a Dash battery
+// slot each.
+func discoveryEndpoints(b *testing.B, n int) []alexa.DiscoveryEndpoint {
+	b.Helper()
+	battery, err := alexa.InventoryLevelSensorCapability(alexa.InventorySensor{
+		Instance:        "InventoryLevelSensor-1",
+		FriendlyNames:   []alexa.FriendlyName{alexa.TextName("Battery", "en-US")},
+		Measurement:     alexa.Measurement{Type: alexa.MeasurementPercentage},
+		ReplenishmentID: "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
+	}, alexa.Reported())
+	if err != nil {
+		b.Fatal(err)
+	}
+	eps := make([]alexa.DiscoveryEndpoint, n)
+	for i := range eps {
+		eps[i] = alexa.DiscoveryEndpoint{
+			EndpointID:        "light-" + strconv.Itoa(i),
+			ManufacturerName:  "Smart Home Demo",
+			Description:       "Smart Light (battery powered)",
+			FriendlyName:      "Light " + strconv.Itoa(i),
+			DisplayCategories: []alexa.DisplayCategory{alexa.DisplayLight},
+			AdditionalAttributes: &alexa.AdditionalAttributes{
+				Manufacturer: "Smart Home Demo", Model: "SL-1", SerialNumber: "light-" + strconv.Itoa(i),
+			},
+			Capabilities: []alexa.Capability{
+				alexa.AlexaCapability(),
+				alexa.PowerControllerCapability(alexa.Reported()),
+				alexa.EndpointHealthCapability(alexa.Reported()),
+				battery,
+			},
+		}
+	}
+	return eps
+}
+
+// BenchmarkDiscoverResponse300 measures Router.Invoke answering a Discover
+// directive with 300 endpoints (the documented maximum): decode, handler,
+// limits validation, encode. It reports the reply's size as bytes/reply.
+func BenchmarkDiscoverResponse300(b *testing.B) {
+	eps := discoveryEndpoints(b, alexa.MaxEndpoints)
+	r := alexa.NewRouter()
+	r.HandleFunc(alexa.NamespaceDiscovery, alexa.NameDiscover, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+		return d.DiscoverResponse(eps)
+	})
+	in := []byte(`{"directive":{"header":{"namespace":"Alexa.Discovery","name":"Discover","messageId":"7d6c9a3b-2e1f-4a5b-8c9d-0e1f2a3b4c5d","payloadVersion":"3"},"payload":{"scope":{"type":"BearerToken","token":"access-token-from-skill"}}}}`)
+	ctx := context.Background()
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := r.Invoke(ctx, in)
+		if err != nil || !bytes.Contains(out, []byte(`"Discover.Response"`)) {
+			b.Fatalf("%v %.200s", err, out)
+		}
+		size = len(out)
+	}
+	b.ReportMetric(float64(size), "bytes/reply")
 }
