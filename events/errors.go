@@ -246,7 +246,26 @@ func parseErrorBody(status int, body []byte) (Code, string) {
 	if code == "" {
 		code = string(codeForStatus(status))
 	}
-	return Code(code), clip(desc)
+	return Code(sanitizeCode(code)), clip(desc)
+}
+
+// maxCode is the longest code kept from an error answer; the gateway's
+// codes are short upper-case identifiers.
+const maxCode = 64
+
+// sanitizeCode keeps a code that went through an error answer printable:
+// at most maxCode letters, digits and underscores (others become '_').
+func sanitizeCode(code string) string {
+	if len(code) > maxCode {
+		code = code[:maxCode]
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case 'A' <= r && r <= 'Z', 'a' <= r && r <= 'z', '0' <= r && r <= '9', r == '_':
+			return r
+		}
+		return '_'
+	}, code)
 }
 
 // clip shortens s to maxDescription bytes on a rune boundary and drops

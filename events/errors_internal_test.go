@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseErrorBody(t *testing.T) {
@@ -96,4 +97,28 @@ func TestTemporary(t *testing.T) {
 			t.Errorf("Temporary(%d) = %v", status, got)
 		}
 	}
+}
+
+// FuzzParseErrorBody: whatever the gateway answers, parsing it does not
+// panic, and what ends up in an error is short, printable and valid UTF-8.
+func FuzzParseErrorBody(f *testing.F) {
+	for _, s := range []string{
+		`{"header":{"namespace":"System","name":"Exception"},"payload":{"code":"THROTTLING_EXCEPTION","description":"slow down"}}`,
+		`{"payload":{"type":"INVALID_ACCESS_TOKEN_EXCEPTION","message":"expired"}}`,
+		`<html>502 Bad Gateway</html>`, ``, `null`, `{"payload":null}`, "\x00\xff\xfe",
+	} {
+		f.Add(503, s, "5")
+	}
+	f.Fuzz(func(t *testing.T, status int, body, retryAfter string) {
+		code, desc := parseErrorBody(status, []byte(body))
+		if len(desc) > maxDescription+len("…") || !utf8.ValidString(desc) || strings.ContainsFunc(desc, func(r rune) bool { return r < 0x20 }) {
+			t.Errorf("description %q", desc)
+		}
+		if len(code) > maxCode || !utf8.ValidString(string(code)) || strings.ContainsFunc(string(code), func(r rune) bool { return r < 0x20 }) {
+			t.Errorf("code %q", code)
+		}
+		if d := parseRetryAfter(retryAfter, time.Unix(1e9, 0)); d < 0 || d > 24*time.Hour && !strings.Contains(retryAfter, ",") {
+			t.Errorf("Retry-After %q = %v", retryAfter, d)
+		}
+	})
 }
