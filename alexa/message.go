@@ -70,6 +70,20 @@ type Header struct {
 	PayloadVersion   string `json:"payloadVersion"`
 }
 
+// Proactive reports whether h is the header of a proactive event: one the
+// skill sends to the gateway on its own (ChangeReport, AddOrUpdateReport,
+// DeleteReport, InventoryConsumed), which answers no directive and so
+// carries no correlationToken.
+func (h Header) Proactive() bool {
+	switch {
+	case h.Namespace == NamespaceAlexa && h.Name == NameChangeReport,
+		h.Namespace == NamespaceDiscovery && (h.Name == NameAddOrUpdateReport || h.Name == NameDeleteReport),
+		h.Name == NameInventoryConsumed:
+		return true
+	}
+	return false
+}
+
 // Token is a bearer token carried in a [Scope]: in directives, the skill's
 // own account-linking access token; in events sent to the gateway, the
 // customer's Login with Amazon access token. Its String, GoString and

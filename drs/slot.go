@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/uuid"
 )
 
 // Validation sentinels. Fatal findings wrap one of them; non-fatal ones are
@@ -120,32 +121,12 @@ func (id ReplenishmentID) Validate() error {
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		return fmt.Errorf("%w: %q contains white space or control characters", ErrInvalidReplenishmentID, s)
 	case strings.HasPrefix(s, ReplenishmentIDPrefix):
-		if isUUID(s[len(ReplenishmentIDPrefix):]) {
+		if uuid.Valid(s[len(ReplenishmentIDPrefix):]) {
 			return nil
 		}
 		return &Warning{Message: fmt.Sprintf("replenishment id %q: the part after %q is not a UUID", s, ReplenishmentIDPrefix)}
 	}
 	return &Warning{Message: fmt.Sprintf("replenishment id %q is not of the form %s<uuid>; it is sent as is", s, ReplenishmentIDPrefix)}
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Kind is the kind of inventory sensor a slot is.

@@ -265,18 +265,6 @@ func (c *Client) GatewayURL(r alexa.Region) (string, error) {
 	return u, nil
 }
 
-// proactive reports whether h names a proactive event, which must not carry
-// a correlationToken.
-func proactive(h alexa.Header) bool {
-	switch {
-	case h.Namespace == alexa.NamespaceAlexa && h.Name == alexa.NameChangeReport,
-		h.Namespace == alexa.NamespaceDiscovery && (h.Name == alexa.NameAddOrUpdateReport || h.Name == alexa.NameDeleteReport),
-		h.Name == alexa.NameInventoryConsumed:
-		return true
-	}
-	return false
-}
-
 // prepare returns the copy of event that is sent: finalized (messageId,
 // payloadVersion, payload, context timestamps) without touching event, or
 // an error if the event cannot be sent.
@@ -292,7 +280,7 @@ func (c *Client) prepare(event *alexa.EventMessage) (*alexa.EventMessage, error)
 	case h.Name == alexa.NameDeferredResponse, h.Name == alexa.NameDiscoverResponse,
 		h.Namespace == alexa.NamespaceAuthorization:
 		return nil, fmt.Errorf("%w: %s.%s is a synchronous reply only: return it from the directive handler, never to the event gateway", ErrInvalidEvent, h.Namespace, h.Name)
-	case proactive(h) && h.CorrelationToken != "":
+	case h.Proactive() && h.CorrelationToken != "":
 		return nil, fmt.Errorf("%w: %s.%s is a proactive event and must not carry a correlationToken", ErrInvalidEvent, h.Namespace, h.Name)
 	case (h.Name == alexa.NameResponse || h.Name == alexa.NameErrorResponse || h.Name == alexa.NameStateReport) && h.CorrelationToken == "":
 		return nil, fmt.Errorf("%w: an asynchronous %s.%s must echo the directive's correlationToken", ErrInvalidEvent, h.Namespace, h.Name)

@@ -9,17 +9,6 @@ import (
 	"github.com/go-alexa/smarthome/alexa"
 )
 
-// proactive reports whether h names a proactive event.
-func proactive(h alexa.Header) bool {
-	switch {
-	case h.Namespace == alexa.NamespaceAlexa && h.Name == alexa.NameChangeReport,
-		h.Namespace == alexa.NamespaceDiscovery && (h.Name == alexa.NameAddOrUpdateReport || h.Name == alexa.NameDeleteReport),
-		h.Name == alexa.NameInventoryConsumed:
-		return true
-	}
-	return false
-}
-
 func badRequest(format string, args ...any) *rejection {
 	return reject(http.StatusBadRequest, CodeInvalidRequest, format, args...)
 }
@@ -32,7 +21,7 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 	switch {
 	case h.Name == alexa.NameDeferredResponse || h.Name == alexa.NameDiscoverResponse || h.Namespace == alexa.NamespaceAuthorization:
 		return nil, badRequest("%s is a synchronous reply only; it is never sent to the event gateway", kind)
-	case proactive(h) && h.CorrelationToken != "":
+	case h.Proactive() && h.CorrelationToken != "":
 		return nil, badRequest("%s is a proactive event and must not carry a correlationToken", kind)
 	}
 	switch {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/uuid"
 	"github.com/go-alexa/smarthome/schemas"
 )
 
@@ -657,7 +658,7 @@ func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	if h.PayloadVersion != alexa.PayloadVersion {
 		return reject(http.StatusBadRequest, CodeInvalidRequest, "payloadVersion %q, want \"3\"", h.PayloadVersion)
 	}
-	if !isUUID(h.MessageID) {
+	if !uuid.Valid(h.MessageID) {
 		return reject(http.StatusBadRequest, CodeInvalidRequest, "messageId %q is not a UUID", h.MessageID)
 	}
 	if _, dup := s.seenIDs[h.MessageID]; dup {
@@ -698,24 +699,4 @@ func writeError(w http.ResponseWriter, status int, code, desc string, h http.Hea
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
