@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // NamespaceThermostatController is the Alexa.ThermostatController
@@ -365,7 +366,9 @@ func (p *SetThermostatModePayload) UnmarshalJSON(b []byte) error {
 }
 
 // Validate returns an INVALID_VALUE [*Error] if the mode is empty, or
-// CUSTOM without a custom name.
+// CUSTOM without a custom name, and the Alexa.ThermostatController
+// UNSUPPORTED_THERMOSTAT_MODE error for a mode that is not AUTO, COOL,
+// HEAT, ECO, OFF or CUSTOM.
 // See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p SetThermostatModePayload) Validate() error {
 	switch {
@@ -374,7 +377,11 @@ func (p SetThermostatModePayload) Validate() error {
 	case p.ThermostatMode.Value == ThermostatCustom && p.ThermostatMode.CustomName == "":
 		return invalidValue("SetThermostatMode CUSTOM without a customName")
 	}
-	return nil
+	switch p.ThermostatMode.Value {
+	case ThermostatAuto, ThermostatCool, ThermostatHeat, ThermostatEco, ThermostatOff, ThermostatCustom:
+		return nil
+	}
+	return ThermostatError(ErrorUnsupportedThermostatMode, "unknown thermostat mode "+strconv.Quote(string(p.ThermostatMode.Value)))
 }
 
 // Error types of the Alexa.ThermostatController ErrorResponse; build the
