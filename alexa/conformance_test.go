@@ -181,3 +181,119 @@ func TestUpstreamSampleDirectivesRoute(t *testing.T) {
 		t.Errorf("only %d sample directives", n)
 	}
 }
+
+// TestUpstreamSamplesReproduced rebuilds, with the SDK's typed builders and
+// the Router, every sample reply of Amazon's for the foundational
+// interfaces (the other interfaces' samples are in TestInterfaceSamples),
+// and compares it with the sample.
+func TestUpstreamSamplesReproduced(t *testing.T) {
+	t.Parallel()
+	dir := upstreamDir(t) + "/sample_messages/"
+	at := time.Date(2017, 9, 27, 18, 30, 30, 450_000_000, time.UTC)
+	// sampleBuilder stamps the sample's messageId and time.
+	sampleBuilder := func(id string) alexa.Builder {
+		return alexa.Builder{Now: func() time.Time { return at }, NewMessageID: func() string { return id }}
+	}
+	const id = "5f8a426e-01e4-4cc9-8b79-65f8bd0fd8a4"
+	const token = "dFMb0z+PgpgdDmluhJ1LddFvSqZ/jCc8ptlAKulUj90jSqg=="
+	// The samples' replies echo an endpoint whose scope holds this token.
+	directive := func(ns alexa.Namespace, name alexa.Name) []byte {
+		return []byte(`{"directive":{"header":{"namespace":"` + string(ns) + `","name":"` + string(name) + `","messageId":"m","correlationToken":"` + token + `","payloadVersion":"3"},
+			"endpoint":{"scope":{"type":"BearerToken","token":"access-token-from-Amazon"},"endpointId":"endpoint-001"},"payload":{}}}`)
+	}
+	health := alexa.ConnectivityProperty(alexa.ConnectivityOK).At(at, 200*time.Millisecond)
+	routed := func(ns alexa.Namespace, name alexa.Name, reply func(d *alexa.Directive) (*alexa.EventMessage, error)) []byte {
+		r := alexa.NewRouter(alexa.WithBuilder(sampleBuilder(id)))
+		r.HandleFunc(ns, name, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) { return reply(d) })
+		out, err := r.Invoke(context.Background(), directive(ns, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	errorReply := func(e *alexa.Error) func(d *alexa.Directive) (*alexa.EventMessage, error) {
+		return func(*alexa.Directive) (*alexa.EventMessage, error) { return nil, e }
+	}
+	cases := map[string]func() []byte{
+		"PowerController/PowerController.TurnOn.response.json": func() []byte {
+			return routed(alexa.NamespacePowerController, alexa.NameTurnOn, func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.Response(alexa.PowerStateProperty(alexa.PowerOn).At(at, 200*time.Millisecond), health), nil
+			})
+		},
+		"PowerController/PowerController.TurnOff.response.json": func() []byte {
+			return routed(alexa.NamespacePowerController, alexa.NameTurnOff, func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.Response(alexa.PowerStateProperty(alexa.PowerOff).At(at, 200*time.Millisecond), health), nil
+			})
+		},
+		"ErrorResponse/ErrorResponse.General.json": func() []byte {
+			return routed(alexa.NamespacePowerController, alexa.NameTurnOn, errorReply(alexa.NewError(alexa.ErrorEndpointUnreachable, "Unable to reach endpoint-001 because it appears to be offline")))
+		},
+		"ErrorResponse/ErrorResponse.General.ENDPOINT_LOW_POWER.json": func() []byte {
+			return routed("Alexa.LockController", "Lock", errorReply(alexa.EndpointLowPower(5, "The lock battery is low")))
+		},
+		"ErrorResponse/ErrorResponse.General.VALUE_OUT_OF_RANGE.json": func() []byte {
+			return routed("Alexa.ColorTemperatureController", "SetColorTemperature", errorReply(alexa.ValueOutOfRange(1000, 10000, "The color temperature cannot be set to 500")))
+		},
+		"ErrorResponse/ErrorResponse.General.TEMPERATURE_VALUE_OUT_OF_RANGE.json": func() []byte {
+			return routed("Alexa.ThermostatController", "SetTargetTemperature", errorReply(alexa.TemperatureOutOfRange(
+				alexa.Temperature{Value: 15, Scale: alexa.Celsius}, alexa.Temperature{Value: 30, Scale: alexa.Celsius}, "The requested temperature of -15 is out of range")))
+		},
+		"DeferredResponse/DeferredResponse.json": func() []byte {
+			return routed("Alexa.LockController", "Lock", func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.DeferredResponse(20 * time.Second), nil
+			})
+		},
+		"ChangeReport/ChangeReport.json": func() []byte {
+			b := sampleBuilder(id)
+			brightness, err := alexa.BrightnessProperty(85)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := b.ChangeReport("endpoint-001", alexa.CausePhysicalInteraction,
+				[]alexa.Property{alexa.PowerStateProperty(alexa.PowerOn).At(at, 200*time.Millisecond)},
+				brightness.At(at, 200*time.Millisecond), health)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.SetScope(alexa.Scope{Type: alexa.ScopeBearerToken, Token: "access-token-from-Amazon"}); err != nil {
+				t.Fatal(err)
+			}
+			out, _ := json.Marshal(m)
+			return out
+		},
+		"Authorization/Authorization.AcceptGrant.response.json": func() []byte {
+			r := alexa.NewRouter(alexa.WithBuilder(sampleBuilder(id)))
+			r.HandleAuthorization(alexa.AuthorizerFunc(func(context.Context, *alexa.Directive, alexa.AcceptGrantPayload) error { return nil }))
+			out, _ := r.Invoke(context.Background(), readFile(t, dir+"Authorization/Authorization.AcceptGrant.request.json"))
+			return out
+		},
+		"Discovery/Discovery.response.json": func() []byte {
+			// The sample's endpoints, decoded into the SDK's types and
+			// answered through the Router (limits checked, Alexa interface
+			// already present).
+			var sample alexa.EventMessage
+			if err := json.Unmarshal(readFile(t, dir+"Discovery/Discovery.response.json"), &sample); err != nil {
+				t.Fatal(err)
+			}
+			var p alexa.DiscoverResponsePayload
+			if err := sample.DecodePayload(&p); err != nil {
+				t.Fatal(err)
+			}
+			r := alexa.NewRouter(alexa.WithBuilder(sampleBuilder(sample.Event.Header.MessageID)))
+			r.HandleFunc(alexa.NamespaceDiscovery, alexa.NameDiscover, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+				return d.DiscoverResponse(p.Endpoints)
+			})
+			out, _ := r.Invoke(context.Background(), readFile(t, dir+"Discovery/Discovery.request.json"))
+			return out
+		},
+	}
+	for file, build := range cases {
+		t.Run(file, func(t *testing.T) {
+			want := readFile(t, dir+file)
+			got := build()
+			if d := jsonDiff(t, want, got); d != "" {
+				t.Errorf("the SDK's reply differs from Amazon's sample (-sample +sdk):\n%s", d)
+			}
+		})
+	}
+}
