@@ -27,6 +27,15 @@
 //	lambda.Start(r)                // Router has Invoke(ctx, []byte) ([]byte, error)
 //	http.ListenAndServe(addr, r)   // and ServeHTTP
 //
+// Every interface the package models has a typed handler interface and a
+// registration method (HandlePowerController, HandleBrightnessController,
+// HandleThermostatController, ...), whose methods receive the directive's
+// payload decoded and checked (out-of-range values are answered
+// VALUE_OUT_OF_RANGE before the handler runs), so a skill never touches
+// JSON. [HandlePayload] does the same for any payload type. Multi-instance
+// interfaces (Toggle, Mode, Range) register per instance
+// ([Router.HandleInstance]).
+//
 // Handlers return an [*EventMessage] built from the directive
 // ([Directive.Response], [Directive.StateReport],
 // [Directive.DeferredResponse], ...) or an error. The router turns every
