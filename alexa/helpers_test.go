@@ -10,44 +10,13 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/google/go-cmp/cmp"
 )
 
 // upstreamDir returns the folder of Amazon's published schema and samples
-// named by ALEXA_SMARTHOME_UPSTREAM (relative paths are taken from the
-// module root), or skips the test.
-func upstreamDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("ALEXA_SMARTHOME_UPSTREAM")
-	if dir == "" {
-		t.Skip("ALEXA_SMARTHOME_UPSTREAM is not set: skipping the comparison with Amazon's published schema and samples (CI sets it to ../shared/alexa-smarthome)")
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(moduleRoot(t), dir)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "sample_messages")); err != nil {
-		t.Fatalf("ALEXA_SMARTHOME_UPSTREAM=%s: %v", dir, err)
-	}
-	return dir
-}
-
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+// named by ALEXA_SMARTHOME_UPSTREAM, or skips the test.
+func upstreamDir(t testing.TB) string { return alexatest.UpstreamDir(t) }
 
 // upstreamSamples returns the paths of Amazon's sample messages.
 func upstreamSamples(t testing.TB) []string {

@@ -66,6 +66,23 @@ func upstreamDir(dir string) string {
 	}
 }
 
+// UpstreamDir returns the folder named by [UpstreamEnv] (a relative path is
+// looked up from the working directory and its parents), for tests that
+// read Amazon's sample messages. It skips the test when the variable is not
+// set, and fails it when the folder lacks Amazon's schema.
+func UpstreamDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv(UpstreamEnv)
+	if dir == "" {
+		t.Skip(UpstreamEnv + " is not set: skipping the comparison with Amazon's published schema and samples")
+	}
+	dir = upstreamDir(dir)
+	if _, err := os.Stat(filepath.Join(dir, schemas.UpstreamSchemaPath)); err != nil {
+		t.Fatalf("alexatest: %s=%s: %v", UpstreamEnv, os.Getenv(UpstreamEnv), err)
+	}
+	return dir
+}
+
 // AssertUpstreamValid validates msg against Amazon's published schema, as
 // an independent check of [AssertValid]'s. It skips the test when
 // [UpstreamEnv] is not set. Amazon's schema describes only events, and not
