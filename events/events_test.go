@@ -187,9 +187,9 @@ func TestFaultMatrix(t *testing.T) {
 			})
 		}, want{err: events.ErrServiceUnavailable, attempts: 4, sleeps: 3, desc: "<html>Service Unavailable</html>"}},
 		{"connection reset then success", func(e *env) {
-			n := 0
+			var n atomic.Int32 // the hook runs on the server's goroutines
 			e.srv.OnRequest(func(r *alexatest.Record) *alexatest.Reply {
-				if n++; n <= 2 {
+				if n.Add(1) <= 2 {
 					return &alexatest.Reply{CloseConnection: true}
 				}
 				return nil
@@ -279,9 +279,9 @@ func checkOutcome(t *testing.T, e *env, user string, err, want error) {
 func TestTimeoutIsRetried(t *testing.T) {
 	hc := &http.Client{Timeout: 200 * time.Millisecond}
 	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA}, events.WithHTTPClient(hc))
-	n := 0
+	var n atomic.Int32 // the hook runs on the server's goroutines
 	e.srv.OnRequest(func(r *alexatest.Record) *alexatest.Reply {
-		if n++; n == 1 {
+		if n.Add(1) == 1 {
 			return &alexatest.Reply{Status: 202, Delay: 5 * time.Second}
 		}
 		return nil
@@ -531,9 +531,9 @@ func TestAddOrUpdateAndDelete(t *testing.T) {
 	}
 
 	// Delete 65 endpoints in batches of 30; the second batch fails.
-	n := 0
+	var n atomic.Int32 // the hook runs on the server's goroutines
 	e.srv.OnRequest(func(r *alexatest.Record) *alexatest.Reply {
-		if n++; n == 2 {
+		if n.Add(1) == 2 {
 			return &alexatest.Reply{Status: 400, Code: alexatest.CodeInvalidRequest, Description: "nope"}
 		}
 		return nil

@@ -152,10 +152,16 @@ func TestScenario28Simulator(t *testing.T) {
 	if rep.Status.Value != device.StatusOn || rep.FriendlyName.Value != "Both at once" || rep.Command.Value != cmd {
 		t.Errorf("reported %+v", rep)
 	}
-	time.Sleep(10 * time.Millisecond)
+	// A drained light stays at 0: one more step reports nothing.
+	if err := e.light(0).Sim().Tick(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	e.settle()
 	if b := e.light(0).Sim().State().Battery; b != 0 {
 		t.Errorf("battery %d below 0?", b)
+	}
+	if _, rep := e.shadow("smartLight"); rep.Battery.Value != 0 {
+		t.Errorf("reported battery %d after the last step", rep.Battery.Value)
 	}
 }
 

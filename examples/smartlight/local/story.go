@@ -179,6 +179,13 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 		if err != nil {
 			return err
 		}
+		// The shadow runs ahead of Alexa: the ChangeReports of the last
+		// levels may still be on their way when the battery reaches 0.
+		// Every accepted update is delivered (and reported) before the
+		// brain is asked.
+		if err := a.IoT.Drain(ctx); err != nil {
+			return err
+		}
 		if len(a.Brain.Orders()) == 0 {
 			return errors.New("local: the battery ran out and Dash Replenishment placed no order")
 		}

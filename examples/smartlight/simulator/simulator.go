@@ -70,7 +70,15 @@ type Light struct {
 	onChange func(State)
 	log      *slog.Logger
 
-	mu    sync.Mutex
+	// opMu serializes the light's operations (a drain step, a delta, a
+	// press, new batteries, the first report), each from its change of
+	// state to the report that publishes it, so that the reports leave in
+	// the order of the changes: a delta's acknowledgement is never
+	// overtaken by a drain step that saw the new status.
+	opMu    sync.Mutex
+	applied int64 // the newest shadow version whose delta was applied; under opMu
+
+	mu    sync.Mutex // guards state
 	state State
 
 	changeMu sync.Mutex // serializes OnChange
@@ -133,8 +141,11 @@ func (l *Light) Run(ctx context.Context) error {
 	}
 	defer unsubRej()
 
+	l.opMu.Lock()
 	st := l.State()
-	if err := l.report(ctx, device.LightPatch{Status: &st.Status, Battery: &st.Battery, FriendlyName: &st.Name, Connected: device.Ptr(true)}); err != nil {
+	err = l.report(ctx, device.LightPatch{Status: &st.Status, Battery: &st.Battery, FriendlyName: &st.Name, Connected: device.Ptr(true)})
+	l.opMu.Unlock()
+	if err != nil {
 		return err
 	}
 	l.log.Info("simulator: connected", slog.String("thing", l.thing), slog.String("status", string(st.Status)), slog.Int("battery", st.Battery))
@@ -147,11 +158,16 @@ func (l *Light) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-t.C:
-			l.drain(ctx)
+			if err := l.Tick(ctx); err != nil && ctx.Err() == nil {
+				l.log.Warn("simulator: reporting the battery", slog.String("error", err.Error()))
+			}
 		case <-ctx.Done():
 			// The MQTT last will: the broker publishes it when the
 			// connection drops; here the device says it as it leaves.
-			if err := l.report(context.WithoutCancel(ctx), device.LightPatch{Connected: device.Ptr(false)}); err != nil {
+			l.opMu.Lock()
+			err := l.report(context.WithoutCancel(ctx), device.LightPatch{Connected: device.Ptr(false)})
+			l.opMu.Unlock()
+			if err != nil {
 				l.log.Warn("simulator: reporting the disconnection", slog.String("error", err.Error()))
 			}
 			l.log.Info("simulator: disconnected", slog.String("thing", l.thing))
@@ -160,20 +176,23 @@ func (l *Light) Run(ctx context.Context) error {
 	}
 }
 
-// drain lowers the battery by 1 % if the light is on and not empty.
-func (l *Light) drain(ctx context.Context) {
+// Tick does what the drain timer of [Light.Run] does once: if the light
+// is on and its battery not empty, the battery drops by 1 % and the new
+// level is reported before Tick returns. Tests and tools call it to drive
+// the light step by step (with a Tick interval that never fires).
+func (l *Light) Tick(ctx context.Context) error {
+	l.opMu.Lock()
+	defer l.opMu.Unlock()
 	l.mu.Lock()
 	if l.state.Status != device.StatusOn || l.state.Battery == 0 {
 		l.mu.Unlock()
-		return
+		return nil
 	}
 	l.state.Battery--
 	b := l.state.Battery
 	l.mu.Unlock()
 	l.changed()
-	if err := l.report(ctx, device.LightPatch{Battery: &b}); err != nil && ctx.Err() == nil {
-		l.log.Warn("simulator: reporting the battery", slog.String("error", err.Error()))
-	}
+	return l.report(ctx, device.LightPatch{Battery: &b})
 }
 
 // Press toggles the light as its physical switch does: the change is
@@ -181,6 +200,8 @@ func (l *Light) drain(ctx context.Context) {
 // so that an old command does not switch the light back when it
 // reconnects.
 func (l *Light) Press(ctx context.Context) error {
+	l.opMu.Lock()
+	defer l.opMu.Unlock()
 	l.mu.Lock()
 	if l.state.Status == device.StatusOn {
 		l.state.Status = device.StatusOff
@@ -199,6 +220,8 @@ func (l *Light) Press(ctx context.Context) error {
 // ReplaceBattery puts fresh batteries in the light: the battery is back to
 // 100 %, and the level is reported.
 func (l *Light) ReplaceBattery(ctx context.Context) error {
+	l.opMu.Lock()
+	defer l.opMu.Unlock()
 	l.mu.Lock()
 	l.state.Battery = 100
 	l.mu.Unlock()
@@ -212,7 +235,7 @@ func (l *Light) onDelta(ctx context.Context, m device.Message) {
 		l.log.Warn("simulator: malformed delta", slog.String("error", err.Error()))
 		return
 	}
-	l.apply(ctx, d.State)
+	l.apply(ctx, d.Version, d.State)
 }
 
 func (l *Light) onDocument(ctx context.Context, m device.Message) {
@@ -222,18 +245,31 @@ func (l *Light) onDocument(ctx context.Context, m device.Message) {
 		return
 	}
 	if len(doc.State.Delta) > 0 {
-		l.apply(ctx, doc.State.Delta)
+		l.apply(ctx, doc.Version, doc.State.Delta)
 	}
 }
 
-// apply applies the desired state of a delta and reports the result with
-// the delta's command.
-func (l *Light) apply(ctx context.Context, delta device.State) {
+// apply applies the desired state of a delta of the shadow at version
+// and reports the result with the delta's command. A delta of a version
+// the light has already applied, or older, is ignored, as AWS recommends:
+// the document the light asks for at connect and the delta message of the
+// same update carry the same desired state, and a document that arrives
+// late must not undo a newer change (a press of the switch).
+func (l *Light) apply(ctx context.Context, version int64, delta device.State) {
 	want, err := device.ParseLightState(delta, nil)
 	if err != nil {
 		l.log.Warn("simulator: ignoring invalid delta values", slog.String("error", err.Error()))
 	}
 	var patch device.LightPatch
+	l.opMu.Lock()
+	defer l.opMu.Unlock()
+	if version != 0 && version <= l.applied {
+		l.log.Debug("simulator: ignoring an old delta", slog.String("thing", l.thing), slog.Int64("version", version), slog.Int64("applied", l.applied))
+		return
+	}
+	if version > l.applied {
+		l.applied = version
+	}
 	l.mu.Lock()
 	if want.Status.OK {
 		l.state.Status = want.Status.Value

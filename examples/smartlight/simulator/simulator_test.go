@@ -3,6 +3,8 @@ package simulator_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +17,10 @@ import (
 // rig is a memory IoT with a recorder of accepted reported states.
 type rig struct {
 	iot *memory.IoT
-	mu  sync.Mutex
-	acc []device.State // reported sections of accepted documents, in order
+
+	mu     sync.Mutex
+	acc    []device.State // reported sections of accepted documents, in order
+	signal chan struct{}  // closed and replaced at every record
 }
 
 func newRig(t *testing.T) *rig {
@@ -26,7 +30,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
-	r := &rig{iot: c}
+	r := &rig{iot: c, signal: make(chan struct{})}
 	unsub, err := c.Subscribe(device.AllAcceptedFilter, func(_ context.Context, m device.Message) {
 		var doc device.Document
 		if err := json.Unmarshal(m.Payload, &doc); err != nil {
@@ -36,6 +40,8 @@ func newRig(t *testing.T) *rig {
 		if doc.State.Reported != nil {
 			r.mu.Lock()
 			r.acc = append(r.acc, doc.State.Reported)
+			close(r.signal)
+			r.signal = make(chan struct{})
 			r.mu.Unlock()
 		}
 	})
@@ -49,6 +55,10 @@ func newRig(t *testing.T) *rig {
 func (r *rig) reports() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.reportsLocked()
+}
+
+func (r *rig) reportsLocked() []string {
 	out := make([]string, len(r.acc))
 	for i, s := range r.acc {
 		b, _ := json.Marshal(s)
@@ -57,16 +67,39 @@ func (r *rig) reports() []string {
 	return out
 }
 
-// waitFor polls cond until it holds or the test times out.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor waits until cond holds for the reports accepted so far,
+// checking at every new report; the test's deadline is the safety net.
+func (r *rig) waitFor(t *testing.T, what string, cond func(reports []string) bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	for {
+		r.mu.Lock()
+		ok, signal := cond(r.reportsLocked()), r.signal
+		r.mu.Unlock()
+		if ok {
+			return
 		}
-		time.Sleep(time.Millisecond)
+		select {
+		case <-signal:
+		case <-ctx.Done():
+			t.Fatalf("gave up waiting for %s; reports: %v", what, r.reports())
+		}
 	}
+}
+
+// waitReports waits for at least n reports.
+func (r *rig) waitReports(t *testing.T, n int) {
+	t.Helper()
+	r.waitFor(t, fmt.Sprintf("%d report(s)", n), func(reps []string) bool { return len(reps) >= n })
+}
+
+// last is the last of reports, or "".
+func last(reports []string) string {
+	if len(reports) == 0 {
+		return ""
+	}
+	return reports[len(reports)-1]
 }
 
 func start(t *testing.T, r *rig, cfg simulator.Config) (*simulator.Light, func()) {
@@ -117,30 +150,43 @@ func (r *rig) reported(t *testing.T) device.LightState {
 func TestConnectAndDrain(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	l, stop := start(t, r, simulator.Config{Tick: time.Millisecond})
-	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	// The timer never fires: the test drives the drain with Tick.
+	l, stop := start(t, r, simulator.Config{Tick: time.Hour})
+	r.waitReports(t, 1)
 	if got, want := r.reports()[0], `{"battery":100,"connected":true,"friendlyName":"Light","status":"off"}`; got != want {
 		t.Errorf("first report %s, want %s", got, want)
 	}
-	time.Sleep(20 * time.Millisecond)
+	for range 3 {
+		if err := l.Tick(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.iot.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(r.reports()); n != 1 {
 		t.Errorf("%d reports while off, want only the first: %v", n, r.reports())
 	}
 
 	cmd := device.NewCommand(device.SourceApp)
 	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn), Command: &cmd})
-	waitFor(t, "the battery to reach 0", func() bool { return l.State().Battery == 0 })
-	time.Sleep(20 * time.Millisecond) // a drained light reports no more
+	r.waitReports(t, 2)
+	ack := `{"command":"app:` + cmd.ID + `","status":"on"}`
+	if got := r.reports()[1]; got != ack {
+		t.Fatalf("acknowledgement %s, want %s", got, ack)
+	}
+	// 100 steps to 0, and one more: a drained light reports no more.
+	for range 101 {
+		if err := l.Tick(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := r.iot.Drain(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	reps := r.reports()
-	ack := `{"command":"app:` + cmd.ID + `","status":"on"}`
-	if reps[1] != ack {
-		t.Errorf("acknowledgement %s, want %s", reps[1], ack)
-	}
 	if len(reps) != 2+100 {
-		t.Fatalf("%d reports, want 102 (connect, ack, 99..0)", len(reps))
+		t.Fatalf("%d reports, want 102 (connect, ack, 99..0): %v", len(reps), reps)
 	}
 	for i, rep := range reps[2:] {
 		var v struct{ Battery *int }
@@ -148,9 +194,25 @@ func TestConnectAndDrain(t *testing.T) {
 			t.Fatalf("report %d = %s, want battery %d", i+2, rep, 99-i)
 		}
 	}
+	if b := l.State().Battery; b != 0 {
+		t.Errorf("battery %d, want 0", b)
+	}
 	stop()
 	if rep := r.reported(t); !rep.Connected.OK || rep.Connected.Value || rep.Battery.Value != 0 {
 		t.Errorf("after stop: %+v, want connected false, battery 0", rep)
+	}
+}
+
+// The drain timer of Run drains the battery by itself.
+func TestRunDrains(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	_, stop := start(t, r, simulator.Config{Tick: time.Millisecond, State: simulator.State{Status: device.StatusOn, Battery: 3, Name: "x"}})
+	defer stop()
+	r.waitFor(t, "the battery to run out", func(reps []string) bool { return last(reps) == `{"battery":0}` })
+	reps := r.reports()
+	if want := []string{`{"battery":3,"connected":true,"friendlyName":"x","status":"on"}`, `{"battery":2}`, `{"battery":1}`, `{"battery":0}`}; !slices.Equal(reps, want) {
+		t.Errorf("reports %v, want %v", reps, want)
 	}
 }
 
@@ -159,18 +221,25 @@ func TestDeltaStatusAndNameAtOnce(t *testing.T) {
 	r := newRig(t)
 	l, stop := start(t, r, simulator.Config{Tick: time.Hour})
 	defer stop()
-	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	r.waitReports(t, 1)
 	cmd := device.NewCommand(device.SourceApp)
 	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn), FriendlyName: device.Ptr("Kitchen"), Command: &cmd})
-	waitFor(t, "both applied", func() bool { st := l.State(); return st.Status == device.StatusOn && st.Name == "Kitchen" })
+	both := `{"command":"app:` + cmd.ID + `","friendlyName":"Kitchen","status":"on"}`
+	r.waitFor(t, "both applied", func(reps []string) bool { return last(reps) == both })
+	if st := l.State(); st.Status != device.StatusOn || st.Name != "Kitchen" {
+		t.Errorf("state %+v", st)
+	}
 	// An empty name (a released device) is applied too.
 	r.desire(t, device.LightPatch{FriendlyName: device.Ptr("")})
-	waitFor(t, "the empty name", func() bool { return l.State().Name == "" })
+	r.waitFor(t, "the empty name", func(reps []string) bool { return last(reps) == `{"friendlyName":""}` })
 	if err := r.iot.Drain(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if doc, _ := r.iot.Get(t.Context(), "smartLight"); len(doc.State.Delta) != 0 {
 		t.Errorf("delta left: %v", doc.State.Delta)
+	}
+	if n := len(r.reports()); n != 3 {
+		t.Errorf("%d reports, want 3 (connect, both, name): %v", n, r.reports())
 	}
 }
 
@@ -180,25 +249,36 @@ func TestRestartResumesAndCatchesUp(t *testing.T) {
 	var mu sync.Mutex
 	var saved simulator.State
 	onChange := func(s simulator.State) { mu.Lock(); saved = s; mu.Unlock() }
-	l, stop := start(t, r, simulator.Config{Tick: time.Millisecond, OnChange: onChange})
-	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	l, stop := start(t, r, simulator.Config{Tick: time.Hour, OnChange: onChange})
+	r.waitReports(t, 1)
 	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn)})
-	waitFor(t, "some drain", func() bool { return l.State().Battery <= 95 })
+	r.waitReports(t, 2)
+	for range 5 {
+		if err := l.Tick(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	stop()
 	mu.Lock()
 	st := saved
 	mu.Unlock()
-	if st != l.State() || st.Status != device.StatusOn {
-		t.Fatalf("OnChange saw %+v, light is %+v", st, l.State())
+	if st != l.State() || st.Status != device.StatusOn || st.Battery != 95 {
+		t.Fatalf("OnChange saw %+v, light is %+v; want on at 95 %%", st, l.State())
 	}
 
 	// While it is away, its owner turns it off and renames it.
 	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOff), FriendlyName: device.Ptr("Porch")})
 	st.Battery = 42
-	l2, stop2 := start(t, r, simulator.Config{Tick: time.Millisecond, State: st})
+	n := len(r.reports())
+	l2, stop2 := start(t, r, simulator.Config{Tick: time.Hour, State: st})
 	defer stop2()
-	waitFor(t, "the pending delta", func() bool { s := l2.State(); return s.Status == device.StatusOff && s.Name == "Porch" })
-	time.Sleep(10 * time.Millisecond)
+	r.waitFor(t, "the pending delta", func(reps []string) bool { return len(reps) > n && last(reps) == `{"friendlyName":"Porch","status":"off"}` })
+	if got, want := r.reports()[n], `{"battery":42,"connected":true,"friendlyName":"Light","status":"on"}`; got != want {
+		t.Errorf("report at restart %s, want %s", got, want)
+	}
+	if err := l2.Tick(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if b := l2.State().Battery; b != 42 {
 		t.Errorf("battery %d after restart, want the saved 42 (off: no drain)", b)
 	}
@@ -209,9 +289,9 @@ func TestPress(t *testing.T) {
 	r := newRig(t)
 	l, stop := start(t, r, simulator.Config{Tick: time.Hour})
 	defer stop()
-	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	r.waitReports(t, 1)
 	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn)})
-	waitFor(t, "on", func() bool { return l.State().Status == device.StatusOn })
+	r.waitFor(t, "on", func(reps []string) bool { return last(reps) == `{"status":"on"}` })
 	if err := l.Press(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -225,6 +305,47 @@ func TestPress(t *testing.T) {
 	if rep := r.reported(t); rep.Status.Value != device.StatusOff || rep.Command.OK && rep.Command.At.After(rep.Status.At) {
 		t.Errorf("reported after press: %+v", rep)
 	}
+	if got := last(r.reports()); got != `{"status":"off"}` {
+		t.Errorf("last report %s, want the press's", got)
+	}
+}
+
+// A delta the light has applied, delivered again (the document it asked
+// for at connect holds the same desired state), or an older one, is not
+// applied again: it would undo a press of the switch.
+func TestOldDeltaIgnored(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	l, stop := start(t, r, simulator.Config{Tick: time.Hour})
+	defer stop()
+	r.waitReports(t, 1)
+	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn)})
+	r.waitFor(t, "on", func(reps []string) bool { return last(reps) == `{"status":"on"}` })
+	doc, err := r.iot.Get(t.Context(), "smartLight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Press(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// The same delta again, as a delta message and as a document.
+	delta, _ := json.Marshal(device.DeltaMessage{State: device.LightPatch{Status: device.Ptr(device.StatusOn)}.State(), Version: doc.Version - 1})
+	if err := r.iot.Publish(t.Context(), device.DeltaTopic("smartLight"), delta); err != nil {
+		t.Fatal(err)
+	}
+	stale, _ := json.Marshal(device.Document{State: device.DocumentState{Delta: device.LightPatch{Status: device.Ptr(device.StatusOn)}.State()}, Version: doc.Version - 1})
+	if err := r.iot.Publish(t.Context(), "$aws/things/smartLight/shadow/get/accepted", stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.iot.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st := l.State(); st.Status != device.StatusOff {
+		t.Errorf("status %s: an old delta undid the press", st.Status)
+	}
+	if got := last(r.reports()); got != `{"status":"off"}` {
+		t.Errorf("last report %s", got)
+	}
 }
 
 func TestReplaceBattery(t *testing.T) {
@@ -232,7 +353,7 @@ func TestReplaceBattery(t *testing.T) {
 	r := newRig(t)
 	l, stop := start(t, r, simulator.Config{Tick: time.Hour, State: simulator.State{Status: device.StatusOn, Battery: 3, Name: "x"}})
 	defer stop()
-	waitFor(t, "the first report", func() bool { return len(r.reports()) >= 1 })
+	r.waitReports(t, 1)
 	if err := l.ReplaceBattery(t.Context()); err != nil {
 		t.Fatal(err)
 	}
