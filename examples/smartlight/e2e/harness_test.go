@@ -24,6 +24,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
 	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
+	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 )
 
 const replenishmentID = "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84"
@@ -92,7 +93,10 @@ func newEnv(t *testing.T, mods ...func(*local.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.ConfirmTimeout = time.Second
+	// A light that answers gets the longest wait the skill allows, a
+	// safety net on a loaded machine; the tests of a light that never
+	// answers shorten it (quickConfirm).
+	cfg.ConfirmTimeout = skill.MaxConfirmTimeout
 	e := &env{t: t, logs: &syncBuffer{}, out: &syncBuffer{}, clock: &noWait{}}
 	opts := local.Options{
 		Config:            cfg,
@@ -124,6 +128,13 @@ func newEnv(t *testing.T, mods ...func(*local.Options)) *env {
 }
 
 func dashOff(o *local.Options) { o.Config.Dash = false }
+
+// quickConfirmTimeout is the skill's wait for a light that never answers.
+const quickConfirmTimeout = 100 * time.Millisecond
+
+// quickConfirm is for the tests of a light that never acknowledges: the
+// skill gives up after quickConfirmTimeout.
+func quickConfirm(o *local.Options) { o.Config.ConfirmTimeout = quickConfirmTimeout }
 
 // settle waits until every shadow update so far has been handled, and the
 // events it caused sent.

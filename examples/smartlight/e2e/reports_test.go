@@ -78,6 +78,7 @@ func TestScenario15PowerChangeReports(t *testing.T) {
 		// A device the skill gave up on acknowledges the command after
 		// the withdrawal: Alexa heard ENDPOINT_UNREACHABLE, so the change
 		// is reported, as a voice interaction.
+		e, tok := linkedEnv(t, quickConfirm)
 		e.thing("slow", "SLOW-1", false)
 		e.own("slow", alice)
 		e.report("slow", device.LightPatch{Connected: device.Ptr(true)})
