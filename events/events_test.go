@@ -309,7 +309,7 @@ func TestTimeoutGiveUp(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 	// The fake records a request whose client gave up once it notices.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a safety net
 	for len(e.srv.Requests()) < 4 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -328,17 +328,15 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.client.Send(ctx, "alice", changeReport(t)) }()
 	<-e.clock.sleeping
-	start := time.Now()
 	cancel()
+	// The fake clock's Sleep returns only when ctx ends: Send returning at
+	// all is the proof; the deadline is a safety net.
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) || !errors.Is(err, events.ErrServiceUnavailable) {
 			t.Errorf("err = %v, want context.Canceled wrapping the last 503", err)
 		}
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("Send returned %v after cancel", d)
-		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("Send did not return after cancel")
 	}
 	if got := len(e.srv.Requests()); got != 1 {
@@ -691,16 +689,19 @@ func TestRealClockWaits(t *testing.T) {
 	if gap := recs[1].Time.Sub(recs[0].Time); gap < time.Second {
 		t.Errorf("retried after %v, want at least 1s", gap)
 	}
-	// Cancelling during the real backoff returns at once.
-	e.srv.FailNext(1, 503, alexatest.CodeServiceUnavailable, 0)
+	// Cancelling during the real backoff (20 s, as the gateway asks)
+	// returns without waiting it out: the bound is half of it, so a busy
+	// machine cannot fail the test, and a Send that ignored its context
+	// cannot pass it.
+	e.srv.FailNext(1, 503, alexatest.CodeServiceUnavailable, 20*time.Second)
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	start = time.Now()
 	if err := c.Send(ctx, "alice", changeReport(t)); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want DeadlineExceeded", err)
 	}
-	if d := time.Since(start); d > 900*time.Millisecond {
-		t.Errorf("Send took %v after its deadline", d)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Send took %v: it waited out the backoff after its deadline", d)
 	}
 }
 

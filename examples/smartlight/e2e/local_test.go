@@ -27,7 +27,7 @@ func TestLocalStory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	e := newEnv(t, func(o *local.Options) { o.Dir = dir; o.Tick = 2 * time.Millisecond })
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a safety net
 	defer cancel()
 	if err := e.app.Story(ctx, local.StoryOptions{WaitOrder: true}); err != nil {
 		t.Fatal(err)
@@ -233,7 +233,7 @@ func TestScenario30NoSecretsInLogs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	e := newEnv(t, func(o *local.Options) { o.Dir = dir; o.Tick = 2 * time.Millisecond })
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a safety net
 	defer cancel()
 	if err := e.app.Story(ctx, local.StoryOptions{AppToggleAt: 98}); err != nil {
 		t.Fatal(err)

@@ -272,7 +272,9 @@ func TestRestartResumesAndCatchesUp(t *testing.T) {
 	n := len(r.reports())
 	l2, stop2 := start(t, r, simulator.Config{Tick: time.Hour, State: st})
 	defer stop2()
-	r.waitFor(t, "the pending delta", func(reps []string) bool { return len(reps) > n && last(reps) == `{"friendlyName":"Porch","status":"off"}` })
+	r.waitFor(t, "the pending delta", func(reps []string) bool {
+		return len(reps) > n && last(reps) == `{"friendlyName":"Porch","status":"off"}`
+	})
 	if got, want := r.reports()[n], `{"battery":42,"connected":true,"friendlyName":"Light","status":"on"}`; got != want {
 		t.Errorf("report at restart %s, want %s", got, want)
 	}

@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 	go func() {
 		code <- run([]string{"-dir", dir, "-addr", "127.0.0.1:0", "-tick", "2ms", "-json"}, func(string) string { return "" }, stdinR, &stdout, &stderr)
 	}()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a safety net
 	for !strings.Contains(stdout.String(), "in this terminal: h + Enter") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the story did not finish:\n%s\n%s", stdout.String(), stderr.String())
@@ -56,7 +56,7 @@ func TestRun(t *testing.T) {
 		if c != 0 {
 			t.Fatalf("exit %d\n%s", c, stderr.String())
 		}
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("q did not quit")
 	}
 	out := stdout.String()
