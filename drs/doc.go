@@ -38,8 +38,9 @@
 //
 // Validation separates fatal findings from [*Warning] values: a
 // replenishment id of an unusual form is a warning (it is sent as is),
-// a legacy order id (amzn1.dash.v2.o.…) or an empty one is fatal. [Fatal]
-// and [Warnings] split a Validate result. Level sensors built by this
+// a legacy order id (amzn1.dash.v2.o.…) or an empty one is fatal. Every
+// Validate returns the warnings apart from the error, which holds the
+// fatal findings only. Level sensors built by this
 // package are always declared proactivelyReported: Alexa accepts
 // ChangeReports only for such properties.
 //

@@ -23,8 +23,12 @@ func ExampleSlot_Capability() {
 		Measurement:     alexa.Measurement{Type: alexa.MeasurementPercentage},
 		ReplenishmentID: "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
 	}
-	if err := battery.Validate(); err != nil { // fatal problems and warnings
+	warns, err := battery.Validate()
+	if err != nil { // fatal problems
 		log.Fatal(err)
+	}
+	for _, w := range warns { // worth a look, not fatal
+		log.Print(w)
 	}
 	c, err := battery.Capability()
 	if err != nil {
@@ -78,14 +82,14 @@ func ExampleReplenishmentID_Validate() {
 		"Default",
 		"amzn1.dash.v2.o.ci4zZDIwM2Q2MS1jZjQ1",
 	} {
-		err := id.Validate()
+		warns, err := id.Validate()
 		switch {
-		case err == nil:
-			fmt.Println("ok")
-		case drs.Fatal(err) == nil:
-			fmt.Println("warning:", err)
-		default:
+		case err != nil:
 			fmt.Println("error:", err)
+		case len(warns) > 0:
+			fmt.Println("warning:", warns[0])
+		default:
+			fmt.Println("ok")
 		}
 	}
 	// Output:

@@ -31,8 +31,8 @@ var (
 // Warning is a non-fatal validation finding: the value is used as given,
 // but it is probably not what Dash Replenishment expects (for example a
 // replenishment id that is not of the arn:alexa:smarthome:drs:sensor:<uuid>
-// form). Validate methods return warnings among their findings (joined with
-// errors.Join); [Fatal] drops them and [Warnings] extracts them.
+// form). Validate methods return the warnings apart from the error, which
+// holds the fatal findings only.
 type Warning struct {
 	// Instance is the slot the warning is about; empty for a bare
 	// [ReplenishmentID].
@@ -52,6 +52,9 @@ func (w *Warning) Error() string {
 // Fatal returns err without its warnings: nil if err is nil or consists of
 // [*Warning] values only (directly or joined with errors.Join), otherwise
 // the fatal findings, joined.
+//
+// Deprecated: the Validate methods return their warnings apart from the
+// error, which holds fatal findings only.
 func Fatal(err error) error {
 	if err == nil {
 		return nil
@@ -74,6 +77,9 @@ func Fatal(err error) error {
 
 // Warnings returns the [*Warning] values in err (directly or joined with
 // errors.Join), in order.
+//
+// Deprecated: the Validate methods return their warnings apart from the
+// error.
 func Warnings(err error) []*Warning {
 	if w, ok := err.(*Warning); ok {
 		return []*Warning{w}
@@ -103,30 +109,30 @@ const ReplenishmentIDPrefix = "arn:alexa:smarthome:drs:sensor:"
 // legacyOrderIDPrefix starts the order instance ids of the legacy DRS API.
 const legacyOrderIDPrefix = "amzn1.dash.v2.o."
 
-// Validate checks the id. It returns nil for the
-// arn:alexa:smarthome:drs:sensor:<uuid> form; a [*Warning] for any other
+// Validate checks the id. It returns nothing for the
+// arn:alexa:smarthome:drs:sensor:<uuid> form; a warning for any other
 // form (it is sent as is: the format is not documented as the only one,
 // but a placeholder such as "Default" will not reorder anything); and an
 // error wrapping [ErrInvalidReplenishmentID] for an empty id, a legacy
 // Dash order id (amzn1.dash.v2.o.…, which identifies an order, not a
 // slot) and an id with white space or control characters (typically an
 // environment variable read with a trailing newline).
-func (id ReplenishmentID) Validate() error {
+func (id ReplenishmentID) Validate() ([]*Warning, error) {
 	s := string(id)
 	switch {
 	case s == "":
-		return fmt.Errorf("%w: empty", ErrInvalidReplenishmentID)
+		return nil, fmt.Errorf("%w: empty", ErrInvalidReplenishmentID)
 	case strings.HasPrefix(s, legacyOrderIDPrefix):
-		return fmt.Errorf("%w: %q is a legacy Dash order id (amzn1.dash.v2.o.…), not the replenishment id of a slot", ErrInvalidReplenishmentID, s)
+		return nil, fmt.Errorf("%w: %q is a legacy Dash order id (amzn1.dash.v2.o.…), not the replenishment id of a slot", ErrInvalidReplenishmentID, s)
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
-		return fmt.Errorf("%w: %q contains white space or control characters", ErrInvalidReplenishmentID, s)
+		return nil, fmt.Errorf("%w: %q contains white space or control characters", ErrInvalidReplenishmentID, s)
 	case strings.HasPrefix(s, ReplenishmentIDPrefix):
 		if uuid.Valid(s[len(ReplenishmentIDPrefix):]) {
-			return nil
+			return nil, nil
 		}
-		return &Warning{Message: fmt.Sprintf("replenishment id %q: the part after %q is not a UUID", s, ReplenishmentIDPrefix)}
+		return []*Warning{{Message: fmt.Sprintf("replenishment id %q: the part after %q is not a UUID", s, ReplenishmentIDPrefix)}}, nil
 	}
-	return &Warning{Message: fmt.Sprintf("replenishment id %q is not of the form %s<uuid>; it is sent as is", s, ReplenishmentIDPrefix)}
+	return []*Warning{{Message: fmt.Sprintf("replenishment id %q is not of the form %s<uuid>; it is sent as is", s, ReplenishmentIDPrefix)}}, nil
 }
 
 // Kind is the kind of inventory sensor a slot is.
@@ -211,24 +217,26 @@ type Slot struct {
 	Retrievable bool
 }
 
-// Validate checks the slot and returns its findings joined with
-// errors.Join: fatal ones wrap [ErrInvalidSlot] or
-// [ErrInvalidReplenishmentID]; non-fatal ones are [*Warning] values
+// Validate checks the slot. It returns the non-fatal findings as warnings
 // (no replenishment id; a replenishment id of an unusual form; a unit
-// outside the known lists). [Fatal] keeps the fatal ones only.
+// outside the known lists), and the fatal ones joined in the error, each
+// wrapping [ErrInvalidSlot] or [ErrInvalidReplenishmentID].
 //
 // Rules: an instance; a known kind; at least one friendly name, text ones
 // with text and locale, asset ones with an asset id; a measurement of
 // type Count, Percentage, Volume or Weight, with a unit iff Volume or
 // Weight; no Percentage for usage sensors (InventoryConsumed reports a
 // Count, Volume or Weight); a replenishment id that is not fatally wrong.
-func (s Slot) Validate() error {
-	var errs []error
+func (s Slot) Validate() ([]*Warning, error) {
+	var (
+		errs  []error
+		warns []*Warning
+	)
 	fatal := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%w: slot %q: %s", ErrInvalidSlot, s.Instance, fmt.Sprintf(format, args...)))
 	}
 	warn := func(format string, args ...any) {
-		errs = append(errs, &Warning{Instance: s.Instance, Message: fmt.Sprintf(format, args...)})
+		warns = append(warns, &Warning{Instance: s.Instance, Message: fmt.Sprintf(format, args...)})
 	}
 	if s.Instance == "" {
 		fatal("no instance")
@@ -268,14 +276,16 @@ func (s Slot) Validate() error {
 	}
 	if s.ReplenishmentID == "" {
 		warn("no replenishment id: Dash Replenishment is not enabled for the slot until a discovery or AddOrUpdateReport carries one")
-	} else if err := s.ReplenishmentID.Validate(); err != nil {
-		if w, ok := err.(*Warning); ok {
-			errs = append(errs, &Warning{Instance: s.Instance, Message: w.Message})
-		} else {
+	} else {
+		ws, err := s.ReplenishmentID.Validate()
+		for _, w := range ws {
+			warn("%s", w.Message)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("slot %q: %w", s.Instance, err))
 		}
 	}
-	return errors.Join(errs...)
+	return warns, errors.Join(errs...)
 }
 
 // Capability returns the discovery capability of the slot: an
@@ -286,7 +296,7 @@ func (s Slot) Validate() error {
 // [Slot.Validate] finds a fatal problem; warnings do not stop it (call
 // Validate at startup to log them).
 func (s Slot) Capability() (alexa.Capability, error) {
-	if err := Fatal(s.Validate()); err != nil {
+	if _, err := s.Validate(); err != nil {
 		return alexa.Capability{}, err
 	}
 	is := alexa.InventorySensor{
@@ -340,22 +350,22 @@ func Capabilities(slots ...Slot) ([]alexa.Capability, error) {
 }
 
 // ParseSlot reads the slot an inventory sensor capability declares, e.g. to
-// check a discovery response built by other code. Its error joins every
-// finding of [Slot.Validate] (warnings included; see [Fatal]) and these
-// rules for the capability itself: interface version "3"; a level sensor
+// check a discovery response built by other code. It returns the warnings
+// of [Slot.Validate]; its error joins the fatal findings of [Slot.Validate]
+// and of these rules for the capability itself: interface version "3"; a level sensor
 // supports exactly the level property; a Dash-enabled level sensor (one
 // with a replenishment id) reports it proactively; a usage sensor has no
 // level property; the replenishment @type is "DashReplenishmentId". The
 // slot is returned whenever the capability is an inventory sensor with a
 // readable configuration.
-func ParseSlot(c alexa.Capability) (Slot, error) {
+func ParseSlot(c alexa.Capability) (Slot, []*Warning, error) {
 	kind, ok := kindOf(c.Interface)
 	if !ok {
-		return Slot{}, fmt.Errorf("%w: capability %s is not an inventory sensor", ErrInvalidSlot, c.Interface)
+		return Slot{}, nil, fmt.Errorf("%w: capability %s is not an inventory sensor", ErrInvalidSlot, c.Interface)
 	}
 	cfg, err := alexa.InventoryConfigurationOf(c)
 	if err != nil {
-		return Slot{}, fmt.Errorf("%w: slot %q: %w", ErrInvalidSlot, c.Instance, err)
+		return Slot{}, nil, fmt.Errorf("%w: slot %q: %w", ErrInvalidSlot, c.Instance, err)
 	}
 	s := Slot{Instance: c.Instance, Kind: kind, Measurement: cfg.Measurement}
 	if c.CapabilityResources != nil {
@@ -391,14 +401,18 @@ func ParseSlot(c alexa.Capability) (Slot, error) {
 	} else if len(props) > 0 {
 		fatal("a %s sensor has no reportable property (it sends InventoryConsumed events), got %v", kind, props)
 	}
-	return s, errors.Join(append(errs, s.Validate())...)
+	warns, err := s.Validate()
+	return s, warns, errors.Join(append(errs, err)...)
 }
 
 // ValidateEndpoint checks every inventory sensor capability of e with
 // [ParseSlot] and that their instances are unique within e. It returns the
-// findings joined (warnings included; see [Fatal]), or nil.
-func ValidateEndpoint(e alexa.DiscoveryEndpoint) error {
-	var errs []error
+// warnings, and the fatal findings joined in the error.
+func ValidateEndpoint(e alexa.DiscoveryEndpoint) ([]*Warning, error) {
+	var (
+		errs  []error
+		warns []*Warning
+	)
 	seen := make(map[string]bool)
 	for _, c := range e.Capabilities {
 		if _, ok := kindOf(c.Interface); !ok {
@@ -408,11 +422,13 @@ func ValidateEndpoint(e alexa.DiscoveryEndpoint) error {
 			errs = append(errs, fmt.Errorf("%w: endpoint %q declares slot %q twice: instances must be unique per endpoint", ErrInvalidSlot, e.EndpointID, c.Instance))
 		}
 		seen[c.Instance] = true
-		if _, err := ParseSlot(c); err != nil {
+		_, ws, err := ParseSlot(c)
+		warns = append(warns, ws...)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("endpoint %q: %w", e.EndpointID, err))
 		}
 	}
-	return errors.Join(errs...)
+	return warns, errors.Join(errs...)
 }
 
 // CheckLevel checks a level about to be reported for the slot: the slot is

@@ -22,14 +22,26 @@ const (
 
 func (v verdict) String() string { return [...]string{"ok", "warning", "fatal"}[v] }
 
-func verdictOf(err error) verdict {
+func verdictOf(warns []*drs.Warning, err error) verdict {
 	switch {
-	case err == nil:
-		return ok
-	case drs.Fatal(err) == nil:
+	case err != nil:
+		return fatal
+	case len(warns) > 0:
 		return warning
 	}
-	return fatal
+	return ok
+}
+
+// findings is the text of the warnings and the error.
+func findings(warns []*drs.Warning, err error) string {
+	var b strings.Builder
+	for _, w := range warns {
+		b.WriteString(w.Error() + "\n")
+	}
+	if err != nil {
+		b.WriteString(err.Error())
+	}
+	return b.String()
 }
 
 func TestReplenishmentIDValidate(t *testing.T) {
@@ -50,22 +62,19 @@ func TestReplenishmentIDValidate(t *testing.T) {
 		{batteryID + "\n", fatal, "white space"},
 		{" " + batteryID, fatal, "white space"},
 	} {
-		err := tc.id.Validate()
-		if got := verdictOf(err); got != tc.want {
-			t.Errorf("%q: %v (%v), want %v", tc.id, got, err, tc.want)
+		warns, err := tc.id.Validate()
+		if got := verdictOf(warns, err); got != tc.want {
+			t.Errorf("%q: %v (%s), want %v", tc.id, got, findings(warns, err), tc.want)
 			continue
 		}
-		if tc.want == fatal && !errors.Is(err, drs.ErrInvalidReplenishmentID) {
-			t.Errorf("%q: %v does not wrap ErrInvalidReplenishmentID", tc.id, err)
+		if tc.want == fatal && (!errors.Is(err, drs.ErrInvalidReplenishmentID) || len(warns) != 0) {
+			t.Errorf("%q: %v does not wrap ErrInvalidReplenishmentID, or warnings %v came with it", tc.id, err, warns)
 		}
-		if tc.want == warning {
-			var w *drs.Warning
-			if !errors.As(err, &w) {
-				t.Errorf("%q: warning is %T, want *drs.Warning", tc.id, err)
-			}
+		if tc.want == warning && (len(warns) != 1 || warns[0].Instance != "") {
+			t.Errorf("%q: warnings %v, want one about no slot", tc.id, warns)
 		}
-		if err != nil && !strings.Contains(err.Error(), tc.has) {
-			t.Errorf("%q: %q does not say %q", tc.id, err, tc.has)
+		if !strings.Contains(findings(warns, err), tc.has) {
+			t.Errorf("%q: %q does not say %q", tc.id, findings(warns, err), tc.has)
 		}
 	}
 }
@@ -115,19 +124,20 @@ func TestSlotValidate(t *testing.T) {
 		{"placeholder id", with(func(s *drs.Slot) { s.ReplenishmentID = "Default" }), warning, "not of the form"},
 		{"order id", with(func(s *drs.Slot) { s.ReplenishmentID = "amzn1.dash.v2.o.xyz" }), fatal, "legacy Dash order id"},
 	} {
-		err := tc.slot.Validate()
-		if got := verdictOf(err); got != tc.want {
-			t.Errorf("%s: %v (%v), want %v", tc.name, got, err, tc.want)
+		warns, err := tc.slot.Validate()
+		if got := verdictOf(warns, err); got != tc.want {
+			t.Errorf("%s: %v (%s), want %v", tc.name, got, findings(warns, err), tc.want)
 			continue
 		}
-		if err != nil && !strings.Contains(err.Error(), tc.has) {
-			t.Errorf("%s: %q does not say %q", tc.name, err, tc.has)
+		if !strings.Contains(findings(warns, err), tc.has) {
+			t.Errorf("%s: %q does not say %q", tc.name, findings(warns, err), tc.has)
 		}
-		if tc.want == warning {
-			ws := drs.Warnings(err)
-			if len(ws) == 0 || ws[0].Instance != tc.slot.Instance {
-				t.Errorf("%s: warnings %v, want one about slot %q", tc.name, ws, tc.slot.Instance)
-			}
+		if tc.want == warning && (len(warns) == 0 || warns[0].Instance != tc.slot.Instance) {
+			t.Errorf("%s: warnings %v, want one about slot %q", tc.name, warns, tc.slot.Instance)
+		}
+		var w *drs.Warning
+		if errors.As(err, &w) {
+			t.Errorf("%s: a warning in the error: %v", tc.name, err)
 		}
 		_, cerr := tc.slot.Capability()
 		if (cerr != nil) != (tc.want == fatal) {
@@ -193,13 +203,13 @@ func TestCapability(t *testing.T) {
 	// Every slot kind passes the fake gateway's discovery checks and
 	// ValidateEndpoint, and ParseSlot gives the slot back.
 	ep := smartLight(t, "lamp-1", battery, water, pods)
-	if err := drs.ValidateEndpoint(ep); err != nil {
-		t.Errorf("ValidateEndpoint: %v", err)
+	if warns, err := drs.ValidateEndpoint(ep); err != nil || len(warns) != 0 {
+		t.Errorf("ValidateEndpoint: %v, %v", warns, err)
 	}
 	for i, s := range []drs.Slot{battery, water, pods} {
-		got, err := drs.ParseSlot(ep.Capabilities[3+i])
-		if err != nil {
-			t.Errorf("ParseSlot %s: %v", s.Instance, err)
+		got, warns, err := drs.ParseSlot(ep.Capabilities[3+i])
+		if err != nil || len(warns) != 0 {
+			t.Errorf("ParseSlot %s: %v, %v", s.Instance, warns, err)
 		}
 		gj, _ := json.Marshal(got)
 		wj, _ := json.Marshal(s)
@@ -224,7 +234,7 @@ func TestCapabilitiesUniqueInstance(t *testing.T) {
 	}
 	ep := smartLight(t, "lamp-1", battery)
 	ep.Capabilities = append(ep.Capabilities, ep.Capabilities[3])
-	if err := drs.ValidateEndpoint(ep); err == nil || !strings.Contains(err.Error(), "twice") {
+	if _, err := drs.ValidateEndpoint(ep); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("ValidateEndpoint with a repeated instance: %v", err)
 	}
 }
@@ -279,16 +289,16 @@ func TestParseSlotRules(t *testing.T) {
 			return c
 		}, fatal, "needs a unit"},
 	} {
-		_, err := drs.ParseSlot(tc.c())
-		if got := verdictOf(err); got != tc.want {
-			t.Errorf("%s: %v (%v), want %v", tc.name, got, err, tc.want)
+		_, warns, err := drs.ParseSlot(tc.c())
+		if got := verdictOf(warns, err); got != tc.want {
+			t.Errorf("%s: %v (%s), want %v", tc.name, got, findings(warns, err), tc.want)
 			continue
 		}
-		if !strings.Contains(err.Error(), tc.has) {
-			t.Errorf("%s: %q does not say %q", tc.name, err, tc.has)
+		if !strings.Contains(findings(warns, err), tc.has) {
+			t.Errorf("%s: %q does not say %q", tc.name, findings(warns, err), tc.has)
 		}
 	}
-	if _, err := drs.ParseSlot(alexa.PowerControllerCapability(alexa.Reported())); !errors.Is(err, drs.ErrInvalidSlot) {
+	if _, _, err := drs.ParseSlot(alexa.PowerControllerCapability(alexa.Reported())); !errors.Is(err, drs.ErrInvalidSlot) {
 		t.Errorf("ParseSlot(PowerController): %v", err)
 	}
 }

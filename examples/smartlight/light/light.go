@@ -69,15 +69,15 @@ func NewModel(dash bool, id drs.ReplenishmentID) (*Model, []*drs.Warning, error)
 	}
 	// An empty id is fatal for drs.ReplenishmentID but only a warning for
 	// a drs.Slot (a slot may get its id later): check the id itself first.
-	if err := drs.Fatal(id.Validate()); err != nil {
+	if _, err := id.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrNoReplenishmentID, err)
 	}
 	slot := BatterySlot(id)
-	findings := slot.Validate()
-	if err := drs.Fatal(findings); err != nil {
+	warns, err := slot.Validate()
+	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrNoReplenishmentID, err)
 	}
-	return &Model{battery: &slot}, drs.Warnings(findings), nil
+	return &Model{battery: &slot}, warns, nil
 }
 
 // Dash reports whether Dash Replenishment is enabled.
