@@ -2,7 +2,7 @@
 // Lambda function against the smallest possible Go Lambda function.
 //
 // It builds the skill (./smartlight/cmd/skill) and a baseline function
-// (./smartlight/cmd/coldstart/baseline: lambda.Start with a handler that
+// (./internal/tools/coldstart/baseline: lambda.Start with a handler that
 // returns the skill's own reply, read from its environment), then starts
 // each as Lambda starts a provided.al2023 function: a fresh process with
 // AWS_LAMBDA_RUNTIME_API pointing at a fake Lambda Runtime API that
@@ -33,7 +33,7 @@
 //
 // Usage, from the examples module:
 //
-//	go run ./smartlight/cmd/coldstart [-n 30] [-directive discover|turnon] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
+//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
 package main
 
 import (
@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.directive, "directive", "discover", "the directive of the first invocation: discover or turnon")
 	fs.IntVar(&o.devices, "devices", 3, "devices the user owns")
 	fs.StringVar(&o.skill, "skill", "./smartlight/cmd/skill", "the skill's main package")
-	fs.StringVar(&o.baseline, "baseline", "./smartlight/cmd/coldstart/baseline", "the baseline's main package")
+	fs.StringVar(&o.baseline, "baseline", "./internal/tools/coldstart/baseline", "the baseline's main package")
 	fs.Var(&o.env, "env", "extra environment of the skill, KEY=VALUE (repeatable; overrides the defaults)")
 	fs.BoolVar(&o.sizes, "sizes", true, "also report the binary sizes for linux/arm64 and linux/amd64")
 	fs.StringVar(&o.tags, "tags", "", "build tags of the measured binaries, e.g. lambda.norpc")

@@ -111,7 +111,7 @@ func TestRuntimeAPIErrors(t *testing.T) {
 func TestMeasureBaseline(t *testing.T) {
 	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "baseline")
-	if err := build(t.Context(), "./smartlight/cmd/coldstart/baseline", bin, "", "", nil); err != nil {
+	if err := build(t.Context(), "./internal/tools/coldstart/baseline", bin, "", "", nil); err != nil {
 		t.Fatal(err)
 	}
 	env := append(lambdaEnvironment("baseline"), `COLDSTART_REPLY={"event":{"header":{"name":"Response"}}}`)
