@@ -216,6 +216,29 @@ func TestRunDrains(t *testing.T) {
 	}
 }
 
+// With the drain timer running, the acknowledgement of a delta that turns
+// the light on is reported before the first drain step it allows: the
+// light's reports leave in the order of its changes.
+func TestAcknowledgementBeforeDrain(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	_, stop := start(t, r, simulator.Config{Tick: time.Millisecond})
+	defer stop()
+	r.waitReports(t, 1)
+	cmd := device.NewCommand(device.SourceAlexa)
+	r.desire(t, device.LightPatch{Status: device.Ptr(device.StatusOn), Command: &cmd})
+	r.waitFor(t, "a few drain steps", func(reps []string) bool { return slices.Contains(reps, `{"battery":95}`) })
+	reps := r.reports()
+	if ack := `{"command":"alexa:` + cmd.ID + `","status":"on"}`; reps[1] != ack {
+		t.Errorf("reports %v: the second is not the acknowledgement %s", reps, ack)
+	}
+	for i, rep := range reps[2:7] {
+		if want := fmt.Sprintf(`{"battery":%d}`, 99-i); rep != want {
+			t.Errorf("report %d = %s, want %s", i+2, rep, want)
+		}
+	}
+}
+
 func TestDeltaStatusAndNameAtOnce(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
