@@ -48,7 +48,7 @@ func (p AcceptGrantPayload) Validate() error {
 // AcceptGrantResponse returns the Alexa.Authorization AcceptGrant.Response
 // to d: an empty payload and no endpoint.
 func (d *Directive) AcceptGrantResponse() *EventMessage {
-	m := d.reply(NamespaceAuthorization, NameAcceptGrantResponse, emptyObject)
+	m := d.reply(NamespaceAuthorization, NameAcceptGrantResponse, emptyObject())
 	m.Event.Endpoint = nil
 	return m
 }

@@ -30,9 +30,9 @@ const (
 // https://developer.amazon.com/docs/device-apis/alexa-scenecontroller.html.
 func SceneControllerCapability(supportsDeactivation bool) Capability {
 	c := NewCapability(NamespaceSceneController, "3", Reporting{})
-	v := falseJSON
+	v := falseJSON()
 	if supportsDeactivation {
-		v = trueJSON
+		v = trueJSON()
 	}
 	// Capability has no field for this member of the capability object.
 	c.Unknown = Unknown{"supportsDeactivation": v}
