@@ -441,7 +441,7 @@ func secretsOf(d *Directive) []string {
 // HandlePayload returns a [Handler] that decodes the directive's payload into
 // a P and calls f with it, so a handler works with its typed payload and
 // never with JSON. A payload that does not decode into P is answered with
-// INVALID_DIRECTIVE. If P has a Validate() error method, it is called
+// INVALID_DIRECTIVE. If P or *P has a Validate() error method, it is called
 // first: an [*Error] it returns is answered as is, any other error as
 // INVALID_VALUE.
 func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*EventMessage, error)) Handler {
@@ -450,7 +450,12 @@ func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*Event
 		if err := d.DecodePayload(&p); err != nil {
 			return nil, err
 		}
-		if v, ok := any(p).(interface{ Validate() error }); ok {
+		// Validate may have a value or a pointer receiver.
+		v, ok := any(p).(interface{ Validate() error })
+		if !ok {
+			v, ok = any(&p).(interface{ Validate() error })
+		}
+		if ok {
 			if err := v.Validate(); err != nil {
 				var ae *Error
 				if errors.As(err, &ae) {

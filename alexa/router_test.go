@@ -520,3 +520,46 @@ func TestHandlePayload(t *testing.T) {
 	wantError(t, invoke(t, r, dir(`{"level":"high"}`)), alexa.NamespaceAlexa, alexa.ErrorInvalidDirective)
 	wantError(t, invoke(t, r, dir(`{"level":30}`)), alexa.NamespaceAlexa, alexa.ErrorValueOutOfRange)
 }
+
+// valueLevel and pointerLevel validate themselves, with a value and a
+// pointer receiver.
+type (
+	valueLevel   struct{ Level int }
+	pointerLevel struct{ Level int }
+)
+
+func (l valueLevel) Validate() error {
+	if l.Level > 10 {
+		return alexa.ValueOutOfRange(0, 10, "level")
+	}
+	return nil
+}
+
+func (l *pointerLevel) Validate() error {
+	if l.Level > 10 {
+		return alexa.ValueOutOfRange(0, 10, "level")
+	}
+	return nil
+}
+
+// HandlePayload calls Validate whatever its receiver (a pointer receiver's
+// was skipped).
+func TestHandlePayloadValidate(t *testing.T) {
+	t.Parallel()
+	r := alexa.NewRouter()
+	r.Handle("Alexa.Test", "Value", alexa.HandlePayload(func(_ context.Context, d *alexa.Directive, p valueLevel) (*alexa.EventMessage, error) {
+		return d.Response(), nil
+	}))
+	r.Handle("Alexa.Test", "Pointer", alexa.HandlePayload(func(_ context.Context, d *alexa.Directive, p pointerLevel) (*alexa.EventMessage, error) {
+		return d.Response(), nil
+	}))
+	for _, name := range []string{"Value", "Pointer"} {
+		dir := func(payload string) []byte {
+			return []byte(`{"directive":{"header":{"namespace":"Alexa.Test","name":"` + name + `","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":` + payload + `}}`)
+		}
+		if m := invoke(t, r, dir(`{"Level":3}`)); m.Event.Header.Name != alexa.NameResponse {
+			t.Errorf("%s: got %s", name, m.Event.Header.Name)
+		}
+		wantError(t, invoke(t, r, dir(`{"Level":30}`)), alexa.NamespaceAlexa, alexa.ErrorValueOutOfRange)
+	}
+}
