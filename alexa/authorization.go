@@ -73,6 +73,9 @@ func (f AuthorizerFunc) AcceptGrant(ctx context.Context, d *Directive, p AcceptG
 
 // HandleAuthorization routes Alexa.Authorization AcceptGrant to a.
 func (r *Router) HandleAuthorization(a Authorizer) {
+	if isNilHandler(a) {
+		panic("alexa: nil Authorizer")
+	}
 	r.Handle(NamespaceAuthorization, NameAcceptGrant, HandlerFunc(func(ctx context.Context, d *Directive) (*EventMessage, error) {
 		var p AcceptGrantPayload
 		if err := d.DecodePayload(&p); err != nil {

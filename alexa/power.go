@@ -49,6 +49,9 @@ type PowerController interface {
 
 // HandlePowerController routes Alexa.PowerController TurnOn and TurnOff to c.
 func (r *Router) HandlePowerController(c PowerController) {
+	if c == nil {
+		panic("alexa: nil PowerController")
+	}
 	r.HandleFunc(NamespacePowerController, NameTurnOn, c.TurnOn)
 	r.HandleFunc(NamespacePowerController, NameTurnOff, c.TurnOff)
 }

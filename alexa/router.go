@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -87,6 +88,7 @@ func WithValidator(v Validator) RouterOption { return func(r *Router) { r.valida
 // [Router.Invoke] and HTTP through [Router.ServeHTTP].
 type Router struct {
 	mu         sync.RWMutex
+	instanceMu sync.Mutex // serializes HandleInstance
 	routes     map[routeKey]Handler
 	middleware []Middleware
 	notFound   Handler
@@ -122,7 +124,7 @@ func (r *Router) Handle(ns Namespace, name Name, h Handler) {
 	if ns == "" || name == "" {
 		panic("alexa: Handle with empty namespace or name")
 	}
-	if h == nil {
+	if isNilHandler(h) {
 		panic("alexa: nil handler for " + string(ns) + "." + string(name))
 	}
 	r.mu.Lock()
@@ -466,4 +468,16 @@ func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*Event
 		}
 		return f(ctx, d, p)
 	})
+}
+
+// isNilHandler reports whether h is nil: a nil interface, or a nil
+// function in one (HandlerFunc(nil), AuthorizerFunc(nil)), which would
+// panic at the first directive. A nil pointer is not refused: its methods
+// may well work.
+func isNilHandler(h any) bool {
+	if h == nil {
+		return true
+	}
+	v := reflect.ValueOf(h)
+	return v.Kind() == reflect.Func && v.IsNil()
 }
