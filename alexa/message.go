@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 )
 
 // PayloadVersion is the payloadVersion of every Smart Home API v3 message.
@@ -150,6 +151,18 @@ type Directive struct {
 	Header   Header          `json:"header"`
 	Endpoint *Endpoint       `json:"endpoint,omitempty"`
 	Payload  json.RawMessage `json:"payload"`
+
+	// clock is the clock of the Router that received the directive
+	// ([WithBuilder]); nil means time.Now.
+	clock func() time.Time
+}
+
+// now is the time by the clock of the Router that received d.
+func (d *Directive) now() time.Time {
+	if d.clock != nil {
+		return d.clock()
+	}
+	return time.Now()
 }
 
 // DirectiveMessage is the top-level JSON object Alexa sends: {"directive": ...}.

@@ -318,6 +318,9 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the %d-byte limit", len(payload), r.maxBytes)))
 	}
 	d, err := ParseDirective(payload)
+	if d != nil {
+		d.clock = r.builder.now
+	}
 	if err != nil {
 		if d == nil {
 			d = &Directive{}
