@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -315,7 +316,7 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if int64(len(payload)) > r.maxBytes {
 		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive too large", slog.Int("bytes", len(payload)))
-		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the %d-byte limit", len(payload), r.maxBytes)))
+		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the limit of %d bytes", len(payload), r.maxBytes)))
 	}
 	d, err := ParseDirective(payload)
 	if d != nil {
@@ -380,14 +381,31 @@ func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
 
 // ServeHTTP answers a directive POSTed as the request body with the reply as
 // the response body (HTTP 200, application/json), for HTTP front ends and
-// local runs. Other methods get 405.
+// local runs. Other methods get 405; a body over the directive size limit
+// ([WithMaxDirectiveBytes]) gets 413 and is not read further.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed: POST a directive", http.StatusMethodNotAllowed)
 		return
 	}
+	tooLarge := func() {
+		size := "more than " + strconv.FormatInt(r.maxBytes, 10)
+		if req.ContentLength > r.maxBytes {
+			size = strconv.FormatInt(req.ContentLength, 10)
+		}
+		r.logger.LogAttrs(req.Context(), slog.LevelWarn, "alexa: directive too large", slog.String("bytes", size))
+		http.Error(w, "directive of "+size+" bytes is over the limit of "+strconv.FormatInt(r.maxBytes, 10)+" bytes", http.StatusRequestEntityTooLarge)
+	}
+	if req.ContentLength > r.maxBytes {
+		tooLarge()
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, r.maxBytes+1))
+	if err == nil && int64(len(body)) > r.maxBytes {
+		tooLarge()
+		return
+	}
 	var out []byte
 	switch {
 	case err != nil:
