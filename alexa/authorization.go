@@ -48,7 +48,7 @@ func (p AcceptGrantPayload) Validate() error {
 // AcceptGrantResponse returns the Alexa.Authorization AcceptGrant.Response
 // to d: an empty payload and no endpoint.
 func (d *Directive) AcceptGrantResponse() *EventMessage {
-	m := d.reply(NamespaceAuthorization, NameAcceptGrantResponse, emptyObject)
+	m := d.reply(NamespaceAuthorization, NameAcceptGrantResponse, emptyObject())
 	m.Event.Endpoint = nil
 	return m
 }
@@ -73,6 +73,9 @@ func (f AuthorizerFunc) AcceptGrant(ctx context.Context, d *Directive, p AcceptG
 
 // HandleAuthorization routes Alexa.Authorization AcceptGrant to a.
 func (r *Router) HandleAuthorization(a Authorizer) {
+	if isNilHandler(a) {
+		panic("alexa: nil Authorizer")
+	}
 	r.Handle(NamespaceAuthorization, NameAcceptGrant, HandlerFunc(func(ctx context.Context, d *Directive) (*EventMessage, error) {
 		var p AcceptGrantPayload
 		if err := d.DecodePayload(&p); err != nil {

@@ -70,7 +70,7 @@ func (b Builder) Finalize(m *EventMessage, fresh bool) {
 		h.PayloadVersion = PayloadVersion
 	}
 	if len(m.Event.Payload) == 0 {
-		m.Event.Payload = emptyObject
+		m.Event.Payload = emptyObject()
 	}
 	var now Time
 	fill := func(ps []Property) {
@@ -116,14 +116,14 @@ func withContext(m *EventMessage, props []Property) *EventMessage {
 // endpoint, with props (the current values of all the endpoint's
 // properties, changed or not) in the context.
 func (d *Directive) Response(props ...Property) *EventMessage {
-	return withContext(d.reply(NamespaceAlexa, NameResponse, emptyObject), props)
+	return withContext(d.reply(NamespaceAlexa, NameResponse, emptyObject()), props)
 }
 
 // StateReport returns the Alexa.StateReport answering a ReportState
 // directive, echoing its correlationToken and endpoint, with props (all the
 // endpoint's retrievable properties) in the context.
 func (d *Directive) StateReport(props ...Property) *EventMessage {
-	return withContext(d.reply(NamespaceAlexa, NameStateReport, emptyObject), props)
+	return withContext(d.reply(NamespaceAlexa, NameStateReport, emptyObject()), props)
 }
 
 // DeferredResponse returns the Alexa.DeferredResponse telling Alexa the real
@@ -134,7 +134,7 @@ func (d *Directive) StateReport(props ...Property) *EventMessage {
 // and send it with the events client. Alexa waits about 8 seconds for a
 // synchronous reply.
 func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
-	payload := emptyObject
+	payload := emptyObject()
 	if estimate > 0 {
 		secs := int64((estimate + time.Second - 1) / time.Second)
 		payload = json.RawMessage(fmt.Sprintf(`{"estimatedDeferralInSeconds":%d}`, secs))

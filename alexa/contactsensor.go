@@ -47,14 +47,9 @@ func ContactDetectionStateProperty(s DetectionState) Property {
 func detectionStateValue(s DetectionState) json.RawMessage {
 	switch s {
 	case Detected:
-		return detectedJSON
+		return detectedJSON()
 	case NotDetected:
-		return notDetectedJSON
+		return notDetectedJSON()
 	}
 	return stringValue(string(s))
 }
-
-var (
-	detectedJSON    = json.RawMessage(`"DETECTED"`)
-	notDetectedJSON = json.RawMessage(`"NOT_DETECTED"`)
-)

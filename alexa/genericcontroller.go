@@ -15,11 +15,6 @@ import (
 // capability instance and the semantics object. See
 // https://developer.amazon.com/docs/device-apis/alexa-discovery-objects.html#semantics-object.
 
-// instanceRegistration serializes HandleInstance calls, so two goroutines
-// registering the first instances of one directive do not both try to
-// register a dispatcher with the Router.
-var instanceRegistration sync.Mutex
-
 // instanceMux is the [Handler] HandleInstance registers for one namespace
 // and name: it dispatches on header.instance.
 type instanceMux struct {
@@ -86,11 +81,11 @@ func (r *Router) HandleInstance(ns Namespace, name Name, instance string, h Hand
 	if instance == "" {
 		panic("alexa: HandleInstance with an empty instance for " + string(ns) + "." + string(name))
 	}
-	if h == nil {
+	if isNilHandler(h) {
 		panic("alexa: nil handler for " + string(ns) + "." + string(name) + " instance " + instance)
 	}
-	instanceRegistration.Lock()
-	defer instanceRegistration.Unlock()
+	r.instanceMu.Lock()
+	defer r.instanceMu.Unlock()
 	var m *instanceMux
 	if existing, ok := r.Handler(ns, name); ok {
 		m, ok = existing.(*instanceMux)

@@ -47,19 +47,14 @@ func LockStateProperty(s LockState) Property {
 	var v json.RawMessage
 	switch s {
 	case LockLocked:
-		v = lockedJSON
+		v = lockedJSON()
 	case LockUnlocked:
-		v = unlockedJSON
+		v = unlockedJSON()
 	default:
 		v = stringValue(string(s))
 	}
 	return Property{Namespace: NamespaceLockController, Name: PropertyLockState, Value: v}
 }
-
-var (
-	lockedJSON   = json.RawMessage(`"LOCKED"`)
-	unlockedJSON = json.RawMessage(`"UNLOCKED"`)
-)
 
 // LockController is implemented by skills whose endpoints are locks. The
 // directives carry no payload. A lock that answers within the 8 seconds

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 )
 
 // PayloadVersion is the payloadVersion of every Smart Home API v3 message.
@@ -150,6 +151,18 @@ type Directive struct {
 	Header   Header          `json:"header"`
 	Endpoint *Endpoint       `json:"endpoint,omitempty"`
 	Payload  json.RawMessage `json:"payload"`
+
+	// clock is the clock of the Router that received the directive
+	// ([WithBuilder]); nil means time.Now.
+	clock func() time.Time
+}
+
+// now is the time by the clock of the Router that received d.
+func (d *Directive) now() time.Time {
+	if d.clock != nil {
+		return d.clock()
+	}
+	return time.Now()
 }
 
 // DirectiveMessage is the top-level JSON object Alexa sends: {"directive": ...}.
@@ -221,7 +234,7 @@ func ParseEvent(data []byte) (*EventMessage, error) {
 func (d *Directive) DecodePayload(v any) error {
 	p := d.Payload
 	if len(p) == 0 {
-		p = emptyObject
+		p = emptyObject()
 	}
 	if err := json.Unmarshal(p, v); err != nil {
 		return &Error{Type: ErrorInvalidDirective, Message: "malformed payload for " + string(d.Header.Namespace) + "." + string(d.Header.Name), Err: err}
@@ -288,8 +301,6 @@ func (m *EventMessage) Scope() *Scope {
 	return nil
 }
 
-var emptyObject = json.RawMessage(`{}`)
-
 // ErrNoScope is returned by [EventMessage.SetScope] for an event that has
 // nowhere to carry a scope.
 var ErrNoScope = errors.New("alexa: event has no endpoint to carry a scope")
@@ -330,3 +341,16 @@ func (m *EventMessage) SetScope(s Scope) error {
 	m.Event.Endpoint = &ep
 	return nil
 }
+
+// The JSON values the constructors use: each call returns a new slice, so
+// a caller who edits a returned Property.Value or payload in place changes
+// nothing else.
+func detectedJSON() json.RawMessage    { return json.RawMessage(`"DETECTED"`) }
+func notDetectedJSON() json.RawMessage { return json.RawMessage(`"NOT_DETECTED"`) }
+func lockedJSON() json.RawMessage      { return json.RawMessage(`"LOCKED"`) }
+func unlockedJSON() json.RawMessage    { return json.RawMessage(`"UNLOCKED"`) }
+func emptyObject() json.RawMessage     { return json.RawMessage(`{}`) }
+func powerOnJSON() json.RawMessage     { return json.RawMessage(`"ON"`) }
+func powerOffJSON() json.RawMessage    { return json.RawMessage(`"OFF"`) }
+func trueJSON() json.RawMessage        { return json.RawMessage(`true`) }
+func falseJSON() json.RawMessage       { return json.RawMessage(`false`) }

@@ -29,19 +29,14 @@ func PowerStateProperty(s PowerState) Property {
 	var v json.RawMessage
 	switch s {
 	case PowerOn:
-		v = powerOnJSON
+		v = powerOnJSON()
 	case PowerOff:
-		v = powerOffJSON
+		v = powerOffJSON()
 	default:
 		v = stringValue(string(s))
 	}
 	return Property{Namespace: NamespacePowerController, Name: PropertyPowerState, Value: v}
 }
-
-var (
-	powerOnJSON  = json.RawMessage(`"ON"`)
-	powerOffJSON = json.RawMessage(`"OFF"`)
-)
 
 // PowerController is implemented by skills whose endpoints turn on and off.
 // Each method answers its directive, usually with [Directive.Response]
@@ -54,6 +49,9 @@ type PowerController interface {
 
 // HandlePowerController routes Alexa.PowerController TurnOn and TurnOff to c.
 func (r *Router) HandlePowerController(c PowerController) {
+	if c == nil {
+		panic("alexa: nil PowerController")
+	}
 	r.HandleFunc(NamespacePowerController, NameTurnOn, c.TurnOn)
 	r.HandleFunc(NamespacePowerController, NameTurnOff, c.TurnOff)
 }

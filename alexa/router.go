@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -87,6 +89,7 @@ func WithValidator(v Validator) RouterOption { return func(r *Router) { r.valida
 // [Router.Invoke] and HTTP through [Router.ServeHTTP].
 type Router struct {
 	mu         sync.RWMutex
+	instanceMu sync.Mutex // serializes HandleInstance
 	routes     map[routeKey]Handler
 	middleware []Middleware
 	notFound   Handler
@@ -122,7 +125,7 @@ func (r *Router) Handle(ns Namespace, name Name, h Handler) {
 	if ns == "" || name == "" {
 		panic("alexa: Handle with empty namespace or name")
 	}
-	if h == nil {
+	if isNilHandler(h) {
 		panic("alexa: nil handler for " + string(ns) + "." + string(name))
 	}
 	r.mu.Lock()
@@ -313,9 +316,12 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if int64(len(payload)) > r.maxBytes {
 		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive too large", slog.Int("bytes", len(payload)))
-		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the %d-byte limit", len(payload), r.maxBytes)))
+		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the limit of %d bytes", len(payload), r.maxBytes)))
 	}
 	d, err := ParseDirective(payload)
+	if d != nil {
+		d.clock = r.builder.now
+	}
 	if err != nil {
 		if d == nil {
 			d = &Directive{}
@@ -375,14 +381,31 @@ func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
 
 // ServeHTTP answers a directive POSTed as the request body with the reply as
 // the response body (HTTP 200, application/json), for HTTP front ends and
-// local runs. Other methods get 405.
+// local runs. Other methods get 405; a body over the directive size limit
+// ([WithMaxDirectiveBytes]) gets 413 and is not read further.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed: POST a directive", http.StatusMethodNotAllowed)
 		return
 	}
+	tooLarge := func() {
+		size := "more than " + strconv.FormatInt(r.maxBytes, 10)
+		if req.ContentLength > r.maxBytes {
+			size = strconv.FormatInt(req.ContentLength, 10)
+		}
+		r.logger.LogAttrs(req.Context(), slog.LevelWarn, "alexa: directive too large", slog.String("bytes", size))
+		http.Error(w, "directive of "+size+" bytes is over the limit of "+strconv.FormatInt(r.maxBytes, 10)+" bytes", http.StatusRequestEntityTooLarge)
+	}
+	if req.ContentLength > r.maxBytes {
+		tooLarge()
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, r.maxBytes+1))
+	if err == nil && int64(len(body)) > r.maxBytes {
+		tooLarge()
+		return
+	}
 	var out []byte
 	switch {
 	case err != nil:
@@ -441,7 +464,7 @@ func secretsOf(d *Directive) []string {
 // HandlePayload returns a [Handler] that decodes the directive's payload into
 // a P and calls f with it, so a handler works with its typed payload and
 // never with JSON. A payload that does not decode into P is answered with
-// INVALID_DIRECTIVE. If P has a Validate() error method, it is called
+// INVALID_DIRECTIVE. If P or *P has a Validate() error method, it is called
 // first: an [*Error] it returns is answered as is, any other error as
 // INVALID_VALUE.
 func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*EventMessage, error)) Handler {
@@ -450,7 +473,12 @@ func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*Event
 		if err := d.DecodePayload(&p); err != nil {
 			return nil, err
 		}
-		if v, ok := any(p).(interface{ Validate() error }); ok {
+		// Validate may have a value or a pointer receiver.
+		v, ok := any(p).(interface{ Validate() error })
+		if !ok {
+			v, ok = any(&p).(interface{ Validate() error })
+		}
+		if ok {
 			if err := v.Validate(); err != nil {
 				var ae *Error
 				if errors.As(err, &ae) {
@@ -461,4 +489,16 @@ func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*Event
 		}
 		return f(ctx, d, p)
 	})
+}
+
+// isNilHandler reports whether h is nil: a nil interface, or a nil
+// function in one (HandlerFunc(nil), AuthorizerFunc(nil)), which would
+// panic at the first directive. A nil pointer is not refused: its methods
+// may well work.
+func isNilHandler(h any) bool {
+	if h == nil {
+		return true
+	}
+	v := reflect.ValueOf(h)
+	return v.Kind() == reflect.Func && v.IsNil()
 }

@@ -520,3 +520,91 @@ func TestHandlePayload(t *testing.T) {
 	wantError(t, invoke(t, r, dir(`{"level":"high"}`)), alexa.NamespaceAlexa, alexa.ErrorInvalidDirective)
 	wantError(t, invoke(t, r, dir(`{"level":30}`)), alexa.NamespaceAlexa, alexa.ErrorValueOutOfRange)
 }
+
+// valueLevel and pointerLevel validate themselves, with a value and a
+// pointer receiver.
+type (
+	valueLevel   struct{ Level int }
+	pointerLevel struct{ Level int }
+)
+
+func (l valueLevel) Validate() error {
+	if l.Level > 10 {
+		return alexa.ValueOutOfRange(0, 10, "level")
+	}
+	return nil
+}
+
+func (l *pointerLevel) Validate() error {
+	if l.Level > 10 {
+		return alexa.ValueOutOfRange(0, 10, "level")
+	}
+	return nil
+}
+
+// HandlePayload calls Validate whatever its receiver (a pointer receiver's
+// was skipped).
+func TestHandlePayloadValidate(t *testing.T) {
+	t.Parallel()
+	r := alexa.NewRouter()
+	r.Handle("Alexa.Test", "Value", alexa.HandlePayload(func(_ context.Context, d *alexa.Directive, p valueLevel) (*alexa.EventMessage, error) {
+		return d.Response(), nil
+	}))
+	r.Handle("Alexa.Test", "Pointer", alexa.HandlePayload(func(_ context.Context, d *alexa.Directive, p pointerLevel) (*alexa.EventMessage, error) {
+		return d.Response(), nil
+	}))
+	for _, name := range []string{"Value", "Pointer"} {
+		dir := func(payload string) []byte {
+			return []byte(`{"directive":{"header":{"namespace":"Alexa.Test","name":"` + name + `","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":` + payload + `}}`)
+		}
+		if m := invoke(t, r, dir(`{"Level":3}`)); m.Event.Header.Name != alexa.NameResponse {
+			t.Errorf("%s: got %s", name, m.Event.Header.Name)
+		}
+		wantError(t, invoke(t, r, dir(`{"Level":30}`)), alexa.NamespaceAlexa, alexa.ErrorValueOutOfRange)
+	}
+}
+
+// A directive over the size limit is answered 413 over HTTP, with the
+// limit and the size where the request says it (it was a 200 with an
+// INVALID_DIRECTIVE that gave the truncated read length as the size), and
+// INVALID_DIRECTIVE with both sizes through Invoke.
+func TestOversizedDirective(t *testing.T) {
+	t.Parallel()
+	r := alexa.NewRouter(alexa.WithMaxDirectiveBytes(1000))
+	big := append(golden(t, "directive.PowerController.TurnOn"), bytes.Repeat([]byte(" "), 2000)...)
+
+	for _, tc := range []struct {
+		name string
+		body io.Reader
+		want string
+	}{
+		{"known length", bytes.NewReader(big), fmt.Sprintf("directive of %d bytes is over the limit of 1000 bytes", len(big))},
+		{"chunked", io.MultiReader(bytes.NewReader(big)), "directive of more than 1000 bytes is over the limit of 1000 bytes"},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", tc.body)
+		if tc.name == "chunked" {
+			req.ContentLength = -1
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != http.StatusRequestEntityTooLarge || strings.TrimSpace(w.Body.String()) != tc.want {
+			t.Errorf("%s: %d %q, want 413 %q", tc.name, w.Code, w.Body.String(), tc.want)
+		}
+	}
+
+	// At the limit, it is read and answered.
+	at := golden(t, "directive.PowerController.TurnOn")
+	at = append(at, bytes.Repeat([]byte(" "), 1000-len(at))...)
+	r.HandlePowerController(&light{})
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(at)))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"powerState"`) {
+		t.Errorf("at the limit: %d %s", w.Code, w.Body.String())
+	}
+
+	m := invoke(t, r, big)
+	wantError(t, m, alexa.NamespaceAlexa, alexa.ErrorInvalidDirective)
+	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Message != fmt.Sprintf("directive of %d bytes is over the limit of 1000 bytes", len(big)) {
+		t.Errorf("Invoke: %+v", e)
+	}
+}

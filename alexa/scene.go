@@ -30,9 +30,9 @@ const (
 // https://developer.amazon.com/docs/device-apis/alexa-scenecontroller.html.
 func SceneControllerCapability(supportsDeactivation bool) Capability {
 	c := NewCapability(NamespaceSceneController, "3", Reporting{})
-	v := falseJSON
+	v := falseJSON()
 	if supportsDeactivation {
-		v = trueJSON
+		v = trueJSON()
 	}
 	// Capability has no field for this member of the capability object.
 	c.Unknown = Unknown{"supportsDeactivation": v}
@@ -53,7 +53,8 @@ type SceneStartedPayload struct {
 // ActivationStarted returns the Alexa.SceneController ActivationStarted
 // event answering the Activate directive d, echoing its correlationToken
 // and endpoint, with props (e.g. the endpoint's connectivity) in the
-// context. at is when the scene started; zero means now. Send it as the
+// context. at is when the scene started; zero means now, by the clock of
+// the Router that received d ([WithBuilder]). Send it as the
 // reply, or later through the event gateway after a
 // [Directive.DeferredResponse]. See
 // https://developer.amazon.com/docs/device-apis/alexa-scenecontroller.html.
@@ -74,7 +75,7 @@ func (d *Directive) sceneStarted(name Name, cause CauseType, at time.Time, props
 		return nil, fmt.Errorf("alexa: %s without a cause", name)
 	}
 	if at.IsZero() {
-		at = time.Now()
+		at = d.now()
 	}
 	b, err := json.Marshal(SceneStartedPayload{Cause: Cause{Type: cause}, Timestamp: Time{at}})
 	if err != nil {

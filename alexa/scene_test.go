@@ -107,3 +107,33 @@ func TestSceneControllerCapability(t *testing.T) {
 		}
 	}
 }
+
+// ActivationStarted with a zero time takes the time from the clock of the
+// Router that received the directive (it read time.Now).
+func TestActivationStartedUsesRouterClock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	r := alexa.NewRouter(alexa.WithBuilder(alexa.Builder{Now: func() time.Time { return at }}))
+	r.HandleSceneController(sceneFunc(func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+		return d.ActivationStarted(alexa.CauseVoiceInteraction, time.Time{})
+	}))
+	m := invoke(t, r, ctlDirective(alexa.NamespaceSceneController, alexa.NameActivate, "", `{}`))
+	var p alexa.SceneStartedPayload
+	if err := m.DecodePayload(&p); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Timestamp.Time.Equal(at) {
+		t.Errorf("timestamp %v, want the Router's clock %v", p.Timestamp, at)
+	}
+}
+
+// sceneFunc answers Activate and Deactivate with one function.
+type sceneFunc func(context.Context, *alexa.Directive) (*alexa.EventMessage, error)
+
+func (f sceneFunc) Activate(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return f(ctx, d)
+}
+
+func (f sceneFunc) Deactivate(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return f(ctx, d)
+}

@@ -46,17 +46,12 @@ func VolumeProperty(volume int) (Property, error) {
 // MutedProperty returns the Alexa.Speaker muted property.
 // See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func MutedProperty(muted bool) Property {
-	v := falseJSON
+	v := falseJSON()
 	if muted {
-		v = trueJSON
+		v = trueJSON()
 	}
 	return Property{Namespace: NamespaceSpeaker, Name: PropertyMuted, Value: v}
 }
-
-var (
-	trueJSON  = json.RawMessage(`true`)
-	falseJSON = json.RawMessage(`false`)
-)
 
 // SetVolumePayload is the payload of an Alexa.Speaker SetVolume directive.
 // See https://developer.amazon.com/docs/device-apis/alexa-speaker.html.

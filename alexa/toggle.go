@@ -58,9 +58,9 @@ func ToggleStateProperty(instance string, s ToggleState) Property {
 	var v json.RawMessage
 	switch s {
 	case ToggleOn:
-		v = powerOnJSON
+		v = powerOnJSON()
 	case ToggleOff:
-		v = powerOffJSON
+		v = powerOffJSON()
 	default:
 		v = stringValue(string(s))
 	}
@@ -71,14 +71,14 @@ func ToggleStateProperty(instance string, s ToggleState) Property {
 // directive, for [ToggleInstance.Semantics].
 // See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
 func TurnOnAction(actions ...SemanticAction) ActionMapping {
-	return actionMapping(NameTurnOn, emptyObject, actions)
+	return actionMapping(NameTurnOn, emptyObject(), actions)
 }
 
 // TurnOffAction maps actions (e.g. [ActionClose]) to the instance's TurnOff
 // directive, for [ToggleInstance.Semantics].
 // See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
 func TurnOffAction(actions ...SemanticAction) ActionMapping {
-	return actionMapping(NameTurnOff, emptyObject, actions)
+	return actionMapping(NameTurnOff, emptyObject(), actions)
 }
 
 // ToggleStateMapping maps states (e.g. [StateOpen]) to toggleState s, for

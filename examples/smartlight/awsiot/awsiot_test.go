@@ -320,8 +320,8 @@ func TestShadowErrors(t *testing.T) {
 		t.Errorf("conditional update sent version %v", v)
 	}
 	big := strings.Repeat("x", 9000)
-	if _, err := s.Update(ctx, "lightA", &device.Update{State: device.UpdateState{Desired: device.LightPatch{FriendlyName: &big}.State()}}); !errors.Is(err, device.ErrInvalidUpdate) {
-		t.Errorf("Update(too large) = %v, want ErrInvalidUpdate", err)
+	if _, err := s.Update(ctx, "lightA", &device.Update{State: device.UpdateState{Desired: device.LightPatch{FriendlyName: &big}.State()}}); !errors.Is(err, device.ErrInvalidUpdate) || !errors.Is(err, device.ErrTooLarge) {
+		t.Errorf("Update(too large) = %v, want ErrInvalidUpdate and ErrTooLarge", err)
 	}
 	deep := device.State{"a": json.RawMessage(`{"b":{"c":{"d":{"e":{"f":{"g":{"h":1}}}}}}}`)}
 	if _, err := s.Update(ctx, "lightA", &device.Update{State: device.UpdateState{Desired: deep}}); !errors.Is(err, device.ErrInvalidUpdate) {

@@ -41,7 +41,8 @@
 // ResourceNotFoundException is [device.ErrNotFound], VersionConflictException
 // and ConflictException are [device.ErrConflict], and the shadow's
 // InvalidRequestException, RequestEntityTooLargeException and
-// UnsupportedDocumentEncodingException are [device.ErrInvalidUpdate].
+// UnsupportedDocumentEncodingException are [device.ErrInvalidUpdate]
+// (RequestEntityTooLargeException [device.ErrTooLarge] as well).
 // Throttling and 5xx answers are retried by the SDK's retryer.
 //
 // # Permissions

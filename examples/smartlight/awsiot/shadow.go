@@ -146,7 +146,11 @@ func wrap(op, thingName string, err error) error {
 		sentinel = device.ErrNotFound
 	case errors.As(err, &conflict1), errors.As(err, &conflict2):
 		sentinel = device.ErrConflict
-	case errors.As(err, &invalid), errors.As(err, &tooLarge), errors.As(err, &encoding):
+	case errors.As(err, &tooLarge):
+		if strings.HasPrefix(op, "updating the shadow") {
+			return fmt.Errorf("awsiot: %s %q: %w: %w: %w", op, thingName, device.ErrInvalidUpdate, device.ErrTooLarge, err)
+		}
+	case errors.As(err, &invalid), errors.As(err, &encoding):
 		if strings.HasPrefix(op, "updating the shadow") {
 			sentinel = device.ErrInvalidUpdate
 		}

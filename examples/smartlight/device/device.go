@@ -24,6 +24,11 @@ var (
 	// ErrInvalidUpdate: the shadow refused an update as malformed (bad
 	// JSON, too large, too deep), as UpdateThingShadow answers 400.
 	ErrInvalidUpdate = errors.New("device: invalid shadow update")
+	// ErrTooLarge: the shadow refused an update that would make its state
+	// larger than the limit, as UpdateThingShadow answers 413 (and the
+	// MQTT update/rejected topic code 413). Such an error matches
+	// ErrInvalidUpdate too.
+	ErrTooLarge = errors.New("device: shadow document too large")
 )
 
 // Registry attribute names.

@@ -362,7 +362,7 @@ func (c *IoT) apply(thingName string, req *updateRequest) (*device.Document, err
 	size, err := json.Marshal(map[string]any{"desired": next.desired, "reported": next.reported})
 	if err != nil || len(size) > MaxStateBytes {
 		c.mu.Unlock()
-		return nil, fmt.Errorf("%w: the shadow state would exceed %d bytes", device.ErrInvalidUpdate, MaxStateBytes)
+		return nil, fmt.Errorf("%w: %w: the shadow state would exceed %d bytes", device.ErrInvalidUpdate, device.ErrTooLarge, MaxStateBytes)
 	}
 	next.version = s.version + 1
 	next.timestamp = ts
@@ -667,7 +667,7 @@ func (c *IoT) reject(thing, topic string, err error, clientToken string) {
 		code = 409
 	case errors.Is(err, device.ErrNotFound):
 		code = 404
-	case strings.Contains(err.Error(), "would exceed"):
+	case errors.Is(err, device.ErrTooLarge):
 		code = 413
 	}
 	c.bus.publish(topic, mustJSON(device.Rejection{Code: code, Message: err.Error(), ClientToken: clientToken, Timestamp: c.now().Unix()}))

@@ -282,3 +282,39 @@ func TestPersistence(t *testing.T) {
 		t.Error("New loaded a corrupt file")
 	}
 }
+
+// An update that would make the state too large is refused with
+// device.ErrTooLarge (also an ErrInvalidUpdate); on the MQTT topic it is
+// answered 413 (the code was found by matching the error's text).
+func TestTooLarge(t *testing.T) {
+	t.Parallel()
+	c, err := memory.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	big := strings.Repeat("x", memory.MaxStateBytes)
+	_, err = c.Update(t.Context(), "lamp", &device.Update{State: device.UpdateState{Reported: device.LightPatch{FriendlyName: &big}.State()}})
+	if !errors.Is(err, device.ErrTooLarge) || !errors.Is(err, device.ErrInvalidUpdate) {
+		t.Errorf("Update(too large) = %v, want ErrTooLarge and ErrInvalidUpdate", err)
+	}
+	var rejections []device.Rejection
+	unsub, err := c.Subscribe(device.RejectedTopic("lamp"), func(_ context.Context, m device.Message) {
+		var r device.Rejection
+		_ = json.Unmarshal(m.Payload, &r)
+		rejections = append(rejections, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsub()
+	if err := c.Publish(t.Context(), device.UpdateTopic("lamp"), []byte(`{"state":{"reported":{"big":"`+big+`"}},"clientToken":"ct"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rejections) != 1 || rejections[0].Code != 413 || rejections[0].ClientToken != "ct" {
+		t.Errorf("rejections %+v, want one 413 echoing the client token", rejections)
+	}
+}

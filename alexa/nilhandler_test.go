@@ -1,0 +1,86 @@
+package alexa_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-alexa/smarthome/alexa"
+)
+
+// Every registration of a nil handler panics at once with a message that
+// names the interface, as net/http's ServeMux.Handle does (a nil
+// PowerController died of a nil dereference; a nil Authorizer registered
+// and failed at the first AcceptGrant).
+func TestNilHandlersPanicAtRegistration(t *testing.T) {
+	t.Parallel()
+	for name, register := range map[string]func(r *alexa.Router){
+		"PowerController":                  func(r *alexa.Router) { r.HandlePowerController(nil) },
+		"Authorizer":                       func(r *alexa.Router) { r.HandleAuthorization(nil) },
+		"Authorizer (AuthorizerFunc(nil))": func(r *alexa.Router) { r.HandleAuthorization(alexa.AuthorizerFunc(nil)) },
+		"BrightnessController":             func(r *alexa.Router) { r.HandleBrightnessController(nil) },
+		"ColorController":                  func(r *alexa.Router) { r.HandleColorController(nil) },
+		"ColorTemperatureController":       func(r *alexa.Router) { r.HandleColorTemperatureController(nil) },
+		"LockController":                   func(r *alexa.Router) { r.HandleLockController(nil) },
+		"ModeController":                   func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) },
+		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
+		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
+		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },
+		"SceneController":                  func(r *alexa.Router) { r.HandleSceneController(nil) },
+		"Speaker":                          func(r *alexa.Router) { r.HandleSpeaker(nil) },
+		"StepSpeaker":                      func(r *alexa.Router) { r.HandleStepSpeaker(nil) },
+		"ThermostatController":             func(r *alexa.Router) { r.HandleThermostatController(nil) },
+		"ToggleController":                 func(r *alexa.Router) { r.HandleToggleController("Light.Mode", nil) },
+		"Alexa.Test.Do (Handle)":           func(r *alexa.Router) { r.Handle("Alexa.Test", "Do", nil) },
+		"Alexa.Test.Do (HandlerFunc(nil))": func(r *alexa.Router) {
+			r.Handle("Alexa.Test", "Do", alexa.HandlerFunc(nil))
+		},
+		"Alexa.Test.Do (HandleFunc)":     func(r *alexa.Router) { r.HandleFunc("Alexa.Test", "Do", nil) },
+		"Alexa.Test.Do (HandleInstance)": func(r *alexa.Router) { r.HandleInstance("Alexa.Test", "Do", "X.Y", nil) },
+	} {
+		want, _, _ := strings.Cut(name, " ")
+		func() {
+			defer func() {
+				msg := fmt.Sprint(recover())
+				if !strings.Contains(msg, "nil") || !strings.Contains(msg, want) {
+					t.Errorf("%s: panic %q, want one naming %s", name, msg, want)
+				}
+			}()
+			register(alexa.NewRouter())
+		}()
+	}
+}
+
+// Instance registrations on many Routers at once, and on one Router from
+// many goroutines, each end up complete (one registration lock per
+// Router; there was one for the whole process).
+func TestConcurrentInstanceRegistration(t *testing.T) {
+	t.Parallel()
+	routers := make([]*alexa.Router, 4)
+	for i := range routers {
+		routers[i] = alexa.NewRouter()
+	}
+	var wg sync.WaitGroup
+	for _, r := range routers {
+		for i := range 8 {
+			wg.Go(func() {
+				r.HandleInstance("Alexa.Test", "Do", fmt.Sprintf("X.%d", i), alexa.HandlerFunc(respond))
+			})
+		}
+	}
+	wg.Wait()
+	for _, r := range routers {
+		for i := range 8 {
+			d := []byte(`{"directive":{"header":{"namespace":"Alexa.Test","name":"Do","instance":"X.` + fmt.Sprint(i) + `","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{}}}`)
+			if m := invoke(t, r, d); m.Event.Header.Name != alexa.NameResponse {
+				t.Errorf("instance X.%d: %s", i, m.Event.Header.Name)
+			}
+		}
+	}
+}
+
+func respond(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return d.Response(), nil
+}
