@@ -135,7 +135,7 @@ func TestInventoryCapabilities(t *testing.T) {
 		t.Errorf("properties %+v", c.Properties)
 	}
 	u, err := alexa.InventoryUsageSensorCapability(alexa.InventorySensor{Instance: "Pods", FriendlyNames: s.FriendlyNames, Measurement: alexa.Measurement{Type: alexa.MeasurementCount}})
-	if err != nil || u.Properties != nil || u.Interface != alexa.NamespaceInventoryUsage {
+	if err != nil || u.Properties != nil || u.Interface != alexa.NamespaceInventoryUsageSensor {
 		t.Errorf("usage sensor %+v %v", u, err)
 	}
 	for _, bad := range []alexa.InventorySensor{
@@ -152,7 +152,7 @@ func TestInventoryCapabilities(t *testing.T) {
 func TestInventoryConsumed(t *testing.T) {
 	t.Parallel()
 	b := fixedBuilder()
-	m, err := b.InventoryConsumed(alexa.NamespaceInventoryUsage, "coffee-maker-1", "Sensor.CoffeePod", alexa.Count(2), time.Time{})
+	m, err := b.InventoryConsumed(alexa.NamespaceInventoryUsageSensor, "coffee-maker-1", "Sensor.CoffeePod", alexa.Count(2), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,11 +168,11 @@ func TestInventoryConsumed(t *testing.T) {
 		instance string
 		usage    alexa.Level
 	}{
-		{alexa.NamespaceInventoryLevel, "s", alexa.Count(1)},
-		{alexa.NamespaceInventoryUsage, "", alexa.Count(1)},
-		{alexa.NamespaceInventoryUsage, "s", alexa.Count(0)},
-		{alexa.NamespaceInventoryUsage, "s", alexa.Percentage(5)},
-		{alexa.NamespaceInventoryLevelUsage, "s", alexa.Volume(1, "")},
+		{alexa.NamespaceInventoryLevelSensor, "s", alexa.Count(1)},
+		{alexa.NamespaceInventoryUsageSensor, "", alexa.Count(1)},
+		{alexa.NamespaceInventoryUsageSensor, "s", alexa.Count(0)},
+		{alexa.NamespaceInventoryUsageSensor, "s", alexa.Percentage(5)},
+		{alexa.NamespaceInventoryLevelUsageSensor, "s", alexa.Volume(1, "")},
 	} {
 		if _, err := b.InventoryConsumed(tc.ns, "e", tc.instance, tc.usage, t0); err == nil {
 			t.Errorf("%+v accepted", tc)

@@ -107,8 +107,8 @@ func TestBuildersConform(t *testing.T) {
 	}
 	add(b.ChangeReport("light-001", alexa.CausePeriodicPoll, props[2:], props...))
 	add(b.ChangeReport("light-001", alexa.CauseAppInteraction, props[:1]))
-	add(b.InventoryConsumed(alexa.NamespaceInventoryUsage, "coffee-1", "Pods", alexa.Count(1), time.Time{}))
-	add(b.InventoryConsumed(alexa.NamespaceInventoryLevelUsage, "purifier-1", "Filter", alexa.Volume(0.5, alexa.UnitLiter), time.Time{}))
+	add(b.InventoryConsumed(alexa.NamespaceInventoryUsageSensor, "coffee-1", "Pods", alexa.Count(1), time.Time{}))
+	add(b.InventoryConsumed(alexa.NamespaceInventoryLevelUsageSensor, "purifier-1", "Filter", alexa.Volume(0.5, alexa.UnitLiter), time.Time{}))
 	deletes, err := b.DeleteReports(0, "light-001", "light-002")
 	add(deletes[0], err)
 

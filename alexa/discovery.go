@@ -453,9 +453,12 @@ func (b Builder) DeleteReports(batch int, endpointIDs ...string) ([]*EventMessag
 
 // Validation sentinels, wrapped by [*ValidationError].
 var (
-	ErrInvalid  = errors.New("invalid")
-	ErrTooLarge = errors.New("over the limit")
-	ErrRequired = errors.New("required")
+	// ErrInvalid: a value breaks a documented rule.
+	ErrInvalid = errors.New("alexa: invalid")
+	// ErrTooLarge: a value or a list is over a documented limit.
+	ErrTooLarge = errors.New("alexa: over the limit")
+	// ErrRequired: a required value is missing.
+	ErrRequired = errors.New("alexa: required")
 )
 
 // ValidationError is one violation of a documented discovery rule, at Path
@@ -576,12 +579,12 @@ func (e *DiscoveryEndpoint) validate(path string) []error {
 
 // multiInstance lists the interfaces whose capabilities require an instance.
 var multiInstance = map[Namespace]bool{
-	NamespaceModeController:      true,
-	NamespaceRangeController:     true,
-	NamespaceToggleController:    true,
-	NamespaceInventoryLevel:      true,
-	NamespaceInventoryUsage:      true,
-	NamespaceInventoryLevelUsage: true,
+	NamespaceModeController:            true,
+	NamespaceRangeController:           true,
+	NamespaceToggleController:          true,
+	NamespaceInventoryLevelSensor:      true,
+	NamespaceInventoryUsageSensor:      true,
+	NamespaceInventoryLevelUsageSensor: true,
 }
 
 func (c *Capability) validate(p string) []error {

@@ -39,7 +39,7 @@ func validationErrors(err error) []string {
 		}
 		var ve *alexa.ValidationError
 		if errors.As(err, &ve) {
-			out = append(out, ve.Path+" "+ve.Err.Error())
+			out = append(out, ve.Path+" "+strings.TrimPrefix(ve.Err.Error(), "alexa: "))
 		}
 	}
 	walk(err)

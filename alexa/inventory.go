@@ -166,7 +166,7 @@ func (s InventorySensor) capability(ns Namespace, r Reporting, props ...Property
 // proactively reported). See
 // https://developer.amazon.com/docs/device-apis/alexa-inventorylevelsensor.html.
 func InventoryLevelSensorCapability(s InventorySensor, r Reporting) (Capability, error) {
-	return s.capability(NamespaceInventoryLevel, r, PropertyLevel)
+	return s.capability(NamespaceInventoryLevelSensor, r, PropertyLevel)
 }
 
 // InventoryUsageSensorCapability returns the Alexa.InventoryUsageSensor
@@ -174,7 +174,7 @@ func InventoryLevelSensorCapability(s InventorySensor, r Reporting) (Capability,
 // sends InventoryConsumed events. See
 // https://developer.amazon.com/docs/device-apis/alexa-inventoryusagesensor.html.
 func InventoryUsageSensorCapability(s InventorySensor) (Capability, error) {
-	return s.capability(NamespaceInventoryUsage, Reporting{})
+	return s.capability(NamespaceInventoryUsageSensor, Reporting{})
 }
 
 // InventoryLevelUsageSensorCapability returns the
@@ -183,7 +183,7 @@ func InventoryUsageSensorCapability(s InventorySensor) (Capability, error) {
 // InventoryConsumed events. See
 // https://developer.amazon.com/docs/device-apis/alexa-inventorylevelusagesensor.html.
 func InventoryLevelUsageSensorCapability(s InventorySensor) (Capability, error) {
-	return s.capability(NamespaceInventoryLevelUsage, Reporting{})
+	return s.capability(NamespaceInventoryLevelUsageSensor, Reporting{})
 }
 
 // InventoryConfigurationOf decodes the configuration of an inventory sensor
@@ -209,7 +209,7 @@ func InventoryLevelProperty(instance string, level Level) (Property, error) {
 	if err := level.Validate(); err != nil {
 		return Property{}, err
 	}
-	return Property{Namespace: NamespaceInventoryLevel, Instance: instance, Name: PropertyLevel, Value: mustJSON(level)}, nil
+	return Property{Namespace: NamespaceInventoryLevelSensor, Instance: instance, Name: PropertyLevel, Value: mustJSON(level)}, nil
 }
 
 // InventoryConsumedPayload is the payload of an InventoryConsumed event.
@@ -227,8 +227,8 @@ type InventoryConsumedPayload struct {
 // is when (zero means b's clock). The instance goes in the header. The
 // event has no correlationToken; the events client adds the scope.
 func (b Builder) InventoryConsumed(ns Namespace, endpointID, instance string, usage Level, at time.Time) (*EventMessage, error) {
-	if ns != NamespaceInventoryUsage && ns != NamespaceInventoryLevelUsage {
-		return nil, fmt.Errorf("alexa: InventoryConsumed of %q, want %s or %s", ns, NamespaceInventoryUsage, NamespaceInventoryLevelUsage)
+	if ns != NamespaceInventoryUsageSensor && ns != NamespaceInventoryLevelUsageSensor {
+		return nil, fmt.Errorf("alexa: InventoryConsumed of %q, want %s or %s", ns, NamespaceInventoryUsageSensor, NamespaceInventoryLevelUsageSensor)
 	}
 	if instance == "" {
 		return nil, errors.New("alexa: InventoryConsumed without an instance")

@@ -19,17 +19,27 @@ type Namespace string
 // Namespaces of the foundational interfaces. Each capability's namespace is
 // declared beside its types.
 const (
-	NamespaceAlexa               Namespace = "Alexa"
-	NamespaceDiscovery           Namespace = "Alexa.Discovery"
-	NamespaceAuthorization       Namespace = "Alexa.Authorization"
-	NamespaceEndpointHealth      Namespace = "Alexa.EndpointHealth"
-	NamespacePowerController     Namespace = "Alexa.PowerController"
-	NamespaceInventoryLevel      Namespace = "Alexa.InventoryLevelSensor"
-	NamespaceInventoryUsage      Namespace = "Alexa.InventoryUsageSensor"
-	NamespaceInventoryLevelUsage Namespace = "Alexa.InventoryLevelUsageSensor"
-	NamespaceModeController      Namespace = "Alexa.ModeController"
-	NamespaceRangeController     Namespace = "Alexa.RangeController"
-	NamespaceToggleController    Namespace = "Alexa.ToggleController"
+	NamespaceAlexa                     Namespace = "Alexa"
+	NamespaceDiscovery                 Namespace = "Alexa.Discovery"
+	NamespaceAuthorization             Namespace = "Alexa.Authorization"
+	NamespaceEndpointHealth            Namespace = "Alexa.EndpointHealth"
+	NamespacePowerController           Namespace = "Alexa.PowerController"
+	NamespaceInventoryLevelSensor      Namespace = "Alexa.InventoryLevelSensor"
+	NamespaceInventoryUsageSensor      Namespace = "Alexa.InventoryUsageSensor"
+	NamespaceInventoryLevelUsageSensor Namespace = "Alexa.InventoryLevelUsageSensor"
+	NamespaceModeController            Namespace = "Alexa.ModeController"
+	NamespaceRangeController           Namespace = "Alexa.RangeController"
+	NamespaceToggleController          Namespace = "Alexa.ToggleController"
+)
+
+// Former names of the inventory sensor namespaces.
+const (
+	// Deprecated: use NamespaceInventoryLevelSensor.
+	NamespaceInventoryLevel = NamespaceInventoryLevelSensor
+	// Deprecated: use NamespaceInventoryUsageSensor.
+	NamespaceInventoryUsage = NamespaceInventoryUsageSensor
+	// Deprecated: use NamespaceInventoryLevelUsageSensor.
+	NamespaceInventoryLevelUsage = NamespaceInventoryLevelUsageSensor
 )
 
 // Name is the name of a directive or an event, e.g. "TurnOn" or

@@ -246,3 +246,18 @@ func TestErrorResponseTypes(t *testing.T) {
 }
 
 func nan() float64 { return math.NaN() }
+
+// The former names of the inventory namespaces still compile, and the
+// validation sentinels say which package they come from.
+func TestDeprecatedNamesAndSentinelTexts(t *testing.T) {
+	t.Parallel()
+	if alexa.NamespaceInventoryLevel != alexa.NamespaceInventoryLevelSensor || alexa.NamespaceInventoryUsage != alexa.NamespaceInventoryUsageSensor ||
+		alexa.NamespaceInventoryLevelUsage != alexa.NamespaceInventoryLevelUsageSensor {
+		t.Error("a deprecated namespace name differs from its replacement")
+	}
+	for _, err := range []error{alexa.ErrInvalid, alexa.ErrTooLarge, alexa.ErrRequired} {
+		if !strings.HasPrefix(err.Error(), "alexa: ") {
+			t.Errorf("%q has no package prefix", err)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func levelsOf(t testing.TB, r alexatest.Record) (changed, context []alexa.Level,
 	get := func(props []alexa.Property) []alexa.Level {
 		var out []alexa.Level
 		for _, prop := range props {
-			if prop.Namespace == alexa.NamespaceInventoryLevel {
+			if prop.Namespace == alexa.NamespaceInventoryLevelSensor {
 				var l alexa.Level
 				if err := prop.Decode(&l); err != nil {
 					t.Fatal(err)
@@ -169,7 +169,7 @@ func TestConsumed(t *testing.T) {
 		t.Fatalf("accepted %d, want 2; rejected %v", len(got), e.srv.Rejected())
 	}
 	h := got[0].Message.Event.Header
-	if h.Namespace != alexa.NamespaceInventoryUsage || h.Name != alexa.NameInventoryConsumed || h.Instance != pods.Instance {
+	if h.Namespace != alexa.NamespaceInventoryUsageSensor || h.Name != alexa.NameInventoryConsumed || h.Instance != pods.Instance {
 		t.Errorf("header %+v", h)
 	}
 	if _, err := e.brain.Sync(e.srv); err != nil {
@@ -202,7 +202,7 @@ func TestReporterWithFakeSender(t *testing.T) {
 	if p.Instance != water.Instance || !p.TimeOfSample.Time.Equal(at) || p.UncertaintyInMilliseconds != 90000 || len(fs.reports[0].state) != 2 {
 		t.Errorf("report %+v", fs.reports[0])
 	}
-	if c := fs.consumed[0]; c.ns != alexa.NamespaceInventoryUsage || c.instance != pods.Instance {
+	if c := fs.consumed[0]; c.ns != alexa.NamespaceInventoryUsageSensor || c.instance != pods.Instance {
 		t.Errorf("consumed %+v", c)
 	}
 }

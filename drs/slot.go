@@ -159,11 +159,11 @@ const (
 func (k Kind) Namespace() alexa.Namespace {
 	switch k {
 	case KindLevel:
-		return alexa.NamespaceInventoryLevel
+		return alexa.NamespaceInventoryLevelSensor
 	case KindUsage:
-		return alexa.NamespaceInventoryUsage
+		return alexa.NamespaceInventoryUsageSensor
 	case KindLevelUsage:
-		return alexa.NamespaceInventoryLevelUsage
+		return alexa.NamespaceInventoryLevelUsageSensor
 	}
 	return ""
 }
@@ -171,11 +171,11 @@ func (k Kind) Namespace() alexa.Namespace {
 // kindOf returns the kind of interface ns.
 func kindOf(ns alexa.Namespace) (Kind, bool) {
 	switch ns {
-	case alexa.NamespaceInventoryLevel:
+	case alexa.NamespaceInventoryLevelSensor:
 		return KindLevel, true
-	case alexa.NamespaceInventoryUsage:
+	case alexa.NamespaceInventoryUsageSensor:
 		return KindUsage, true
-	case alexa.NamespaceInventoryLevelUsage:
+	case alexa.NamespaceInventoryLevelUsageSensor:
 		return KindLevelUsage, true
 	}
 	return "", false

@@ -174,7 +174,7 @@ func TestCapability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Interface != alexa.NamespaceInventoryLevel || c.Instance != battery.Instance || c.Version != "3" {
+	if c.Interface != alexa.NamespaceInventoryLevelSensor || c.Instance != battery.Instance || c.Version != "3" {
 		t.Errorf("capability %+v", c)
 	}
 	if c.Properties == nil || !c.Properties.ProactivelyReported || c.Properties.Retrievable {
@@ -191,12 +191,12 @@ func TestCapability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Interface != alexa.NamespaceInventoryUsage || u.Properties != nil {
+	if u.Interface != alexa.NamespaceInventoryUsageSensor || u.Properties != nil {
 		t.Errorf("usage capability %+v, want no properties", u)
 	}
 	lu := pods
 	lu.Kind = drs.KindLevelUsage
-	if c, err := lu.Capability(); err != nil || c.Interface != alexa.NamespaceInventoryLevelUsage {
+	if c, err := lu.Capability(); err != nil || c.Interface != alexa.NamespaceInventoryLevelUsageSensor {
 		t.Errorf("level-usage capability %v, %v", c.Interface, err)
 	}
 

@@ -578,14 +578,14 @@ func TestInventoryConsumed(t *testing.T) {
 	if err := e.client.AddOrUpdate(t.Context(), "alice", ep); err != nil {
 		t.Fatalf("%v; %v", err, e.srv.Rejected())
 	}
-	if err := e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsage, "coffee-1", "CoffeePod", alexa.Count(2), time.Time{}); err != nil {
+	if err := e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsageSensor, "coffee-1", "CoffeePod", alexa.Count(2), time.Time{}); err != nil {
 		t.Fatalf("%v; %v", err, e.srv.Rejected())
 	}
-	err = e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsage, "coffee-1", "CoffeePod", alexa.Volume(1, alexa.Unit("LITER")), time.Time{})
+	err = e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsageSensor, "coffee-1", "CoffeePod", alexa.Volume(1, alexa.Unit("LITER")), time.Time{})
 	if !errors.Is(err, events.ErrInvalidRequest) || !strings.Contains(err.Error(), "declared the measurement Count") {
 		t.Errorf("usage in the wrong measurement: %v", err)
 	}
-	err = e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsage, "coffee-1", "TeaPod", alexa.Count(1), time.Time{})
+	err = e.client.InventoryConsumed(t.Context(), "alice", alexa.NamespaceInventoryUsageSensor, "coffee-1", "TeaPod", alexa.Count(1), time.Time{})
 	if !errors.Is(err, events.ErrInvalidRequest) || !strings.Contains(err.Error(), `no Alexa.InventoryUsageSensor instance "TeaPod"`) {
 		t.Errorf("undeclared instance: %v", err)
 	}

@@ -23,7 +23,7 @@ func (c *Client) ChangeReport(ctx context.Context, userID, endpointID string, ca
 }
 
 // InventoryConsumed sends userID's InventoryConsumed event of interface ns
-// (alexa.NamespaceInventoryUsage or alexa.NamespaceInventoryLevelUsage) for
+// (alexa.NamespaceInventoryUsageSensor or alexa.NamespaceInventoryLevelUsageSensor) for
 // the sensor instance of endpointID: usage is the amount used since the
 // last report (a positive delta), at when (zero: now). See
 // [alexa.Builder.InventoryConsumed].

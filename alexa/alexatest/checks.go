@@ -130,7 +130,7 @@ func checkValue(c alexa.Capability, p alexa.Property) string {
 	if p.UncertaintyInMilliseconds < 0 {
 		return fmt.Sprintf("%s has a negative uncertaintyInMilliseconds", p.Key())
 	}
-	if c.Interface != alexa.NamespaceInventoryLevel || p.Name != alexa.PropertyLevel {
+	if c.Interface != alexa.NamespaceInventoryLevelSensor || p.Name != alexa.PropertyLevel {
 		return ""
 	}
 	var l alexa.Level
@@ -157,8 +157,8 @@ func checkLevel(c alexa.Capability, what string, l alexa.Level) string {
 
 func checkInventoryConsumed(u *user, m *alexa.EventMessage) *rejection {
 	h := m.Event.Header
-	if h.Namespace != alexa.NamespaceInventoryUsage && h.Namespace != alexa.NamespaceInventoryLevelUsage {
-		return badRequest("InventoryConsumed of %s, want %s or %s", h.Namespace, alexa.NamespaceInventoryUsage, alexa.NamespaceInventoryLevelUsage)
+	if h.Namespace != alexa.NamespaceInventoryUsageSensor && h.Namespace != alexa.NamespaceInventoryLevelUsageSensor {
+		return badRequest("InventoryConsumed of %s, want %s or %s", h.Namespace, alexa.NamespaceInventoryUsageSensor, alexa.NamespaceInventoryLevelUsageSensor)
 	}
 	if h.Instance == "" {
 		return badRequest("InventoryConsumed without header.instance")
@@ -261,7 +261,7 @@ func checkDelete(u *user, m *alexa.EventMessage) (func(), *rejection) {
 func checkInventoryCapabilities(e *alexa.DiscoveryEndpoint) string {
 	for i, c := range e.Capabilities {
 		switch c.Interface {
-		case alexa.NamespaceInventoryLevel, alexa.NamespaceInventoryUsage, alexa.NamespaceInventoryLevelUsage:
+		case alexa.NamespaceInventoryLevelSensor, alexa.NamespaceInventoryUsageSensor, alexa.NamespaceInventoryLevelUsageSensor:
 		default:
 			continue
 		}
@@ -278,7 +278,7 @@ func checkInventoryCapabilities(e *alexa.DiscoveryEndpoint) string {
 				names = append(names, p.Name)
 			}
 		}
-		if c.Interface == alexa.NamespaceInventoryLevel {
+		if c.Interface == alexa.NamespaceInventoryLevelSensor {
 			if len(names) != 1 || names[0] != alexa.PropertyLevel {
 				return where + `: supported properties must be exactly [{"name":"level"}]`
 			}

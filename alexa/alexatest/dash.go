@@ -206,7 +206,7 @@ func (b *DashBrain) discovered(userID string, endpoints []alexa.DiscoveryEndpoin
 	for _, e := range endpoints {
 		for _, c := range e.Capabilities {
 			switch c.Interface {
-			case alexa.NamespaceInventoryLevel, alexa.NamespaceInventoryUsage, alexa.NamespaceInventoryLevelUsage:
+			case alexa.NamespaceInventoryLevelSensor, alexa.NamespaceInventoryUsageSensor, alexa.NamespaceInventoryLevelUsageSensor:
 			default:
 				continue
 			}
@@ -255,7 +255,7 @@ func (b *DashBrain) observe(userID string, m *alexa.EventMessage, at time.Time) 
 	var orders []DashOrder
 	levels := func(props []alexa.Property) {
 		for _, p := range props {
-			if p.Namespace != alexa.NamespaceInventoryLevel || p.Name != alexa.PropertyLevel || p.Instance == "" {
+			if p.Namespace != alexa.NamespaceInventoryLevelSensor || p.Name != alexa.PropertyLevel || p.Instance == "" {
 				continue
 			}
 			var l alexa.Level
@@ -309,7 +309,7 @@ func (b *DashBrain) observe(userID string, m *alexa.EventMessage, at time.Time) 
 func (b *DashBrain) report(k DashSlotKey, l alexa.Level, at time.Time) (DashOrder, bool) {
 	s := b.slot(k, at)
 	if s.Interface == "" {
-		s.Interface = alexa.NamespaceInventoryLevel
+		s.Interface = alexa.NamespaceInventoryLevelSensor
 	}
 	s.Level, s.LastReport = l, at
 	s.Reports++

@@ -206,13 +206,13 @@ func TestDashBrainObserveKinds(t *testing.T) {
 	}
 	// InventoryConsumed usage is summed.
 	for _, n := range []int64{2, 3} {
-		ic, err := alexa.Builder{}.InventoryConsumed(alexa.NamespaceInventoryUsage, "coffee-1", "Sensor.CoffeePod", alexa.Count(n), t0)
+		ic, err := alexa.Builder{}.InventoryConsumed(alexa.NamespaceInventoryUsageSensor, "coffee-1", "Sensor.CoffeePod", alexa.Count(n), t0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.Observe("alice", ic, t0)
 	}
-	if s, ok := b.Slot(alexatest.DashSlotKey{UserID: "alice", EndpointID: "coffee-1", Instance: "Sensor.CoffeePod"}); !ok || s.Consumed != 5 || s.Interface != alexa.NamespaceInventoryUsage {
+	if s, ok := b.Slot(alexatest.DashSlotKey{UserID: "alice", EndpointID: "coffee-1", Instance: "Sensor.CoffeePod"}); !ok || s.Consumed != 5 || s.Interface != alexa.NamespaceInventoryUsageSensor {
 		t.Errorf("usage slot %+v", s)
 	}
 	b.Observe("alice", nil, t0) // ignored
