@@ -33,6 +33,7 @@ import (
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/drs"
 	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
@@ -543,34 +544,7 @@ func (a *App) saveLights() error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(a.opts.Dir, "lights.json"), b)
-}
-
-// writeFile replaces path atomically with b (0600).
-func writeFile(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("local: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(b)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o600)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("local: writing %s: %w", path, werr)
-	}
-	return nil
+	return atomicfile.Write(filepath.Join(a.opts.Dir, "lights.json"), b)
 }
 
 // Token issues an access token of the demo user (or userID) for the web

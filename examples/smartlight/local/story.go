@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 )
@@ -274,7 +275,7 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
 		"Discover.json":    alexatest.Discover(linking),
 	}
 	for name, b := range files {
-		if err := writeFile(filepath.Join(a.opts.Dir, name), b); err != nil {
+		if err := atomicfile.Write(filepath.Join(a.opts.Dir, name), b); err != nil {
 			return "", err
 		}
 	}

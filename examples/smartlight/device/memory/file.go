@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 
+	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 )
 
@@ -51,7 +51,7 @@ func (c *IoT) Save() error {
 	if err != nil {
 		return fmt.Errorf("memory: encoding the state: %w", err)
 	}
-	if err := writeFileAtomic(c.path, b); err != nil {
+	if err := atomicfile.Write(c.path, b); err != nil {
 		c.mu.Lock()
 		c.dirty = true
 		c.mu.Unlock()
@@ -98,40 +98,6 @@ func (c *IoT) load() error {
 			}
 		}
 		c.shadows[name] = sh
-	}
-	return nil
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("memory: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("memory: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(b)
-	if werr == nil {
-		werr = f.Chmod(0o600)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("memory: writing %s: %w", path, werr)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }
