@@ -91,6 +91,16 @@ type options struct {
 	tags      string
 	timeout   time.Duration
 	verbose   bool
+	// testBuild builds the measured functions as `go test` builds (see
+	// the -testbuild flag): for the tool's own test only.
+	testBuild string
+}
+
+// buildMode says how [build] builds.
+type buildMode struct {
+	tags []string
+	// test is "", "plain" or "race": see the -testbuild flag.
+	test string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -107,11 +117,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.tags, "tags", "", "build tags of the measured binaries, e.g. lambda.norpc")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
+	fs.StringVar(&o.testBuild, "testbuild", "", "plain or race: build the functions as `go test` (or `go test -race`) builds its packages, reusing their build cache, instead of as deployed; the figures then say nothing of a deployment (for the tool's own test)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if o.n < 1 || o.devices < 0 || (o.directive != "discover" && o.directive != "turnon") {
 		return errors.New("want -n ≥ 1, -devices ≥ 0 and -directive discover or turnon")
+	}
+	if o.testBuild != "" && o.testBuild != "plain" && o.testBuild != "race" {
+		return errors.New("want -testbuild plain or race")
 	}
 
 	tmp, err := os.MkdirTemp("", "coldstart-")
@@ -125,10 +139,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "building %s and %s for %s/%s...\n", o.skill, o.baseline, runtime.GOOS, runtime.GOARCH)
 	skillBin, baseBin := filepath.Join(tmp, "skill"), filepath.Join(tmp, "baseline")
-	if err := build(ctx, o.skill, skillBin, "", "", tags); err != nil {
+	mode := buildMode{tags: tags, test: o.testBuild}
+	if err := build(ctx, o.skill, skillBin, "", "", mode); err != nil {
 		return err
 	}
-	if err := build(ctx, o.baseline, baseBin, "", "", tags); err != nil {
+	if err := build(ctx, o.baseline, baseBin, "", "", mode); err != nil {
 		return err
 	}
 
@@ -216,7 +231,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, tags := range [][]string{nil, {"lambda.norpc"}} {
 			for _, arch := range []string{"arm64", "amd64"} {
 				out := filepath.Join(tmp, fmt.Sprintf("%s-%s-%d", f.name, arch, len(tags)))
-				if err := build(ctx, f.pkg, out, "linux", arch, tags); err != nil {
+				if err := build(ctx, f.pkg, out, "linux", arch, buildMode{tags: tags}); err != nil {
 					return err
 				}
 				fi, err := os.Stat(out)
@@ -233,13 +248,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // build compiles pkg (relative to the examples module) into out, for goos
 // and goarch ("" = this machine's), stripped.
-func build(ctx context.Context, pkg, out, goos, goarch string, tags []string) error {
-	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
-	if len(tags) > 0 {
-		args = append(args, "-tags", strings.Join(tags, ","))
+func build(ctx context.Context, pkg, out, goos, goarch string, mode buildMode) error {
+	args := []string{"build", "-o", out}
+	env := os.Environ()
+	switch mode.test {
+	case "":
+		// As deployed: the template's build.
+		args = append(args, "-trimpath", "-ldflags=-s -w")
+		env = append(env, "CGO_ENABLED=0")
+	case "race":
+		args = append(args, "-race")
+	}
+	if len(mode.tags) > 0 {
+		args = append(args, "-tags", strings.Join(mode.tags, ","))
 	}
 	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = env
 	if goos != "" {
 		cmd.Env = append(cmd.Env, "GOOS="+goos, "GOARCH="+goarch)
 	}

@@ -1,0 +1,7 @@
+//go:build race
+
+package main
+
+// testBuild is how TestSkillColdStart builds the functions: as this test
+// binary was built.
+const testBuild = "race"
