@@ -102,7 +102,7 @@ type BrightnessController interface {
 // with INVALID_DIRECTIVE, an out-of-range value with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-brightnesscontroller.html.
 func (r *Router) HandleBrightnessController(c BrightnessController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil BrightnessController")
 	}
 	r.Handle(NamespaceBrightnessController, NameSetBrightness, HandlePayload(c.SetBrightness))

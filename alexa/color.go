@@ -113,7 +113,7 @@ type ColorController interface {
 // out-of-range component with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-colorcontroller.html.
 func (r *Router) HandleColorController(c ColorController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil ColorController")
 	}
 	r.Handle(NamespaceColorController, NameSetColor, HandlePayload(c.SetColor))

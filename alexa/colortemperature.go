@@ -95,7 +95,7 @@ type ColorTemperatureController interface {
 // VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-colortemperaturecontroller.html.
 func (r *Router) HandleColorTemperatureController(c ColorTemperatureController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil ColorTemperatureController")
 	}
 	r.Handle(NamespaceColorTemperatureController, NameSetColorTemperature, HandlePayload(c.SetColorTemperature))

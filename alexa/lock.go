@@ -73,7 +73,7 @@ type LockController interface {
 // HandleLockController routes Alexa.LockController Lock and Unlock to c.
 // See https://developer.amazon.com/docs/device-apis/alexa-lockcontroller.html.
 func (r *Router) HandleLockController(c LockController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil LockController")
 	}
 	r.HandleFunc(NamespaceLockController, NameLock, c.Lock)

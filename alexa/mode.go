@@ -231,7 +231,7 @@ type ModeController interface {
 // valid ([ModeInstance.Validate]) or its instance is already registered.
 // See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (r *Router) HandleModeController(m ModeInstance, c ModeController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil ModeController for instance " + m.Instance)
 	}
 	mustRegister("HandleModeController", m.Validate())

@@ -39,6 +39,36 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		},
 		"Alexa.Test.Do (HandleFunc)":     func(r *alexa.Router) { r.HandleFunc("Alexa.Test", "Do", nil) },
 		"Alexa.Test.Do (HandleInstance)": func(r *alexa.Router) { r.HandleInstance("Alexa.Test", "Do", "X.Y", nil) },
+		"HandlePayload (nil func)": func(r *alexa.Router) {
+			r.Handle("Alexa.Test", "Do", alexa.HandlePayload[alexa.SetBrightnessPayload](nil))
+		},
+
+		// Typed nil pointers (with pointer or value receivers) registered
+		// and failed at the first directive.
+		"PowerController (nil *light)":                 func(r *alexa.Router) { r.HandlePowerController((*light)(nil)) },
+		"PowerController (nil *ctlNopPower)":           func(r *alexa.Router) { r.HandlePowerController((*ctlNopPower)(nil)) },
+		"Authorizer (nil *grantCounter)":               func(r *alexa.Router) { r.HandleAuthorization((*grantCounter)(nil)) },
+		"BrightnessController (nil *ctlDimmer)":        func(r *alexa.Router) { r.HandleBrightnessController((*ctlDimmer)(nil)) },
+		"ColorController (nil *ctlColorLight)":         func(r *alexa.Router) { r.HandleColorController((*ctlColorLight)(nil)) },
+		"ColorTemperatureController (nil)":             func(r *alexa.Router) { r.HandleColorTemperatureController((*ctlTunableLight)(nil)) },
+		"LockController (nil *ctlLock)":                func(r *alexa.Router) { r.HandleLockController((*ctlLock)(nil)) },
+		"ModeController (nil *ctlModeDevice)":          func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, (*ctlModeDevice)(nil)) },
+		"PercentageController (nil *ctlPercentDevice)": func(r *alexa.Router) { r.HandlePercentageController((*ctlPercentDevice)(nil)) },
+		"PowerLevelController (nil *ctlPowerLevelDevice)": func(r *alexa.Router) {
+			r.HandlePowerLevelController((*ctlPowerLevelDevice)(nil))
+		},
+		"RangeController (nil *ctlRangeDevice)":     func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, (*ctlRangeDevice)(nil)) },
+		"SceneController (nil *ctlScene)":           func(r *alexa.Router) { r.HandleSceneController((*ctlScene)(nil)) },
+		"Speaker (nil *ctlSpeaker)":                 func(r *alexa.Router) { r.HandleSpeaker((*ctlSpeaker)(nil)) },
+		"StepSpeaker (nil *ctlStepSpeaker)":         func(r *alexa.Router) { r.HandleStepSpeaker((*ctlStepSpeaker)(nil)) },
+		"ThermostatController (nil *ctlThermostat)": func(r *alexa.Router) { r.HandleThermostatController((*ctlThermostat)(nil)) },
+		"ToggleController (nil *ctlToggle)":         func(r *alexa.Router) { r.HandleToggleController("Light.Mode", (*ctlToggle)(nil)) },
+		"Alexa.Test.Do (Handle, nil pointer)": func(r *alexa.Router) {
+			r.Handle("Alexa.Test", "Do", (*countingHandler)(nil))
+		},
+		"Alexa.Test.Do (HandleInstance, nil pointer)": func(r *alexa.Router) {
+			r.HandleInstance("Alexa.Test", "Do", "X.Y", (*countingHandler)(nil))
+		},
 	} {
 		want, _, _ := strings.Cut(name, " ")
 		func() {
@@ -79,6 +109,22 @@ func TestConcurrentInstanceRegistration(t *testing.T) {
 			}
 		}
 	}
+}
+
+// grantCounter is an Authorizer with a pointer receiver.
+type grantCounter struct{ n int }
+
+func (g *grantCounter) AcceptGrant(context.Context, *alexa.Directive, alexa.AcceptGrantPayload) error {
+	g.n++
+	return nil
+}
+
+// countingHandler is a Handler with a pointer receiver.
+type countingHandler struct{ n int }
+
+func (h *countingHandler) ServeDirective(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	h.n++
+	return d.Response(), nil
 }
 
 func respond(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {

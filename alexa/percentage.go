@@ -102,7 +102,7 @@ type PercentageController interface {
 // with INVALID_DIRECTIVE, an out-of-range value with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-percentagecontroller.html.
 func (r *Router) HandlePercentageController(c PercentageController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil PercentageController")
 	}
 	r.Handle(NamespacePercentageController, NameSetPercentage, HandlePayload(c.SetPercentage))

@@ -49,7 +49,7 @@ type PowerController interface {
 
 // HandlePowerController routes Alexa.PowerController TurnOn and TurnOff to c.
 func (r *Router) HandlePowerController(c PowerController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil PowerController")
 	}
 	r.HandleFunc(NamespacePowerController, NameTurnOn, c.TurnOn)

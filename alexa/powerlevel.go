@@ -101,7 +101,7 @@ type PowerLevelController interface {
 // with INVALID_DIRECTIVE, an out-of-range value with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-powerlevelcontroller.html.
 func (r *Router) HandlePowerLevelController(c PowerLevelController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil PowerLevelController")
 	}
 	r.Handle(NamespacePowerLevelController, NameSetPowerLevel, HandlePayload(c.SetPowerLevel))

@@ -274,7 +274,7 @@ type RangeController interface {
 // ([RangeInstance.Validate]) or its instance is already registered. See
 // https://developer.amazon.com/docs/device-apis/alexa-rangecontroller.html.
 func (r *Router) HandleRangeController(ri RangeInstance, c RangeController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil RangeController for instance " + ri.Instance)
 	}
 	mustRegister("HandleRangeController", ri.Validate())

@@ -119,8 +119,9 @@ func NewRouter(opts ...RouterOption) *Router {
 }
 
 // Handle registers h for directives of namespace ns and name name. It
-// panics if ns or name is empty, h is nil, or a handler is already
-// registered for them: these are programming errors.
+// panics if ns or name is empty, h is nil (or a nil function or pointer),
+// or a handler is already registered for them: these are programming
+// errors.
 func (r *Router) Handle(ns Namespace, name Name, h Handler) {
 	if ns == "" || name == "" {
 		panic("alexa: Handle with empty namespace or name")
@@ -466,8 +467,11 @@ func secretsOf(d *Directive) []string {
 // never with JSON. A payload that does not decode into P is answered with
 // INVALID_DIRECTIVE. If P or *P has a Validate() error method, it is called
 // first: an [*Error] it returns is answered as is, any other error as
-// INVALID_VALUE.
+// INVALID_VALUE. It panics if f is nil.
 func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*EventMessage, error)) Handler {
+	if f == nil {
+		panic("alexa: nil func for HandlePayload[" + reflect.TypeFor[P]().String() + "]")
+	}
 	return HandlerFunc(func(ctx context.Context, d *Directive) (*EventMessage, error) {
 		var p P
 		if err := d.DecodePayload(&p); err != nil {
@@ -492,13 +496,16 @@ func HandlePayload[P any](f func(ctx context.Context, d *Directive, p P) (*Event
 }
 
 // isNilHandler reports whether h is nil: a nil interface, or a nil
-// function in one (HandlerFunc(nil), AuthorizerFunc(nil)), which would
-// panic at the first directive. A nil pointer is not refused: its methods
-// may well work.
+// function or pointer in one (HandlerFunc(nil), AuthorizerFunc(nil), a nil
+// *T), which would fail at the first directive, or at registration with a
+// nil dereference. It runs at registration only.
 func isNilHandler(h any) bool {
 	if h == nil {
 		return true
 	}
-	v := reflect.ValueOf(h)
-	return v.Kind() == reflect.Func && v.IsNil()
+	switch v := reflect.ValueOf(h); v.Kind() {
+	case reflect.Func, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
 }

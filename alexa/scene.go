@@ -100,7 +100,7 @@ type SceneController interface {
 // Deactivate to c. See
 // https://developer.amazon.com/docs/device-apis/alexa-scenecontroller.html.
 func (r *Router) HandleSceneController(c SceneController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil SceneController")
 	}
 	r.HandleFunc(NamespaceSceneController, NameActivate, c.Activate)

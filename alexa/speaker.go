@@ -141,7 +141,7 @@ type Speaker interface {
 // an out-of-range value with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-speaker.html.
 func (r *Router) HandleSpeaker(s Speaker) {
-	if s == nil {
+	if isNilHandler(s) {
 		panic("alexa: nil Speaker")
 	}
 	r.Handle(NamespaceSpeaker, NameSetVolume, HandlePayload(s.SetVolume))

@@ -64,7 +64,7 @@ type StepSpeaker interface {
 // out-of-range step count with VALUE_OUT_OF_RANGE. See
 // https://developer.amazon.com/docs/device-apis/alexa-stepspeaker.html.
 func (r *Router) HandleStepSpeaker(s StepSpeaker) {
-	if s == nil {
+	if isNilHandler(s) {
 		panic("alexa: nil StepSpeaker")
 	}
 	r.Handle(NamespaceStepSpeaker, NameAdjustVolume, HandlePayload(s.AdjustVolume))

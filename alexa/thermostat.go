@@ -455,7 +455,7 @@ type ThermostatScheduleResumer interface {
 // mode with INVALID_VALUE. See
 // https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (r *Router) HandleThermostatController(c ThermostatController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil ThermostatController")
 	}
 	r.Handle(NamespaceThermostatController, NameSetTargetTemperature, HandlePayload(c.SetTargetTemperature))

@@ -106,7 +106,7 @@ type ToggleController interface {
 // empty or already registered. See
 // https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
 func (r *Router) HandleToggleController(instance string, c ToggleController) {
-	if c == nil {
+	if isNilHandler(c) {
 		panic("alexa: nil ToggleController for instance " + instance)
 	}
 	r.HandleInstance(NamespaceToggleController, NameTurnOn, instance, HandlerFunc(c.TurnOn))
