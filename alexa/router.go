@@ -202,7 +202,9 @@ func notFound(_ context.Context, d *Directive) (*EventMessage, error) {
 
 // ServeDirective routes d to its handler and returns the reply, with every
 // failure already turned into an ErrorResponse; the error is always nil. The
-// reply has a fresh messageId and timestamps.
+// reply has a fresh messageId and timestamps. Replies d builds with a zero
+// time (such as [Directive.ActivationStarted]) take the time from the
+// Router's clock ([WithBuilder]).
 func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
 	if err := checkEnvelope(d); err != nil {
 		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
@@ -210,6 +212,11 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 		r.builder.Finalize(m, true)
 		return m, nil
 	}
+	// A copy carries the clock, so the caller's d is not written to (it may
+	// be served on other goroutines at once).
+	dc := *d
+	dc.clock = r.builder.now
+	d = &dc
 	m, err := r.call(ctx, d)
 	if err != nil {
 		m = r.errorReply(ctx, d, err)
@@ -320,9 +327,6 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the limit of %d bytes", len(payload), r.maxBytes)))
 	}
 	d, err := ParseDirective(payload)
-	if d != nil {
-		d.clock = r.builder.now
-	}
 	if err != nil {
 		if d == nil {
 			d = &Directive{}

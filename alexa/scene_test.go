@@ -127,6 +127,29 @@ func TestActivationStartedUsesRouterClock(t *testing.T) {
 	}
 }
 
+// So it does for a directive given to ServeDirective, not only to Invoke
+// (ServeDirective left it on time.Now).
+func TestActivationStartedUsesRouterClockServeDirective(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	r := alexa.NewRouter(alexa.WithBuilder(alexa.Builder{Now: func() time.Time { return at }}))
+	r.HandleSceneController(sceneFunc(func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+		return d.DeactivationStarted(alexa.CauseVoiceInteraction, time.Time{})
+	}))
+	d, err := alexa.ParseDirective(ctlDirective(alexa.NamespaceSceneController, alexa.NameDeactivate, "", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := r.ServeDirective(t.Context(), d)
+	var p alexa.SceneStartedPayload
+	if err := m.DecodePayload(&p); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Timestamp.Time.Equal(at) {
+		t.Errorf("timestamp %v, want the Router's clock %v", p.Timestamp, at)
+	}
+}
+
 // sceneFunc answers Activate and Deactivate with one function.
 type sceneFunc func(context.Context, *alexa.Directive) (*alexa.EventMessage, error)
 
