@@ -387,28 +387,34 @@ func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
 // ServeHTTP answers a directive POSTed as the request body with the reply as
 // the response body (HTTP 200, application/json), for HTTP front ends and
 // local runs. Other methods get 405; a body over the directive size limit
-// ([WithMaxDirectiveBytes]) gets 413 and is not read further.
+// ([WithMaxDirectiveBytes]), or over the limit of an [http.MaxBytesReader]
+// a front end wrapped it in, gets 413 and is not read further.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed: POST a directive", http.StatusMethodNotAllowed)
 		return
 	}
-	tooLarge := func() {
-		size := "more than " + strconv.FormatInt(r.maxBytes, 10)
-		if req.ContentLength > r.maxBytes {
+	tooLarge := func(limit int64) {
+		size := "more than " + strconv.FormatInt(limit, 10)
+		if req.ContentLength > limit {
 			size = strconv.FormatInt(req.ContentLength, 10)
 		}
 		r.logger.LogAttrs(req.Context(), slog.LevelWarn, "alexa: directive too large", slog.String("bytes", size))
-		http.Error(w, "directive of "+size+" bytes is over the limit of "+strconv.FormatInt(r.maxBytes, 10)+" bytes", http.StatusRequestEntityTooLarge)
+		http.Error(w, "directive of "+size+" bytes is over the limit of "+strconv.FormatInt(limit, 10)+" bytes", http.StatusRequestEntityTooLarge)
 	}
 	if req.ContentLength > r.maxBytes {
-		tooLarge()
+		tooLarge(r.maxBytes)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, r.maxBytes+1))
 	if err == nil && int64(len(body)) > r.maxBytes {
-		tooLarge()
+		tooLarge(r.maxBytes)
+		return
+	}
+	// A front end's http.MaxBytesReader with a lower limit.
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		tooLarge(mbe.Limit)
 		return
 	}
 	var out []byte

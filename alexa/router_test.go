@@ -602,6 +602,17 @@ func TestOversizedDirective(t *testing.T) {
 		t.Errorf("at the limit: %d %s", w.Code, w.Body.String())
 	}
 
+	// Under a front end's lower limit (http.MaxBytesReader), the same
+	// (it was a 200 with "cannot read the directive").
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(at))
+	req.ContentLength = -1
+	w = httptest.NewRecorder()
+	req.Body = http.MaxBytesReader(w, req.Body, 100)
+	r.ServeHTTP(w, req)
+	if want := "directive of more than 100 bytes is over the limit of 100 bytes"; w.Code != http.StatusRequestEntityTooLarge || strings.TrimSpace(w.Body.String()) != want {
+		t.Errorf("MaxBytesReader: %d %q, want 413 %q", w.Code, w.Body.String(), want)
+	}
+
 	m := invoke(t, r, big)
 	wantError(t, m, alexa.NamespaceAlexa, alexa.ErrorInvalidDirective)
 	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Message != fmt.Sprintf("directive of %d bytes is over the limit of 1000 bytes", len(big)) {
