@@ -39,7 +39,7 @@ func (c *IoT) Publish(ctx context.Context, topic string, payload []byte) error {
 		if exists {
 			doc := s.document()
 			doc.ClientToken = clientTokenOf(payload)
-			c.bus.publish(getTopic(thing)+"/accepted", mustJSON(doc))
+			c.bus.Publish(getTopic(thing)+"/accepted", mustJSON(doc))
 		}
 		c.mu.Unlock()
 		if !exists {
@@ -47,7 +47,7 @@ func (c *IoT) Publish(ctx context.Context, topic string, payload []byte) error {
 		}
 		return nil
 	}
-	c.bus.publish(topic, append([]byte(nil), payload...))
+	c.bus.Publish(topic, append([]byte(nil), payload...))
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (c *IoT) reject(thing, topic string, err error, clientToken string) {
 	case errors.Is(err, device.ErrTooLarge):
 		code = 413
 	}
-	c.bus.publish(topic, mustJSON(device.Rejection{Code: code, Message: err.Error(), ClientToken: clientToken, Timestamp: c.now().Unix()}))
+	c.bus.Publish(topic, mustJSON(device.Rejection{Code: code, Message: err.Error(), ClientToken: clientToken, Timestamp: c.now().Unix()}))
 }
 
 func clientTokenOf(payload []byte) string {
@@ -80,24 +80,18 @@ func clientTokenOf(payload []byte) string {
 
 // Subscribe delivers the messages published on topics matching filter.
 func (c *IoT) Subscribe(filter string, handle func(ctx context.Context, m device.Message)) (func(), error) {
-	if !validFilter(filter) {
-		return nil, fmt.Errorf("memory: invalid topic filter %q", filter)
-	}
-	if handle == nil {
-		return nil, errors.New("memory: nil handler")
-	}
-	return c.bus.subscribe(filter, handle)
+	return c.bus.Subscribe(filter, handle)
 }
 
 // Drain waits until every message published so far, and every message
 // those deliveries publish in turn, has been delivered; or until ctx ends.
-func (c *IoT) Drain(ctx context.Context) error { return c.bus.drain(ctx) }
+func (c *IoT) Drain(ctx context.Context) error { return c.bus.Drain(ctx) }
 
 // Close drains the broker (see [IoT.Drain]) within ctx, stops every
 // subscription, and saves the IoT to its file, if it has one.
 func (c *IoT) Close(ctx context.Context) error {
-	derr := c.bus.drain(ctx)
-	c.bus.close()
+	derr := c.bus.Drain(ctx)
+	c.bus.Close()
 	var serr error
 	if c.path != "" {
 		serr = c.Save()

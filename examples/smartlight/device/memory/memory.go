@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
+	"github.com/go-alexa/smarthome/examples/smartlight/device/internal/bus"
 )
 
 // Limits of a shadow, those of AWS IoT.
@@ -60,7 +61,7 @@ type IoT struct {
 	shadows map[string]*shadow
 	dirty   bool
 
-	bus *bus
+	bus *bus.Bus
 }
 
 type shadow struct {
@@ -79,7 +80,7 @@ func New(opts ...Option) (*IoT, error) {
 	for _, o := range opts {
 		o(c)
 	}
-	c.bus = newBus()
+	c.bus = bus.New()
 	if c.path != "" {
 		if err := c.load(); err != nil {
 			return nil, err

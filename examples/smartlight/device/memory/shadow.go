@@ -194,9 +194,9 @@ func (c *IoT) apply(thingName string, req *updateRequest) (*device.Document, err
 	}
 	// Publish under the lock so that the messages of successive updates
 	// are queued in version order.
-	c.bus.publish(device.AcceptedTopic(thingName), mustJSON(accepted))
+	c.bus.Publish(device.AcceptedTopic(thingName), mustJSON(accepted))
 	if deltaMsg != nil {
-		c.bus.publish(device.DeltaTopic(thingName), mustJSON(deltaMsg))
+		c.bus.Publish(device.DeltaTopic(thingName), mustJSON(deltaMsg))
 	}
 	c.mu.Unlock()
 	return accepted, nil

@@ -1,17 +1,24 @@
-package memory
+// Package bus delivers MQTT-style messages to subscriptions inside a
+// process: each subscription has its own queue and goroutine, so messages
+// reach it in the order they were published, one at a time, a publisher
+// never blocks on a handler and no message is dropped. The in-memory
+// device cloud (package memory) is built on it, and so is the MQTT client
+// (package mqtt), which hands it what the broker delivers.
+package bus
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 )
 
-// bus is the broker's message delivery: each subscription has a queue and
-// a goroutine delivering its messages in order, so publishing never blocks
-// on a handler and never drops a message.
-type bus struct {
+// Bus delivers published messages to the matching subscriptions. It is
+// safe for concurrent use. Close it to stop its goroutines.
+type Bus struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -32,9 +39,10 @@ type subscription struct {
 	stopped bool
 }
 
-func newBus() *bus {
+// New returns an empty bus.
+func New() *Bus {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &bus{ctx: ctx, cancel: cancel, subs: make(map[*subscription]struct{}), idle: closedChan()}
+	return &Bus{ctx: ctx, cancel: cancel, subs: make(map[*subscription]struct{}), idle: closedChan()}
 }
 
 func closedChan() chan struct{} {
@@ -43,12 +51,22 @@ func closedChan() chan struct{} {
 	return c
 }
 
-func (b *bus) subscribe(filter string, handle func(context.Context, device.Message)) (func(), error) {
+// Subscribe calls handle with every message published from now on whose
+// topic matches filter, in order, one at a time, with a context that ends
+// when the bus is closed. The filter must be valid ([ValidFilter]).
+// unsubscribe stops the delivery and drops what is queued.
+func (b *Bus) Subscribe(filter string, handle func(context.Context, device.Message)) (func(), error) {
+	if !ValidFilter(filter) {
+		return nil, fmt.Errorf("bus: invalid topic filter %q", filter)
+	}
+	if handle == nil {
+		return nil, errors.New("bus: nil handler")
+	}
 	s := &subscription{filter: filter, handle: handle, wake: make(chan struct{}, 1)}
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		return nil, errClosed
+		return nil, ErrClosed
 	}
 	b.subs[s] = struct{}{}
 	b.mu.Unlock()
@@ -57,13 +75,10 @@ func (b *bus) subscribe(filter string, handle func(context.Context, device.Messa
 	return func() { once.Do(func() { b.unsubscribe(s) }) }, nil
 }
 
-type closedError struct{}
+// ErrClosed is returned by [Bus.Subscribe] once the bus is closed.
+var ErrClosed = errors.New("bus: closed")
 
-func (closedError) Error() string { return "memory: broker closed" }
-
-var errClosed error = closedError{}
-
-func (b *bus) unsubscribe(s *subscription) {
+func (b *Bus) unsubscribe(s *subscription) {
 	b.mu.Lock()
 	delete(b.subs, s)
 	b.mu.Unlock()
@@ -79,8 +94,9 @@ func (b *bus) unsubscribe(s *subscription) {
 	}
 }
 
-// publish queues m for every matching subscription.
-func (b *bus) publish(topic string, payload []byte) {
+// Publish queues a message for every matching subscription; payload
+// is not copied. It never blocks on a handler. After Close it does nothing.
+func (b *Bus) Publish(topic string, payload []byte) {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -88,7 +104,7 @@ func (b *bus) publish(topic string, payload []byte) {
 	}
 	var targets []*subscription
 	for s := range b.subs {
-		if match(s.filter, topic) {
+		if Match(s.filter, topic) {
 			targets = append(targets, s)
 		}
 	}
@@ -114,7 +130,7 @@ func (b *bus) publish(topic string, payload []byte) {
 }
 
 // done records that n messages were handled or dropped.
-func (b *bus) done(n int) {
+func (b *Bus) done(n int) {
 	if n == 0 {
 		return
 	}
@@ -126,7 +142,7 @@ func (b *bus) done(n int) {
 	b.mu.Unlock()
 }
 
-func (b *bus) run(s *subscription) {
+func (b *Bus) run(s *subscription) {
 	for {
 		s.mu.Lock()
 		if s.stopped {
@@ -150,7 +166,9 @@ func (b *bus) run(s *subscription) {
 	}
 }
 
-func (b *bus) drain(ctx context.Context) error {
+// Drain waits until every message published so far, and every message
+// those deliveries publish in turn, has been delivered; or until ctx ends.
+func (b *Bus) Drain(ctx context.Context) error {
 	b.mu.Lock()
 	idle := b.idle
 	b.mu.Unlock()
@@ -170,7 +188,9 @@ func (b *bus) drain(ctx context.Context) error {
 	}
 }
 
-func (b *bus) close() {
+// Close stops every subscription, dropping what is queued, and ends the
+// context of the handlers.
+func (b *Bus) Close() {
 	b.mu.Lock()
 	b.closed = true
 	subs := make([]*subscription, 0, len(b.subs))
@@ -184,9 +204,9 @@ func (b *bus) close() {
 	b.cancel()
 }
 
-// validFilter reports whether filter is an MQTT topic filter: '+' alone in
+// ValidFilter reports whether filter is an MQTT topic filter: '+' alone in
 // a level, '#' alone in the last level.
-func validFilter(filter string) bool {
+func ValidFilter(filter string) bool {
 	if filter == "" {
 		return false
 	}
@@ -202,8 +222,8 @@ func validFilter(filter string) bool {
 	return true
 }
 
-// match reports whether topic matches filter.
-func match(filter, topic string) bool {
+// Match reports whether topic matches filter.
+func Match(filter, topic string) bool {
 	// Wildcards in the first level do not match $-topics (MQTT 4.7.2).
 	if strings.HasPrefix(topic, "$") && (strings.HasPrefix(filter, "+") || strings.HasPrefix(filter, "#")) {
 		return false
