@@ -222,6 +222,23 @@ func RejectedTopic(thing string) string { return UpdateTopic(thing) + "/rejected
 // DeltaTopic is the topic deltas are published on.
 func DeltaTopic(thing string) string { return UpdateTopic(thing) + "/delta" }
 
+// DocumentsTopic is the topic the previous and current documents of every
+// accepted update are published on ([Documents]).
+func DocumentsTopic(thing string) string { return UpdateTopic(thing) + "/documents" }
+
+// GetTopic is the topic a device publishes on (any payload, or a JSON
+// object with a clientToken) to receive its shadow document on
+// GetTopic + "/accepted", or an error on GetTopic + "/rejected".
+func GetTopic(thing string) string { return "$aws/things/" + thing + "/shadow/get" }
+
+// DeleteTopic is the topic to publish on to delete a thing's shadow; the
+// answer comes on DeleteTopic + "/accepted" ([Deleted]) or "/rejected".
+func DeleteTopic(thing string) string { return "$aws/things/" + thing + "/shadow/delete" }
+
+// RequestFilter matches the three request topics of every thing's
+// shadow: update, get and delete. A shadow service subscribes to it.
+const RequestFilter = "$aws/things/+/shadow/+"
+
 // AllAcceptedFilter is the subscription filter of the backend's IoT rule:
 // the accepted updates of every thing.
 const AllAcceptedFilter = "$aws/things/+/shadow/update/accepted"
@@ -243,6 +260,30 @@ func ThingNameFromTopic(topic string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Documents is the payload of a message on [DocumentsTopic]: the shadow
+// before (nil when the update created it) and after an accepted update.
+type Documents struct {
+	Previous    *VersionedDocument `json:"previous,omitempty"`
+	Current     VersionedDocument  `json:"current"`
+	Timestamp   int64              `json:"timestamp"`
+	ClientToken string             `json:"clientToken,omitempty"`
+}
+
+// VersionedDocument is a shadow's state, metadata and version, as in a
+// [Documents] message.
+type VersionedDocument struct {
+	State    DocumentState    `json:"state"`
+	Metadata DocumentMetadata `json:"metadata,omitzero"`
+	Version  int64            `json:"version"`
+}
+
+// Deleted is the payload of a message on [DeleteTopic] + "/accepted".
+type Deleted struct {
+	Version     int64  `json:"version"`
+	Timestamp   int64  `json:"timestamp"`
+	ClientToken string `json:"clientToken,omitempty"`
 }
 
 // Rejection is the payload of a message on [RejectedTopic].

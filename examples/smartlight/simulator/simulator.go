@@ -127,7 +127,7 @@ func (l *Light) Run(ctx context.Context) error {
 		return fmt.Errorf("simulator: subscribing to deltas: %w", err)
 	}
 	defer unsubDelta()
-	getTopic := "$aws/things/" + l.thing + "/shadow/get"
+	getTopic := device.GetTopic(l.thing)
 	unsubGet, err := l.broker.Subscribe(getTopic+"/accepted", l.onDocument)
 	if err != nil {
 		return fmt.Errorf("simulator: subscribing to the shadow document: %w", err)

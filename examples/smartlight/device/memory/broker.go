@@ -12,9 +12,11 @@ import (
 
 // Publish publishes payload on topic. A publication on a thing's shadow
 // update topic is a shadow update from the device (answered on
-// update/accepted or update/rejected); one on its shadow get topic asks for
-// the document (answered on get/accepted or get/rejected). Other topics
-// are plain publications.
+// update/accepted or update/rejected, and followed by update/documents and
+// update/delta); one on its shadow get topic asks for the document
+// (answered on get/accepted or get/rejected); one on its delete topic
+// deletes the shadow (answered on delete/accepted or delete/rejected).
+// Other topics are plain publications.
 func (c *IoT) Publish(ctx context.Context, topic string, payload []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -33,17 +35,34 @@ func (c *IoT) Publish(ctx context.Context, topic string, payload []byte) error {
 			c.reject(thing, device.RejectedTopic(thing), err, clientTokenOf(payload))
 		}
 		return nil
-	case ok && topic == getTopic(thing):
+	case ok && topic == device.GetTopic(thing):
 		c.mu.Lock()
 		s, exists := c.shadows[thing]
 		if exists {
 			doc := s.document()
 			doc.ClientToken = clientTokenOf(payload)
-			c.bus.Publish(getTopic(thing)+"/accepted", mustJSON(doc))
+			c.bus.Publish(device.GetTopic(thing)+"/accepted", mustJSON(doc))
 		}
 		c.mu.Unlock()
 		if !exists {
-			c.reject(thing, getTopic(thing)+"/rejected", fmt.Errorf("%w: no shadow", device.ErrNotFound), clientTokenOf(payload))
+			c.reject(thing, device.GetTopic(thing)+"/rejected", fmt.Errorf("%w: no shadow exists for thing %q", device.ErrNotFound, thing), clientTokenOf(payload))
+		}
+		return nil
+	case ok && topic == device.DeleteTopic(thing):
+		token := clientTokenOf(payload)
+		c.mu.Lock()
+		s, exists := c.shadows[thing]
+		if exists {
+			// A shadow made again later goes on from this version, as
+			// on AWS IoT (for 48 hours there).
+			delete(c.shadows, thing)
+			c.deleted[thing] = s.version
+			c.dirty = true
+			c.bus.Publish(device.DeleteTopic(thing)+"/accepted", mustJSON(device.Deleted{Version: s.version, Timestamp: c.now().Unix(), ClientToken: token}))
+		}
+		c.mu.Unlock()
+		if !exists {
+			c.reject(thing, device.DeleteTopic(thing)+"/rejected", fmt.Errorf("%w: no shadow exists for thing %q", device.ErrNotFound, thing), token)
 		}
 		return nil
 	}
@@ -53,9 +72,9 @@ func (c *IoT) Publish(ctx context.Context, topic string, payload []byte) error {
 
 // GetTopic is the topic a device publishes on to receive its shadow
 // document on GetTopic + "/accepted".
-func GetTopic(thing string) string { return getTopic(thing) }
-
-func getTopic(thing string) string { return "$aws/things/" + thing + "/shadow/get" }
+//
+// Deprecated: use [device.GetTopic].
+func GetTopic(thing string) string { return device.GetTopic(thing) }
 
 func (c *IoT) reject(thing, topic string, err error, clientToken string) {
 	code := 400

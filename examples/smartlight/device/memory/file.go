@@ -19,6 +19,8 @@ type fileData struct {
 	Version int                   `json:"version"`
 	Things  []device.Thing        `json:"things"`
 	Shadows map[string]fileShadow `json:"shadows"`
+	// Deleted holds the last version of deleted shadows.
+	Deleted map[string]int64 `json:"deletedShadowVersions,omitempty"`
 }
 
 type fileShadow struct {
@@ -44,6 +46,9 @@ func (c *IoT) Save() error {
 	}
 	for name, s := range c.shadows {
 		data.Shadows[name] = fileShadow{s.desired, s.reported, s.metaDesired, s.metaReported, s.version, s.timestamp}
+	}
+	if len(c.deleted) > 0 {
+		data.Deleted = maps.Clone(c.deleted)
 	}
 	b, err := json.MarshalIndent(data, "", "  ")
 	c.dirty = false
@@ -98,6 +103,9 @@ func (c *IoT) load() error {
 			}
 		}
 		c.shadows[name] = sh
+	}
+	for name, v := range data.Deleted {
+		c.deleted[name] = v
 	}
 	return nil
 }

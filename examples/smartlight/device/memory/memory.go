@@ -59,6 +59,7 @@ type IoT struct {
 	mu      sync.Mutex
 	things  map[string]device.Thing
 	shadows map[string]*shadow
+	deleted map[string]int64 // the last version of deleted shadows
 	dirty   bool
 
 	bus *bus.Bus
@@ -76,6 +77,7 @@ func New(opts ...Option) (*IoT, error) {
 		now:     time.Now,
 		things:  make(map[string]device.Thing),
 		shadows: make(map[string]*shadow),
+		deleted: make(map[string]int64),
 	}
 	for _, o := range opts {
 		o(c)

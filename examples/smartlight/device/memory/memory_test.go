@@ -36,6 +36,13 @@ func TestShadowConformance(t *testing.T) {
 	devicetest.TestShadow(t, newIoT(t), "light1")
 }
 
+// TestShadowTopicsConformance runs the shadow topic cases that the MQTT
+// shadow service (package mqtt, on mosquitto) runs too.
+func TestShadowTopicsConformance(t *testing.T) {
+	t.Parallel()
+	devicetest.TestShadowTopics(t, newIoT(t), "topics-")
+}
+
 func TestProvision(t *testing.T) {
 	t.Parallel()
 	c := newIoT(t)

@@ -137,7 +137,7 @@ func (c *IoT) apply(thingName string, req *updateRequest) (*device.Document, err
 	c.mu.Lock()
 	s, existed := c.shadows[thingName]
 	if !existed {
-		s = &shadow{desired: map[string]any{}, reported: map[string]any{}, metaDesired: map[string]any{}, metaReported: map[string]any{}}
+		s = &shadow{desired: map[string]any{}, reported: map[string]any{}, metaDesired: map[string]any{}, metaReported: map[string]any{}, version: c.deleted[thingName]}
 	}
 	if req.version != 0 && req.version != s.version {
 		c.mu.Unlock()
@@ -161,6 +161,7 @@ func (c *IoT) apply(thingName string, req *updateRequest) (*device.Document, err
 	next.version = s.version + 1
 	next.timestamp = ts
 	c.shadows[thingName] = next
+	delete(c.deleted, thingName)
 	c.dirty = true
 
 	accepted := &device.Document{Version: next.version, Timestamp: ts, ClientToken: req.clientToken}
@@ -195,9 +196,25 @@ func (c *IoT) apply(thingName string, req *updateRequest) (*device.Document, err
 	// Publish under the lock so that the messages of successive updates
 	// are queued in version order.
 	c.bus.Publish(device.AcceptedTopic(thingName), mustJSON(accepted))
+	if docs := device.DocumentsTopic(thingName); c.bus.Subscribed(docs) {
+		m := device.Documents{Current: versioned(next), Timestamp: ts, ClientToken: req.clientToken}
+		if existed {
+			prev := versioned(s)
+			m.Previous = &prev
+		}
+		c.bus.Publish(docs, mustJSON(m))
+	}
 	if deltaMsg != nil {
 		c.bus.Publish(device.DeltaTopic(thingName), mustJSON(deltaMsg))
 	}
 	c.mu.Unlock()
 	return accepted, nil
+}
+
+// versioned returns the state, metadata and version of s, for a
+// documents message.
+func versioned(s *shadow) device.VersionedDocument {
+	d := s.document()
+	d.State.Delta = nil
+	return device.VersionedDocument{State: d.State, Metadata: d.Metadata, Version: d.Version}
 }

@@ -129,6 +129,19 @@ func (b *Bus) Publish(topic string, payload []byte) {
 	}
 }
 
+// Subscribed reports whether a subscription matches topic (to skip
+// building a message nobody would receive).
+func (b *Bus) Subscribed(topic string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs {
+		if Match(s.filter, topic) {
+			return true
+		}
+	}
+	return false
+}
+
 // done records that n messages were handled or dropped.
 func (b *Bus) done(n int) {
 	if n == 0 {
