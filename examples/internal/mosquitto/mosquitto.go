@@ -403,6 +403,13 @@ func (p *Proxy) serve() {
 	}
 }
 
+// Close stops the proxy: connections through it drop and new ones are
+// refused, as for a device that is gone.
+func (p *Proxy) Close() {
+	p.l.Close()
+	p.Cut()
+}
+
 // Cut closes every connection through the proxy.
 func (p *Proxy) Cut() {
 	p.mu.Lock()

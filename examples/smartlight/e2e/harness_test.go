@@ -140,7 +140,7 @@ func quickConfirm(o *local.Options) { o.Config.ConfirmTimeout = quickConfirmTime
 // events it caused sent.
 func (e *env) settle() {
 	e.t.Helper()
-	if err := e.app.IoT.Drain(e.t.Context()); err != nil {
+	if err := e.app.Settle(e.t.Context()); err != nil {
 		e.t.Fatal(err)
 	}
 }

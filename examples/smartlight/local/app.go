@@ -17,6 +17,7 @@ package local
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -38,6 +40,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/device/memory"
+	"github.com/go-alexa/smarthome/examples/smartlight/device/mqtt"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 	"github.com/go-alexa/smarthome/examples/smartlight/light"
 	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
@@ -110,10 +113,31 @@ type Options struct {
 	GrantStore lwa.Store
 	// GrantsClock is the clock of token expiry; nil means time.Now.
 	GrantsClock func() time.Time
+	// MQTT, if set, puts the devices on a real MQTT broker: the backend
+	// serves the Device Shadow topics there (mqtt.Serve) and takes the
+	// accepted updates from there (the IoT rule), and each light is an
+	// MQTT client of its own, with a will. Nil keeps everything in
+	// process.
+	MQTT *MQTTOptions
 	// DashThreshold is the battery level, in percent, at or below which
 	// the fake Dash Replenishment counts a report as low (three low
 	// reports in a row place an order); zero means 10.
 	DashThreshold float64
+}
+
+// MQTTOptions is the broker of [Options.MQTT].
+type MQTTOptions struct {
+	// Server is the broker URL: tcp://127.0.0.1:1883, ssl://host:8883.
+	Server string
+	// TLS is the TLS configuration of an ssl:// server, for the backend's
+	// connection and the lights'.
+	TLS *tls.Config
+	// LightServer, if set, is the URL the lights connect to instead of
+	// Server (tests put a proxy there, to cut a light's connection).
+	LightServer string
+	// MinBackoff bounds the wait before a reconnection; zero means the
+	// mqtt package's default.
+	MinBackoff time.Duration
 }
 
 // App is a running local backend. Its fields are for tests and the
@@ -128,8 +152,11 @@ type App struct {
 	Brain *alexatest.DashBrain
 	// Issuer is the local identity provider.
 	Issuer *auth.Issuer
-	// IoT is the device cloud.
+	// IoT is the device cloud: registry and shadows (and, without
+	// Options.MQTT, the broker).
 	IoT *memory.IoT
+	// Backend is the backend's MQTT connection, with Options.MQTT.
+	Backend *mqtt.Client
 	// Grants keeps the Login with Amazon grants.
 	Grants *lwa.Manager
 	// Events sends to the fake gateway.
@@ -159,6 +186,12 @@ type App struct {
 	wg      sync.WaitGroup
 	unsub   func()
 	lightMu sync.Mutex
+
+	stopServe    func()           // the shadow service, with MQTT
+	lightClients []*mqtt.Client   // with MQTT
+	ruleMu       sync.Mutex       // guards ruleSeen and ruleChanged
+	ruleSeen     map[string]int64 // the newest version the rule handled, by thing
+	ruleChanged  chan struct{}    // closed and replaced when ruleSeen changes
 
 	closeOnce sync.Once
 	closeErr  error
@@ -331,7 +364,22 @@ func (a *App) start(ctx context.Context) error {
 
 	// The IoT rule: every accepted shadow update goes to the updates
 	// component, in order, retried while it fails for a reason that may pass.
-	a.unsub, err = a.IoT.Subscribe(device.AllAcceptedFilter, a.onAccepted)
+	var broker device.Broker = a.IoT
+	if m := a.opts.MQTT; m != nil {
+		a.Backend, err = mqtt.Dial(ctx, mqtt.Config{
+			Server: m.Server, TLS: m.TLS, ClientID: "smartlight-backend", MinBackoff: m.MinBackoff,
+			MaxQueue: 100000, Logger: a.log,
+		})
+		if err != nil {
+			return fmt.Errorf("local: connecting to the MQTT broker: %w", err)
+		}
+		a.stopServe, err = mqtt.Serve(a.Backend, a.IoT, a.log)
+		if err != nil {
+			return err
+		}
+		broker = a.Backend
+	}
+	a.unsub, err = broker.Subscribe(device.AllAcceptedFilter, a.onAccepted)
 	if err != nil {
 		return err
 	}
@@ -373,6 +421,17 @@ func (a *App) onAccepted(ctx context.Context, m device.Message) {
 		return
 	}
 	ev.ThingName = thing
+	// QoS 1 is at least once: a document delivered again after a
+	// reconnect is older than one handled already. (Versions only grow:
+	// a deleted shadow made again goes on from its last version.)
+	a.ruleMu.Lock()
+	seen := a.ruleSeen[thing]
+	a.ruleMu.Unlock()
+	if ev.Version != 0 && ev.Version <= seen {
+		a.log.LogAttrs(ctx, slog.LevelDebug, "local: accepted document delivered again; skipped", slog.String("thing", thing), slog.Int64("version", ev.Version))
+		return
+	}
+	defer a.ruleHandled(thing, ev.Version)
 	if len(ev.State.Reported) > 0 {
 		serial := thing
 		if t, err := a.IoT.Thing(ctx, thing); err == nil {
@@ -429,6 +488,60 @@ func (a *App) Heartbeat(ctx context.Context) (*drs.Result, error) {
 	return res, err
 }
 
+// ruleHandled records that the rule handled version of thing's shadow.
+func (a *App) ruleHandled(thing string, version int64) {
+	a.ruleMu.Lock()
+	defer a.ruleMu.Unlock()
+	if a.ruleSeen == nil {
+		a.ruleSeen = make(map[string]int64)
+	}
+	if version > a.ruleSeen[thing] {
+		a.ruleSeen[thing] = version
+	}
+	if a.ruleChanged != nil {
+		close(a.ruleChanged)
+		a.ruleChanged = nil
+	}
+}
+
+// Settle waits until every shadow update accepted so far has been
+// handled by the IoT rule (reported to Alexa), or ctx ends. In process
+// that is the broker's drain; on a real broker, the rule has seen the
+// version every shadow is at.
+func (a *App) Settle(ctx context.Context) error {
+	if err := a.IoT.Drain(ctx); err != nil {
+		return err
+	}
+	if a.Backend == nil {
+		return nil
+	}
+	for {
+		want := a.IoT.Versions()
+		a.ruleMu.Lock()
+		behind := ""
+		for thing, v := range want {
+			if a.ruleSeen[thing] < v {
+				behind = thing
+				break
+			}
+		}
+		if behind == "" {
+			a.ruleMu.Unlock()
+			return nil
+		}
+		if a.ruleChanged == nil {
+			a.ruleChanged = make(chan struct{})
+		}
+		changed := a.ruleChanged
+		a.ruleMu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("local: waiting for the rule to handle the updates of %s: %w", behind, ctx.Err())
+		}
+	}
+}
+
 // Close stops the lights (each reports its disconnection), waits for
 // every pending update to be reported, stops the servers and saves the
 // state. It is safe to call more than once.
@@ -441,13 +554,28 @@ func (a *App) close(ctx context.Context) error {
 	var errs []error
 	a.cancel() // stops the lights and the heartbeat loop
 	a.wg.Wait()
+	for _, c := range a.lightClients {
+		// Sends what the light published last (its disconnection).
+		if err := c.Close(ctx); err != nil {
+			// The light's business: its will tells its disconnection.
+			a.log.LogAttrs(ctx, slog.LevelWarn, "local: closing a light's MQTT connection", slog.String("error", err.Error()))
+		}
+	}
 	if a.IoT != nil {
 		// Deliver what the lights published last (their disconnection).
-		if err := a.IoT.Drain(ctx); err != nil {
+		if err := a.Settle(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("local: delivering pending updates: %w", err))
 		}
 		if a.unsub != nil {
 			a.unsub()
+		}
+		if a.stopServe != nil {
+			a.stopServe()
+		}
+		if a.Backend != nil {
+			if err := a.Backend.Close(ctx); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		if err := a.IoT.Close(ctx); err != nil {
 			errs = append(errs, err)
@@ -512,8 +640,39 @@ func (a *App) startLights(ctx context.Context) error {
 		if _, err := a.IoT.Thing(ctx, l.ThingName); err != nil {
 			return fmt.Errorf("local: light %s is not in %s: %w (remove the data directory to start afresh)", l.ThingName, filepath.Join(a.opts.Dir, "iot.json"), err)
 		}
+		var broker device.Broker = a.IoT
+		var simp atomic.Pointer[simulator.Light] // set once made
+		if m := a.opts.MQTT; m != nil {
+			server := m.Server
+			if m.LightServer != "" {
+				server = m.LightServer
+			}
+			first := true
+			c, err := mqtt.Dial(ctx, mqtt.Config{
+				Server: server, TLS: m.TLS, ClientID: l.ThingName, MinBackoff: m.MinBackoff, Logger: a.log,
+				// The will: the broker reports the light disconnected
+				// when its connection drops without a goodbye.
+				Will: &device.Message{Topic: device.UpdateTopic(l.ThingName), Payload: []byte(`{"state":{"reported":{"connected":false}}}`)},
+				OnConnectionChange: func(up bool, _ error) {
+					if up && !first && simp.Load() != nil {
+						// Back after a drop (and maybe a will): say so.
+						a.wg.Go(func() {
+							if err := simp.Load().Reconnected(a.ctx); err != nil && a.ctx.Err() == nil {
+								a.log.LogAttrs(a.ctx, slog.LevelWarn, "local: light reconnecting", slog.String("thing", l.ThingName), slog.String("error", err.Error()))
+							}
+						})
+					}
+					first = false
+				},
+			})
+			if err != nil {
+				return fmt.Errorf("local: connecting light %s to the MQTT broker: %w", l.ThingName, err)
+			}
+			a.lightClients = append(a.lightClients, c)
+			broker = c
+		}
 		sim, err := simulator.New(simulator.Config{
-			Broker: a.IoT, ThingName: l.ThingName, Tick: a.opts.Tick, State: l.State, Logger: a.log,
+			Broker: broker, ThingName: l.ThingName, Tick: a.opts.Tick, State: l.State, Logger: a.log,
 			OnChange: func(s simulator.State) {
 				a.lightMu.Lock()
 				l.State = s
@@ -524,6 +683,7 @@ func (a *App) startLights(ctx context.Context) error {
 			return err
 		}
 		l.sim = sim
+		simp.Store(sim)
 		a.wg.Go(func() {
 			if err := sim.Run(a.ctx); err != nil {
 				a.log.LogAttrs(a.ctx, slog.LevelError, "local: light stopped", slog.String("thing", l.ThingName), slog.String("error", err.Error()))

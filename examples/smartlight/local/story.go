@@ -70,7 +70,7 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 		if err := l.Sim().ReplaceBattery(ctx); err != nil {
 			return err
 		}
-		if err := a.IoT.Drain(ctx); err != nil {
+		if err := a.Settle(ctx); err != nil {
 			return err
 		}
 	}
@@ -184,7 +184,7 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 		// levels may still be on their way when the battery reaches 0.
 		// Every accepted update is delivered (and reported) before the
 		// brain is asked.
-		if err := a.IoT.Drain(ctx); err != nil {
+		if err := a.Settle(ctx); err != nil {
 			return err
 		}
 		if len(a.Brain.Orders()) == 0 {
@@ -238,7 +238,7 @@ func (a *App) waitBattery(ctx context.Context, l *Light, level int) error {
 	if err != nil {
 		return err
 	}
-	return a.IoT.Drain(ctx)
+	return a.Settle(ctx)
 }
 
 func mustJSON(v any) []byte {

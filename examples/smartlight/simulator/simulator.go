@@ -16,11 +16,15 @@ package simulator
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
@@ -82,6 +86,12 @@ type Light struct {
 	state State
 
 	changeMu sync.Mutex // serializes OnChange
+
+	// Every update carries a client token unique to it (a random prefix
+	// for this run and a sequence number), so that a shadow service can
+	// tell an update sent again (QoS 1 is at least once) from a new one.
+	tokenPrefix string
+	seq         atomic.Uint64
 }
 
 // New returns a light for cfg.
@@ -101,7 +111,10 @@ func New(cfg Config) (*Light, error) {
 	if !st.Status.Valid() || st.Battery < 0 || st.Battery > 100 {
 		return nil, fmt.Errorf("simulator: invalid initial state %+v", st)
 	}
-	l := &Light{broker: cfg.Broker, thing: cfg.ThingName, tick: cfg.Tick, onChange: cfg.OnChange, log: cfg.Logger, state: st}
+	var r [6]byte
+	_, _ = rand.Read(r[:])
+	l := &Light{broker: cfg.Broker, thing: cfg.ThingName, tick: cfg.Tick, onChange: cfg.OnChange, log: cfg.Logger, state: st,
+		tokenPrefix: hex.EncodeToString(r[:]) + "-"}
 	if l.tick == 0 {
 		l.tick = DefaultTick
 	}
@@ -127,8 +140,7 @@ func (l *Light) Run(ctx context.Context) error {
 		return fmt.Errorf("simulator: subscribing to deltas: %w", err)
 	}
 	defer unsubDelta()
-	getTopic := device.GetTopic(l.thing)
-	unsubGet, err := l.broker.Subscribe(getTopic+"/accepted", l.onDocument)
+	unsubGet, err := l.broker.Subscribe(device.GetTopic(l.thing)+"/accepted", l.onDocument)
 	if err != nil {
 		return fmt.Errorf("simulator: subscribing to the shadow document: %w", err)
 	}
@@ -141,16 +153,8 @@ func (l *Light) Run(ctx context.Context) error {
 	}
 	defer unsubRej()
 
-	l.opMu.Lock()
-	st := l.State()
-	err = l.report(ctx, device.LightPatch{Status: &st.Status, Battery: &st.Battery, FriendlyName: &st.Name, Connected: device.Ptr(true)})
-	l.opMu.Unlock()
-	if err != nil {
+	if err := l.Reconnected(ctx); err != nil {
 		return err
-	}
-	l.log.Info("simulator: connected", slog.String("thing", l.thing), slog.String("status", string(st.Status)), slog.Int("battery", st.Battery))
-	if err := l.broker.Publish(ctx, getTopic, []byte(`{}`)); err != nil {
-		return fmt.Errorf("simulator: requesting the shadow: %w", err)
 	}
 
 	t := time.NewTicker(l.tick)
@@ -174,6 +178,26 @@ func (l *Light) Run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// Reconnected does what the light does when it connects: it reports its
+// whole state with connected true, then asks for its shadow document to
+// apply what was desired while it was away. [Light.Run] calls it at the
+// start; call it again after the connection came back (the broker may
+// have published the light's will, connected false, meanwhile).
+func (l *Light) Reconnected(ctx context.Context) error {
+	l.opMu.Lock()
+	st := l.State()
+	err := l.report(ctx, device.LightPatch{Status: &st.Status, Battery: &st.Battery, FriendlyName: &st.Name, Connected: device.Ptr(true)})
+	l.opMu.Unlock()
+	if err != nil {
+		return err
+	}
+	l.log.Info("simulator: connected", slog.String("thing", l.thing), slog.String("status", string(st.Status)), slog.Int("battery", st.Battery))
+	if err := l.broker.Publish(ctx, device.GetTopic(l.thing), []byte(`{}`)); err != nil {
+		return fmt.Errorf("simulator: requesting the shadow: %w", err)
+	}
+	return nil
 }
 
 // Tick does what the drain timer of [Light.Run] does once: if the light
@@ -312,7 +336,8 @@ func (l *Light) report(ctx context.Context, p device.LightPatch) error {
 
 // publish publishes a shadow update.
 func (l *Light) publish(ctx context.Context, u device.UpdateState) error {
-	b, err := json.Marshal(device.Update{State: u})
+	token := l.tokenPrefix + strconv.FormatUint(l.seq.Add(1), 10)
+	b, err := json.Marshal(device.Update{State: u, ClientToken: token})
 	if err != nil {
 		return fmt.Errorf("simulator: encoding the report: %w", err)
 	}

@@ -218,3 +218,14 @@ func versioned(s *shadow) device.VersionedDocument {
 	d.State.Delta = nil
 	return device.VersionedDocument{State: d.State, Metadata: d.Metadata, Version: d.Version}
 }
+
+// Versions returns the version of every shadow, by thing name.
+func (c *IoT) Versions() map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v := make(map[string]int64, len(c.shadows))
+	for name, s := range c.shadows {
+		v[name] = s.version
+	}
+	return v
+}

@@ -680,6 +680,9 @@ func (c *Client) Close(ctx context.Context) error {
 	c.pc.Disconnect(250)
 	c.bus.Close()
 	if n := c.Queued(); n > 0 {
+		if err == nil {
+			err = errors.New("the broker is unreachable")
+		}
 		return fmt.Errorf("mqtt: closed with %d messages not sent: %w", n, err)
 	}
 	return nil
