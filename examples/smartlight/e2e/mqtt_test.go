@@ -190,4 +190,3 @@ func TestMQTTBrokerRestartMidDrain(t *testing.T) {
 		t.Errorf("levels %v: want every level from 99 to 70", lv)
 	}
 }
-
