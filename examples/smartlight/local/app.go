@@ -515,29 +515,36 @@ func (a *App) Settle(ctx context.Context) error {
 	if a.Backend == nil {
 		return nil
 	}
-	for {
+	return a.waitRule(ctx, func() bool {
 		want := a.IoT.Versions()
 		a.ruleMu.Lock()
-		behind := ""
+		defer a.ruleMu.Unlock()
 		for thing, v := range want {
 			if a.ruleSeen[thing] < v {
-				behind = thing
-				break
+				return false
 			}
 		}
-		if behind == "" {
-			a.ruleMu.Unlock()
-			return nil
-		}
+		return true
+	})
+}
+
+// waitRule waits until cond holds, checking it after every update the
+// IoT rule handles, or until ctx ends.
+func (a *App) waitRule(ctx context.Context, cond func() bool) error {
+	for {
+		a.ruleMu.Lock()
 		if a.ruleChanged == nil {
 			a.ruleChanged = make(chan struct{})
 		}
 		changed := a.ruleChanged
 		a.ruleMu.Unlock()
+		if cond() {
+			return nil
+		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return fmt.Errorf("local: waiting for the rule to handle the updates of %s: %w", behind, ctx.Err())
+			return ctx.Err()
 		}
 	}
 }
@@ -554,12 +561,32 @@ func (a *App) close(ctx context.Context) error {
 	var errs []error
 	a.cancel() // stops the lights and the heartbeat loop
 	a.wg.Wait()
-	for _, c := range a.lightClients {
+	var gone []string // lights whose last report, connected false, reached the broker
+	for i, c := range a.lightClients {
 		// Sends what the light published last (its disconnection).
 		if err := c.Close(ctx); err != nil {
 			// The light's business: its will tells its disconnection.
 			a.log.LogAttrs(ctx, slog.LevelWarn, "local: closing a light's MQTT connection", slog.String("error", err.Error()))
+			continue
 		}
+		gone = append(gone, a.Lights[i].ThingName)
+	}
+	// What a light published reaches the shadow service in order: once
+	// its last report is applied, all of them are.
+	if err := a.waitRule(ctx, func() bool {
+		for _, thing := range gone {
+			doc, err := a.IoT.Get(ctx, thing)
+			if err != nil {
+				return false
+			}
+			ls, _ := device.ParseLightState(doc.State.Reported, nil)
+			if !ls.Connected.OK || ls.Connected.Value {
+				return false
+			}
+		}
+		return true
+	}); err != nil {
+		errs = append(errs, fmt.Errorf("local: waiting for the lights' last reports: %w", err))
 	}
 	if a.IoT != nil {
 		// Deliver what the lights published last (their disconnection).

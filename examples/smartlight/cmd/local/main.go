@@ -3,12 +3,19 @@
 //
 //	go run ./examples/smartlight/cmd/local            # from the repository root
 //	go run ./examples/smartlight/cmd/local -tick 100ms # drain the battery fast
+//	go run ./examples/smartlight/cmd/local -mqtt tcp://127.0.0.1:1883 # the light on a real broker
 //
 // It prints every message as the Alexa Smart Home debugger would (-json for
 // the full messages, tokens redacted), then keeps running until Ctrl-C,
 // printing how to drive it by hand. State is kept in -dir (default
 // .smartlight) across runs. Configuration comes from the environment (see
 // package config); DASH_REPLENISHMENT=disabled runs without Dash.
+//
+// With -mqtt the devices meet on a real MQTT broker (mosquitto, say): the
+// backend serves the Device Shadow topics there and takes the accepted
+// updates from there, and the light is an MQTT client of its own, with a
+// will. (-mqtt-cert, -mqtt-key and -mqtt-ca for a TLS broker that wants
+// client certificates.) Without it, everything stays in this process.
 package main
 
 import (
@@ -26,6 +33,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/device/mqtt"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
 )
 
@@ -43,8 +51,28 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	verbose := fs.Bool("v", false, "log what the components do (to stderr)")
 	story := fs.Bool("story", true, "play the workshop's test at start")
 	heartbeat := fs.Duration("heartbeat", 12*time.Hour, "interval of the automatic Dash heartbeat (h + Enter runs it at once)")
+	broker := fs.String("mqtt", "", "MQTT broker URL (tcp://127.0.0.1:1883, ssl://host:8883): the light and the shadow topics on a real broker; empty keeps them in process")
+	mqttCert := fs.String("mqtt-cert", "", "client certificate (PEM) for an ssl:// -mqtt broker")
+	mqttKey := fs.String("mqtt-key", "", "its private key (PEM)")
+	mqttCA := fs.String("mqtt-ca", "", "CA certificates (PEM) of the -mqtt broker; empty: the system roots")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	var mqttOpts *local.MQTTOptions
+	if *broker != "" {
+		mqttOpts = &local.MQTTOptions{Server: *broker}
+		if *mqttCert != "" || *mqttKey != "" || *mqttCA != "" {
+			if *mqttCert == "" || *mqttKey == "" {
+				fmt.Fprintln(stderr, "local: -mqtt-cert and -mqtt-key go together")
+				return 2
+			}
+			t, err := mqtt.LoadTLS(*mqttCert, *mqttKey, *mqttCA)
+			if err != nil {
+				fmt.Fprintln(stderr, "local:", err)
+				return 2
+			}
+			mqttOpts.TLS = t
+		}
 	}
 	if *tick <= 0 || *heartbeat <= 0 {
 		fmt.Fprintln(stderr, "local: -tick and -heartbeat must be positive")
@@ -66,10 +94,15 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	dbg := &local.Debugger{Out: stdout, FullJSON: *full}
 	app, err := local.Start(ctx, local.Options{
 		Config: cfg, Dir: *dir, Addr: *addr, Tick: *tick, Debugger: dbg, Logger: logger, HeartbeatInterval: *heartbeat,
+		MQTT: mqttOpts,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	devices := "in process"
+	if mqttOpts != nil {
+		devices = "MQTT broker " + mqttOpts.Server
 	}
 	dash := "Dash Replenishment enabled (" + string(cfg.ReplenishmentID) + ")"
 	if !cfg.Dash {
@@ -81,10 +114,11 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
   identity provider JWKS   %s%s/.well-known/jwks.json
   fake Alexa cloud         %s
   light                    %s (thing %s), battery drains 1 %% every %s while on
+  devices and shadows      %s
   data                     %s
 
 `, dash, app.URL, local.SkillPath, app.URL, local.DevicesPath, app.URL, local.AuthPath, app.Cloud.URL,
-		app.Lights[0].SerialNumber, app.Lights[0].ThingName, *tick, *dir)
+		app.Lights[0].SerialNumber, app.Lights[0].ThingName, *tick, devices, *dir)
 
 	help, err := app.WriteHelpers(12 * time.Hour)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/internal/mosquitto"
 )
 
 // syncBuffer is a goroutine-safe buffer.
@@ -31,13 +33,21 @@ func (b *syncBuffer) String() string {
 
 // The command as a user runs it: the story plays to the Dash order, the
 // commands on stdin work, q quits cleanly and the state is saved.
-func TestRun(t *testing.T) {
+func TestRun(t *testing.T) { testRun(t) }
+
+// TestRunMQTT runs the command with the light on mosquitto.
+func TestRunMQTT(t *testing.T) {
+	b := mosquitto.Start(t)
+	testRun(t, "-mqtt", b.URL)
+}
+
+func testRun(t *testing.T, extra ...string) {
 	dir := filepath.Join(t.TempDir(), "data")
 	stdinR, stdinW := io.Pipe()
 	var stdout, stderr syncBuffer
 	code := make(chan int, 1)
 	go func() {
-		code <- run([]string{"-dir", dir, "-addr", "127.0.0.1:0", "-tick", "2ms", "-json"}, func(string) string { return "" }, stdinR, &stdout, &stderr)
+		code <- run(append([]string{"-dir", dir, "-addr", "127.0.0.1:0", "-tick", "2ms", "-json"}, extra...), func(string) string { return "" }, stdinR, &stdout, &stderr)
 	}()
 	deadline := time.Now().Add(2 * time.Minute) // a safety net
 	for !strings.Contains(stdout.String(), "in this terminal: h + Enter") {
