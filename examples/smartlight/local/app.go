@@ -16,6 +16,7 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -23,10 +24,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -187,11 +190,12 @@ type App struct {
 	unsub   func()
 	lightMu sync.Mutex
 
-	stopServe    func()           // the shadow service, with MQTT
-	lightClients []*mqtt.Client   // with MQTT
-	ruleMu       sync.Mutex       // guards ruleSeen and ruleChanged
-	ruleSeen     map[string]int64 // the newest version the rule handled, by thing
-	ruleChanged  chan struct{}    // closed and replaced when ruleSeen changes
+	stopServe    func()                                   // the shadow service, with MQTT
+	lightClients []*mqtt.Client                           // with MQTT
+	ruleMu       sync.Mutex                               // guards ruleSeen and ruleChanged
+	ruleSeen     map[string]int64                         // the newest version the rule handled, by thing
+	ruleHeld     map[string]map[int64]updates.ShadowEvent // documents waiting for older ones; the rule's goroutine only
+	ruleChanged  chan struct{}                            // closed and replaced when ruleSeen changes
 
 	closeOnce sync.Once
 	closeErr  error
@@ -368,7 +372,7 @@ func (a *App) start(ctx context.Context) error {
 	if m := a.opts.MQTT; m != nil {
 		a.Backend, err = mqtt.Dial(ctx, mqtt.Config{
 			Server: m.Server, TLS: m.TLS, ClientID: "smartlight-backend", MinBackoff: m.MinBackoff,
-			MaxQueue: 100000, Logger: a.log,
+			MaxQueue: 100000, MaxInflight: 64, Logger: a.log,
 		})
 		if err != nil {
 			return fmt.Errorf("local: connecting to the MQTT broker: %w", err)
@@ -379,6 +383,11 @@ func (a *App) start(ctx context.Context) error {
 		}
 		broker = a.Backend
 	}
+	// The rule starts from the versions the shadows are at: what a
+	// broker delivers of older ones (a persistent session of an earlier
+	// run) was handled then.
+	a.ruleSeen = a.IoT.Versions()
+	a.ruleHeld = make(map[string]map[int64]updates.ShadowEvent)
 	a.unsub, err = broker.Subscribe(device.AllAcceptedFilter, a.onAccepted)
 	if err != nil {
 		return err
@@ -421,17 +430,69 @@ func (a *App) onAccepted(ctx context.Context, m device.Message) {
 		return
 	}
 	ev.ThingName = thing
-	// QoS 1 is at least once: a document delivered again after a
-	// reconnect is older than one handled already. (Versions only grow:
-	// a deleted shadow made again goes on from its last version.)
-	a.ruleMu.Lock()
-	seen := a.ruleSeen[thing]
-	a.ruleMu.Unlock()
-	if ev.Version != 0 && ev.Version <= seen {
-		a.log.LogAttrs(ctx, slog.LevelDebug, "local: accepted document delivered again; skipped", slog.String("thing", thing), slog.Int64("version", ev.Version))
+	// Each accepted update adds one to the shadow's version, so the rule
+	// handles the documents of a thing in version order, each once: QoS
+	// 1 is at least once (a document delivered again is older than the
+	// newest handled), and a broker restored after a restart may deliver
+	// what it had queued out of order (a newer document waits for the
+	// older ones, up to maxHeld of them).
+	if ev.Version == 0 {
+		a.handleAccepted(ctx, ev)
 		return
 	}
-	defer a.ruleHandled(thing, ev.Version)
+	a.ruleMu.Lock()
+	seen := a.ruleSeen[thing]
+	held := a.ruleHeld[thing]
+	a.ruleMu.Unlock()
+	switch {
+	case ev.Version <= seen:
+		a.log.LogAttrs(ctx, slog.LevelDebug, "local: accepted document delivered again; skipped", slog.String("thing", thing), slog.Int64("version", ev.Version))
+		return
+	case ev.Version > seen+1 && len(held) < maxHeld:
+		if held == nil {
+			held = make(map[int64]updates.ShadowEvent)
+			a.ruleMu.Lock()
+			a.ruleHeld[thing] = held
+			a.ruleMu.Unlock()
+		}
+		held[ev.Version] = ev // only this goroutine touches held
+		return
+	}
+	// Handle ev, then what it unblocks; with too many held (a document
+	// lost by the broker), everything held, in order.
+	batch := []updates.ShadowEvent{ev}
+	if ev.Version > seen+1 {
+		batch = batch[:0]
+		for _, v := range slices.Sorted(maps.Keys(held)) {
+			batch = append(batch, held[v])
+		}
+		batch = append(batch, ev)
+		slices.SortFunc(batch, func(x, y updates.ShadowEvent) int { return cmp.Compare(x.Version, y.Version) })
+		clear(held)
+		a.log.LogAttrs(ctx, slog.LevelWarn, "local: accepted documents missing; going on without them", slog.String("thing", thing), slog.Int64("after", seen), slog.Int64("next", batch[0].Version))
+	}
+	for _, e := range batch {
+		a.handleAccepted(ctx, e)
+		a.ruleHandled(thing, e.Version)
+	}
+	for next := batch[len(batch)-1].Version + 1; ; next++ {
+		e, ok := held[next]
+		if !ok {
+			break
+		}
+		delete(held, next)
+		a.handleAccepted(ctx, e)
+		a.ruleHandled(thing, e.Version)
+	}
+}
+
+// maxHeld is how many newer accepted documents of a thing the rule holds
+// while it waits for an older one.
+const maxHeld = 100
+
+// handleAccepted is the rule's work for one accepted document.
+func (a *App) handleAccepted(ctx context.Context, ev updates.ShadowEvent) {
+	thing := ev.ThingName
 	if len(ev.State.Reported) > 0 {
 		serial := thing
 		if t, err := a.IoT.Thing(ctx, thing); err == nil {

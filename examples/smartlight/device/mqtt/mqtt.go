@@ -8,9 +8,9 @@
 //     acknowledges it. While the connection is down, messages wait in a
 //     bounded queue ([Config.MaxQueue]) and go, in order, once it is back;
 //     a full queue is an error ([ErrQueueFull]), never a silent drop.
-//     Exactly one message is in flight at a time, so a message sent again
-//     after a reconnect (QoS 1 is at least once) never arrives after a
-//     newer one.
+//     By default one message is in flight at a time, so a message sent
+//     again after a reconnect (QoS 1 is at least once) never arrives after
+//     a newer one ([Config.MaxInflight] trades that for throughput).
 //   - A dropped connection is reconnected with a bounded exponential
 //     backoff ([Config.MinBackoff], [Config.MaxBackoff]), and every
 //     subscription is made again before any queued message goes. The
@@ -148,6 +148,14 @@ type Config struct {
 	// MaxQueue is the most messages waiting to be sent; zero means
 	// DefaultMaxQueue.
 	MaxQueue int
+	// MaxInflight is the most messages sent and not yet acknowledged;
+	// zero means 1. With 1, a message sent again after a reconnect (QoS
+	// 1 is at least once) never arrives after a newer one. With more,
+	// throughput is no longer one message per round trip, but a message
+	// sent again may arrive after a newer one, as with any MQTT client:
+	// receivers must tell (the shadow service does, by client token; the
+	// backend's rule does, by version).
+	MaxInflight int
 	// OnConnectionChange, if set, is called after every change of the
 	// connection: up (err nil, subscriptions made again) or down (err
 	// says why). Calls are serialized, never concurrent.
@@ -195,7 +203,7 @@ type Client struct {
 	up      bool          // connected, subscriptions made
 	lost    chan struct{} // closed when the current connection drops
 	wake    chan struct{} // poked when the queue or the connection changes
-	queue   []*outgoing   // queue[0] is in flight while up
+	queue   []*outgoing   // the first MaxInflight are in flight while up
 	filters map[string]int
 	closing bool
 
@@ -206,6 +214,7 @@ type outgoing struct {
 	topic   string
 	payload []byte
 	acked   chan struct{} // closed when the broker acknowledged it
+	tok     paho.Token    // of the latest send; the loop's only
 }
 
 // Dial connects to the broker of cfg and returns the client. It fails if
@@ -257,7 +266,7 @@ func (cfg *Config) check() error {
 	if cfg.Will != nil && !validTopic(cfg.Will.Topic) {
 		return fmt.Errorf("mqtt: Config.Will topic %q is not a topic name", cfg.Will.Topic)
 	}
-	if cfg.KeepAlive < 0 || cfg.ConnectTimeout < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxQueue < 0 {
+	if cfg.KeepAlive < 0 || cfg.ConnectTimeout < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxQueue < 0 || cfg.MaxInflight < 0 || cfg.MaxInflight > 65535 {
 		return errors.New("mqtt: negative duration or MaxQueue in Config")
 	}
 	cfg.KeepAlive = or(cfg.KeepAlive, DefaultKeepAlive)
@@ -265,6 +274,7 @@ func (cfg *Config) check() error {
 	cfg.MinBackoff = or(cfg.MinBackoff, DefaultMinBackoff)
 	cfg.MaxBackoff = max(or(cfg.MaxBackoff, DefaultMaxBackoff), cfg.MinBackoff)
 	cfg.MaxQueue = or(cfg.MaxQueue, DefaultMaxQueue)
+	cfg.MaxInflight = or(cfg.MaxInflight, 1)
 	return nil
 }
 
@@ -456,10 +466,18 @@ func (c *Client) poke() {
 func (c *Client) loop() {
 	defer close(c.done)
 	backoff := c.cfg.MinBackoff
+	sent := 0 // queue[:sent] went on this connection, unacknowledged
 	for {
 		c.mu.Lock()
 		up, closing := c.up, c.closing
 		var head *outgoing
+		var toSend []*outgoing
+		if up {
+			for sent < len(c.queue) && sent < c.cfg.MaxInflight {
+				toSend = append(toSend, c.queue[sent])
+				sent++
+			}
+		}
 		if len(c.queue) > 0 {
 			head = c.queue[0]
 		}
@@ -469,6 +487,7 @@ func (c *Client) loop() {
 		case !up && closing:
 			return
 		case !up:
+			sent = 0 // everything unacknowledged goes again
 			// Reconnect, after the backoff.
 			t := time.NewTimer(backoff)
 			select {
@@ -496,15 +515,20 @@ func (c *Client) loop() {
 				return
 			}
 		default:
-			// Send the head and wait for its PUBACK; on a drop it stays
-			// at the head, to go again after the reconnect.
-			tok := c.pc.Publish(head.topic, 1, false, head.payload)
+			// Send what the window allows, in order, then wait for the
+			// head's PUBACK; on a drop everything unacknowledged stays
+			// queued, to go again after the reconnect.
+			for _, m := range toSend {
+				m.tok = c.pc.Publish(m.topic, 1, false, m.payload)
+			}
 			var err error
 			select {
-			case <-tok.Done():
-				err = tok.Error()
+			case <-head.tok.Done():
+				err = head.tok.Error()
 			case <-lost:
 				err = errors.New("connection lost")
+			case <-c.wake:
+				continue // more to send, or closing
 			case <-c.stop:
 				return
 			}
@@ -513,13 +537,15 @@ func (c *Client) loop() {
 				c.queue[0] = nil
 				c.queue = c.queue[1:]
 				c.mu.Unlock()
+				sent--
 				close(head.acked)
 				continue
 			}
 			// Not acknowledged: the connection is going or gone (paho
-			// fails the token), or paho could not queue it: try again
-			// once it is back, or after a pause.
+			// fails the token), or paho could not queue it: send again
+			// from the head once it is back, or after a pause.
 			c.log.Debug("mqtt: publish not acknowledged", slog.String("topic", head.topic), slog.String("error", err.Error()))
+			sent = 0
 			t := time.NewTimer(c.cfg.MinBackoff)
 			select {
 			case <-lost:
@@ -546,21 +572,13 @@ func (c *Client) Publish(ctx context.Context, topic string, payload []byte) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	m := &outgoing{topic: topic, payload: append([]byte(nil), payload...), acked: make(chan struct{})}
-	c.mu.Lock()
-	switch {
-	case c.closing:
-		c.mu.Unlock()
-		return ErrClosed
-	case len(c.queue) >= c.cfg.MaxQueue:
-		n := len(c.queue)
-		c.mu.Unlock()
-		return fmt.Errorf("%w: %d messages waiting for the broker; not sending on %s", ErrQueueFull, n, topic)
+	m, err := c.enqueue(topic, payload)
+	if err != nil {
+		return err
 	}
-	c.queue = append(c.queue, m)
+	c.mu.Lock()
 	up, lost := c.up, c.lost
 	c.mu.Unlock()
-	c.poke()
 	if !up {
 		return nil
 	}
@@ -572,6 +590,36 @@ func (c *Client) Publish(ctx context.Context, topic string, payload []byte) erro
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// PublishAsync queues payload for topic, to go with QoS 1 in order with
+// the other messages, and returns without waiting for the broker: nil once
+// queued, ErrQueueFull when MaxQueue messages are waiting, ErrClosed after
+// Close. [Client.Close] says what could not be sent.
+func (c *Client) PublishAsync(topic string, payload []byte) error {
+	_, err := c.enqueue(topic, payload)
+	return err
+}
+
+func (c *Client) enqueue(topic string, payload []byte) (*outgoing, error) {
+	if !validTopic(topic) {
+		return nil, fmt.Errorf("mqtt: cannot publish on %q: not a topic name", topic)
+	}
+	m := &outgoing{topic: topic, payload: append([]byte(nil), payload...), acked: make(chan struct{})}
+	c.mu.Lock()
+	switch {
+	case c.closing:
+		c.mu.Unlock()
+		return nil, ErrClosed
+	case len(c.queue) >= c.cfg.MaxQueue:
+		n := len(c.queue)
+		c.mu.Unlock()
+		return nil, fmt.Errorf("%w: %d messages waiting for the broker; not sending on %s", ErrQueueFull, n, topic)
+	}
+	c.queue = append(c.queue, m)
+	c.mu.Unlock()
+	c.poke()
+	return m, nil
 }
 
 // Queued returns the number of messages waiting to be sent or

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"sync"
 
@@ -89,7 +88,8 @@ func clientToken(payload []byte) string {
 //
 // It returns once the subscriptions are made; stop ends the service. An
 // answer c cannot queue (ErrQueueFull, ErrClosed) is logged with log (nil
-// discards).
+// discards). Give c a MaxInflight above 1 and a large MaxQueue: it carries
+// the answers of every thing.
 func Serve(c *Client, shadows *memory.IoT, log *slog.Logger) (stop func(), err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -98,7 +98,9 @@ func Serve(c *Client, shadows *memory.IoT, log *slog.Logger) (stop func(), err e
 		if !isAnswer(m.Topic) {
 			return
 		}
-		if err := c.Publish(ctx, m.Topic, m.Payload); err != nil && !errors.Is(err, context.Canceled) {
+		// Queued in order, without waiting for each acknowledgement
+		// (with Config.MaxInflight above 1, they go several at a time).
+		if err := c.PublishAsync(m.Topic, m.Payload); err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "mqtt: shadow service: publishing an answer", slog.String("topic", m.Topic), slog.String("error", err.Error()))
 		}
 	})
