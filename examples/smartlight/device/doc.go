@@ -4,9 +4,11 @@
 // it ([Broker], the MQTT topics), with the shadow document types and the
 // light's state keys.
 //
-// Two implementations exist: package memory (in process, for local mode and
-// tests, persisted to a JSON file) and package awsiot (AWS IoT Core: the
-// registry and the data plane). The backend depends only on these
+// Three implementations exist: package memory (in process, for local mode
+// and tests, persisted to a JSON file), package awsiot (AWS IoT Core: the
+// registry and the data plane) and package mqtt (a [Broker] on a real MQTT
+// connection, to AWS IoT Core or any broker, and a Device Shadow service
+// for a broker that has none). The backend depends only on these
 // interfaces.
 //
 // # The registry

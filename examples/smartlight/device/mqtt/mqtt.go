@@ -57,11 +57,16 @@ import (
 
 // Defaults of [Config].
 const (
-	DefaultKeepAlive      = 30 * time.Second
+	// DefaultKeepAlive is the MQTT keep-alive interval.
+	DefaultKeepAlive = 30 * time.Second
+	// DefaultConnectTimeout bounds a connection attempt.
 	DefaultConnectTimeout = 10 * time.Second
-	DefaultMinBackoff     = 100 * time.Millisecond
-	DefaultMaxBackoff     = 30 * time.Second
-	DefaultMaxQueue       = 1000
+	// DefaultMinBackoff is the first wait before a reconnection.
+	DefaultMinBackoff = 100 * time.Millisecond
+	// DefaultMaxBackoff is the longest wait between reconnections.
+	DefaultMaxBackoff = 30 * time.Second
+	// DefaultMaxQueue is the most messages waiting to be sent.
+	DefaultMaxQueue = 1000
 )
 
 // ALPNProtocol is the ALPN protocol name AWS IoT Core requires for MQTT
