@@ -227,3 +227,29 @@ func TestWill(t *testing.T) {
 		t.Errorf("after a clean close, got %s %q before the marker", m.Topic, m.Payload)
 	}
 }
+
+// TestResubscribeAfterCrash: the broker crashes and forgets everything
+// (no persistence, a clean session): the client subscribes again on the
+// reconnect, and the messages published after it arrive.
+func TestResubscribeAfterCrash(t *testing.T) {
+	b := mosquitto.Start(t)
+	ups := make(chan bool, 100)
+	sub := dial(t, mqtt.Config{Server: b.URL, ClientID: "sub", CleanSession: true, OnConnectionChange: func(up bool, _ error) { ups <- up }})
+	ch := collect(t, sub, "crash/#")
+	<-ups
+	b.Kill()
+	if up := <-ups; up {
+		t.Fatal("up after the crash")
+	}
+	b.Start()
+	if up := <-ups; !up {
+		t.Fatal("not reconnected")
+	}
+	pub := dial(t, mqtt.Config{Server: b.URL, ClientID: "pub", CleanSession: true})
+	if err := pub.Publish(t.Context(), "crash/after", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if m := next(t, ch); m.Topic != "crash/after" {
+		t.Errorf("got %s", m.Topic)
+	}
+}
