@@ -39,8 +39,19 @@ func (f HandlerFunc) ServeDirective(ctx context.Context, d *Directive) (*EventMe
 type Middleware func(Handler) Handler
 
 // Validator checks encoded messages; *schemas.Validator implements it.
+// A Validator that also has a ValidateDirective(data []byte) error method
+// ([DirectiveValidator]) checks the directives the Router receives with
+// it: leniently, as Alexa adds members over time, while replies are checked
+// strictly with Validate.
 type Validator interface {
 	Validate(data []byte) error
+}
+
+// DirectiveValidator is a [Validator] with a lenient check of incoming
+// directives (unknown members allowed); *schemas.Validator implements it.
+type DirectiveValidator interface {
+	Validator
+	ValidateDirective(data []byte) error
 }
 
 // DefaultMaxDirectiveBytes is the default limit on the size of a directive.
@@ -73,8 +84,9 @@ func WithMaxDirectiveBytes(n int64) RouterOption {
 	}
 }
 
-// WithValidator turns on schema validation of every directive in and every
-// reply out (use *schemas.Validator): an invalid directive is answered with
+// WithValidator turns on schema validation of every directive in (with
+// ValidateDirective when v has it: unknown members pass) and every reply
+// out (use *schemas.Validator): an invalid directive is answered with
 // INVALID_DIRECTIVE, and an invalid reply is logged and replaced by
 // INTERNAL_ERROR. It costs time on every directive, so it is off by
 // default; turn it on in tests and while developing.
@@ -335,7 +347,11 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return r.marshal(ctx, r.invalid(ctx, d, "not a valid directive"))
 	}
 	if r.validator != nil {
-		if verr := r.validator.Validate(payload); verr != nil {
+		validate := r.validator.Validate
+		if dv, ok := r.validator.(DirectiveValidator); ok {
+			validate = dv.ValidateDirective
+		}
+		if verr := validate(payload); verr != nil {
 			r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive fails validation", slog.Any("directive", d), slog.String("error", redact(verr.Error(), d)))
 			return r.marshal(ctx, r.invalid(ctx, d, "directive fails validation"))
 		}

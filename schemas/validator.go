@@ -104,6 +104,9 @@ type Validator struct {
 
 	mu sync.Mutex // guards compiler
 	c  *jsonschema.Compiler
+
+	strict  bool              // refuse unknown members (false for the lenient twin)
+	lenient func() *Validator // the twin that allows unknown members, made once
 }
 
 // entry is the lazily compiled schema of one message kind.
@@ -120,8 +123,14 @@ func New() *Validator {
 }
 
 func newValidator(m mode) *Validator {
+	v := newValidatorOf(m, true)
+	v.lenient = sync.OnceValue(func() *Validator { return newValidatorOf(m, false) })
+	return v
+}
+
+func newValidatorOf(m mode, strict bool) *Validator {
 	idx := loadIndex()
-	v := &Validator{mode: m, index: idx, entries: make(map[Kind]*entry, len(idx.kinds))}
+	v := &Validator{mode: m, index: idx, entries: make(map[Kind]*entry, len(idx.kinds)), strict: strict}
 	for k, u := range idx.kinds {
 		v.entries[k] = &entry{url: u}
 	}
@@ -155,6 +164,33 @@ func (v *Validator) Validate(data []byte) error {
 		return fmt.Errorf("%w: %w", ErrNotJSON, err)
 	}
 	return v.validateValue(inst)
+}
+
+// ValidateDirective validates a directive as a skill receives it:
+// leniently, as Alexa adds members over time. It is Validate with every
+// "no other members" rule lifted (unknown members of the message, the
+// header, the endpoint or the payload pass), so the directives the alexa
+// package decodes pass; known members are checked as strictly as by
+// Validate. An event is refused with an error wrapping ErrNotMessage. The
+// alexa Router uses it for the directives it receives when its validator
+// has it, and Validate for its replies.
+func (v *Validator) ValidateDirective(data []byte) error {
+	inst, err := decodeJSON(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotJSON, err)
+	}
+	k, err := kindOfValue(inst)
+	if err != nil {
+		return err
+	}
+	if !k.Directive {
+		return fmt.Errorf("%w: %s is not a directive", ErrNotMessage, k)
+	}
+	lv := v
+	if v.lenient != nil {
+		lv = v.lenient()
+	}
+	return lv.validateValue(inst)
 }
 
 func (v *Validator) validateValue(inst any) error {
@@ -201,7 +237,7 @@ func (v *Validator) schema(e *entry) (*jsonschema.Schema, error) {
 func (v *Validator) newCompiler() *jsonschema.Compiler {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	ld := &embedLoader{}
+	ld := &embedLoader{lenient: !v.strict}
 	if v.mode == modeFast {
 		ld.rw = &rewriter{pristine: ld.pristine}
 		c.UseRegexpEngine(compileRegexp)
@@ -215,8 +251,9 @@ func (v *Validator) newCompiler() *jsonschema.Compiler {
 // embedLoader serves the embedded schema files to the compiler, rewritten for
 // the fast path when rw is set. It is used under Validator.mu only.
 type embedLoader struct {
-	rw    *rewriter
-	plain map[string]any // pristine decoded documents, by URL
+	lenient bool // lift "additionalProperties": false and "unevaluatedProperties": false
+	rw      *rewriter
+	plain   map[string]any // pristine decoded documents, by URL
 }
 
 func (l *embedLoader) pristine(u string) (any, error) {
@@ -236,6 +273,9 @@ func (l *embedLoader) pristine(u string) (any, error) {
 	doc, err := decodeJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if l.lenient {
+		allowUnknown(doc)
 	}
 	if l.plain == nil {
 		l.plain = map[string]any{}
@@ -258,12 +298,35 @@ func (l *embedLoader) Load(u string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.lenient {
+		allowUnknown(doc)
+	}
 	if l.rw != nil {
 		if err := l.rw.rewrite(u, doc); err != nil {
 			return nil, fmt.Errorf("schemas: rewriting %s: %w", u, err)
 		}
 	}
 	return doc, nil
+}
+
+// allowUnknown removes, in place, every "additionalProperties": false and
+// "unevaluatedProperties": false of a schema document.
+func allowUnknown(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
+			if b, ok := x[k].(bool); ok && !b {
+				delete(x, k)
+			}
+		}
+		for _, c := range x {
+			allowUnknown(c)
+		}
+	case []any:
+		for _, c := range x {
+			allowUnknown(c)
+		}
+	}
 }
 
 // kindIndex is the table of known message kinds, read from index.json.

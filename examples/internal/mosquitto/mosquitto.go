@@ -209,6 +209,31 @@ func (b *Broker) Restart() {
 	b.start()
 }
 
+// RSS returns the resident memory of the broker process, in bytes (from
+// /proc, on Linux).
+func (b *Broker) RSS() (int64, error) {
+	b.mu.Lock()
+	cmd := b.cmd
+	b.mu.Unlock()
+	if cmd == nil {
+		return 0, fmt.Errorf("mosquitto: not running")
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			if _, err := fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb); err != nil {
+				return 0, err
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("mosquitto: no VmRSS in /proc/%d/status", cmd.Process.Pid)
+}
+
 // ClientTLS returns a TLS configuration for the TLS listener with a fresh
 // client certificate for cn, signed by the broker's CA.
 func (b *Broker) ClientTLS(cn string) *tls.Config {
