@@ -93,6 +93,16 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 		}
 	}
 
+	// What the light and the claim changed reaches the rule before the
+	// skill is enabled: with the light on a real broker it may still be
+	// on its way, and a ChangeReport must not overtake the discovery.
+	if err := a.waitOnline(ctx, l); err != nil {
+		return err
+	}
+	if err := a.Settle(ctx); err != nil {
+		return err
+	}
+
 	// 2. Enable the skill.
 	a.dbg.Note("the user enables the skill in the Alexa app and links their account")
 	code := a.Cloud.EnableSkill(DemoUser, a.Region)
