@@ -253,6 +253,26 @@ func TextName(text, locale string) FriendlyName {
 	return FriendlyName{Type: FriendlyNameText, Value: FriendlyNameValue{Text: text, Locale: locale}}
 }
 
+// Validate checks n as discovery does: a text name needs text and a
+// locale, an asset name an asset id, and the type is one of the two. The
+// error is a [*ValidationError] (Path "" or "@type") wrapping ErrRequired
+// or ErrInvalid; callers set the path of n.
+func (n FriendlyName) Validate() error {
+	switch n.Type {
+	case FriendlyNameText:
+		if n.Value.Text == "" || n.Value.Locale == "" {
+			return &ValidationError{Message: "a text name needs text and locale", Err: ErrRequired}
+		}
+	case FriendlyNameAsset:
+		if n.Value.AssetID == "" {
+			return &ValidationError{Message: "an asset name needs an assetId", Err: ErrRequired}
+		}
+	default:
+		return &ValidationError{Path: "@type", Message: fmt.Sprintf("friendly name type %q, want text or asset", n.Type), Err: ErrInvalid}
+	}
+	return nil
+}
+
 // AssetName returns an asset friendly name, e.g. AssetName("Alexa.Setting.Mode").
 func AssetName(assetID string) FriendlyName {
 	return FriendlyName{Type: FriendlyNameAsset, Value: FriendlyNameValue{AssetID: assetID}}
@@ -476,6 +496,14 @@ func (e *ValidationError) Error() string { return "alexa: " + e.Path + ": " + e.
 // Unwrap returns the sentinel.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
+// joinPath appends the relative path rel ("" for none) to path.
+func joinPath(path, rel string) string {
+	if rel == "" {
+		return path
+	}
+	return path + "." + rel
+}
+
 // ValidateEndpoints checks endpoints against the documented discovery
 // limits: at most 300 endpoints with unique endpointIds, each endpointId
 // 1–256 characters of letters, digits and _ - = # ; : ? @ &;
@@ -610,18 +638,10 @@ func (c *Capability) validate(p string) []error {
 	}
 	if c.CapabilityResources != nil {
 		for i, n := range c.CapabilityResources.FriendlyNames {
-			fp := fmt.Sprintf("%s.capabilityResources.friendlyNames[%d]", p, i)
-			switch n.Type {
-			case FriendlyNameText:
-				if n.Value.Text == "" || n.Value.Locale == "" {
-					errs = append(errs, &ValidationError{Path: fp, Message: "a text name needs text and locale", Err: ErrRequired})
-				}
-			case FriendlyNameAsset:
-				if n.Value.AssetID == "" {
-					errs = append(errs, &ValidationError{Path: fp, Message: "an asset name needs an assetId", Err: ErrRequired})
-				}
-			default:
-				errs = append(errs, &ValidationError{Path: fp + ".@type", Message: fmt.Sprintf("friendly name type %q, want text or asset", n.Type), Err: ErrInvalid})
+			if err := n.Validate(); err != nil {
+				ve := err.(*ValidationError)
+				ve.Path = joinPath(fmt.Sprintf("%s.capabilityResources.friendlyNames[%d]", p, i), ve.Path)
+				errs = append(errs, ve)
 			}
 		}
 	}

@@ -316,20 +316,11 @@ func instanceCapability(ns Namespace, instance string, names []FriendlyName, r R
 	return c, nil
 }
 
-// checkFriendlyName checks a friendly name as discovery validation does:
-// text with a locale, or an asset id.
+// checkFriendlyName checks a friendly name as discovery validation does
+// ([FriendlyName.Validate]), in the words of a registration error.
 func checkFriendlyName(n FriendlyName) error {
-	switch n.Type {
-	case FriendlyNameText:
-		if n.Value.Text == "" || n.Value.Locale == "" {
-			return errors.New("a text name needs text and locale")
-		}
-	case FriendlyNameAsset:
-		if n.Value.AssetID == "" {
-			return errors.New("an asset name needs an assetId")
-		}
-	default:
-		return fmt.Errorf("friendly name type %q, want text or asset", n.Type)
+	if err := n.Validate(); err != nil {
+		return errors.New(err.(*ValidationError).Message)
 	}
 	return nil
 }

@@ -147,6 +147,11 @@ func (s InventorySensor) capability(ns Namespace, r Reporting, props ...Property
 	if len(s.FriendlyNames) == 0 {
 		return Capability{}, fmt.Errorf("alexa: %s %s requires a friendly name", ns, s.Instance)
 	}
+	for i, n := range s.FriendlyNames {
+		if err := checkFriendlyName(n); err != nil {
+			return Capability{}, fmt.Errorf("alexa: %s %s: friendly name %d: %w", ns, s.Instance, i, err)
+		}
+	}
 	if err := s.Measurement.Validate(); err != nil {
 		return Capability{}, fmt.Errorf("alexa: %s %s: %w", ns, s.Instance, err)
 	}

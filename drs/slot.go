@@ -248,17 +248,9 @@ func (s Slot) Validate() ([]*Warning, error) {
 		fatal("no friendly name: the Alexa app shows the slot by its friendly names")
 	}
 	for i, n := range s.FriendlyNames {
-		switch n.Type {
-		case alexa.FriendlyNameText:
-			if n.Value.Text == "" || n.Value.Locale == "" {
-				fatal("friendly name %d: a text name needs text and locale", i)
-			}
-		case alexa.FriendlyNameAsset:
-			if n.Value.AssetID == "" {
-				fatal("friendly name %d: an asset name needs an asset id", i)
-			}
-		default:
-			fatal("friendly name %d: type %q, want text or asset", i, n.Type)
+		var ve *alexa.ValidationError
+		if err := n.Validate(); errors.As(err, &ve) {
+			fatal("friendly name %d: %s", i, ve.Message)
 		}
 	}
 	if err := s.Measurement.Validate(); err != nil {
