@@ -5,15 +5,18 @@ import (
 	"errors"
 )
 
+// GrantType is the type of an AcceptGrant grant.
+type GrantType string
+
 // GrantTypeAuthorizationCode is the type of an AcceptGrant grant.
-const GrantTypeAuthorizationCode = "OAuth2.AuthorizationCode"
+const GrantTypeAuthorizationCode GrantType = "OAuth2.AuthorizationCode"
 
 // Grant is the grant of an AcceptGrant directive: a Login with Amazon
 // authorization code to exchange for the customer's event gateway tokens.
 // The code is a secret; [Token] keeps it out of logs and printed values.
 type Grant struct {
-	Type string `json:"type"`
-	Code Token  `json:"code"`
+	Type GrantType `json:"type"`
+	Code Token     `json:"code"`
 }
 
 // Grantee identifies the customer by the skill's own account-linking access

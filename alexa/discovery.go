@@ -135,16 +135,19 @@ type Connection struct {
 	Value      string         `json:"value,omitempty"`
 }
 
+// CapabilityType is the type of a [Capability].
+type CapabilityType string
+
 // CapabilityTypeAlexaInterface is the type of every Alexa interface capability.
-const CapabilityTypeAlexaInterface = "AlexaInterface"
+const CapabilityTypeAlexaInterface CapabilityType = "AlexaInterface"
 
 // Capability is one interface an endpoint supports, as declared at
 // discovery. Build it with the constructor of its interface (e.g.
 // [PowerControllerCapability]); Configuration and Semantics are the
 // interface's raw JSON objects.
 type Capability struct {
-	Type      string    `json:"type"`
-	Interface Namespace `json:"interface"`
+	Type      CapabilityType `json:"type"`
+	Interface Namespace      `json:"interface"`
 	// Instance names the capability instance of multi-instance interfaces.
 	Instance string `json:"instance,omitempty"`
 	// Version is the interface version, a string such as "3".

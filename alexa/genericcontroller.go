@@ -149,16 +149,20 @@ const (
 	StateClosed SemanticState = "Alexa.States.Closed"
 )
 
+// MappingType is the @type of a semantics mapping.
+// See https://developer.amazon.com/docs/device-apis/alexa-discovery-objects.html#semantics-object.
+type MappingType string
+
 // Semantics mapping @types.
 // See https://developer.amazon.com/docs/device-apis/alexa-discovery-objects.html#semantics-object.
 const (
 	// MappingActionsToDirective is the @type of every [ActionMapping].
-	MappingActionsToDirective = "ActionsToDirective"
+	MappingActionsToDirective MappingType = "ActionsToDirective"
 	// MappingStatesToValue is the @type of a [StateMapping] to one value.
-	MappingStatesToValue = "StatesToValue"
+	MappingStatesToValue MappingType = "StatesToValue"
 	// MappingStatesToRange is the @type of a [StateMapping] to a range of
 	// RangeController values.
-	MappingStatesToRange = "StatesToRange"
+	MappingStatesToRange MappingType = "StatesToRange"
 )
 
 // Semantics is the semantics object of a generic controller capability:
@@ -175,7 +179,7 @@ type Semantics struct {
 // See https://developer.amazon.com/docs/device-apis/alexa-discovery-objects.html#semantics-object.
 type ActionMapping struct {
 	// Type is [MappingActionsToDirective].
-	Type      string            `json:"@type"`
+	Type      MappingType       `json:"@type"`
 	Actions   []SemanticAction  `json:"actions"`
 	Directive SemanticDirective `json:"directive"`
 }
@@ -193,7 +197,7 @@ type SemanticDirective struct {
 // range of values (Type [MappingStatesToRange], Range set).
 // See https://developer.amazon.com/docs/device-apis/alexa-discovery-objects.html#semantics-object.
 type StateMapping struct {
-	Type   string          `json:"@type"`
+	Type   MappingType     `json:"@type"`
 	States []SemanticState `json:"states"`
 	Value  json.RawMessage `json:"value,omitempty"`
 	Range  *StateRange     `json:"range,omitempty"`

@@ -108,13 +108,16 @@ func (l Level) String() string {
 	return s + " " + string(l.Type)
 }
 
+// ReplenishmentType is the @type of a [Replenishment].
+type ReplenishmentType string
+
 // DashReplenishmentID is the @type of a [Replenishment].
-const DashReplenishmentID = "DashReplenishmentId"
+const DashReplenishmentID ReplenishmentType = "DashReplenishmentId"
 
 // Replenishment links an inventory sensor to its Dash Replenishment slot.
 type Replenishment struct {
-	Type  string `json:"@type"`
-	Value string `json:"value"`
+	Type  ReplenishmentType `json:"@type"`
+	Value string            `json:"value"`
 }
 
 // InventoryConfiguration is the configuration of the inventory sensor

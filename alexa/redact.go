@@ -30,7 +30,7 @@ func (e Endpoint) LogValue() slog.Value {
 
 // LogValue implements [slog.LogValuer] with the code redacted.
 func (g Grant) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("type", g.Type), slog.String("code", g.Code.String()))
+	return slog.GroupValue(slog.String("type", string(g.Type)), slog.String("code", g.Code.String()))
 }
 
 // LogValue implements [slog.LogValuer] with the token redacted.
