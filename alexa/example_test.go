@@ -121,20 +121,24 @@ func ExampleRouter_errorResponse() {
 	// }
 }
 
-// A discovery handler lists the customer's endpoints; the Alexa interface
-// is added to each and the documented limits are checked.
-func ExampleDirective_DiscoverResponse() {
+// A Discoverer lists the endpoints of the customer whose token is in the
+// payload; the Router adds the Alexa interface to each, checks the
+// documented limits and answers with the Discover.Response.
+func ExampleRouter_HandleDiscovery() {
 	r := alexa.NewRouter(alexa.WithBuilder(exampleBuilder()))
-	r.HandleFunc(alexa.NamespaceDiscovery, alexa.NameDiscover, func(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
-		return d.DiscoverResponse([]alexa.DiscoveryEndpoint{{
+	r.HandleDiscovery(alexa.DiscovererFunc(func(ctx context.Context, d *alexa.Directive, p alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
+		if p.Scope.Token != "access-token-from-skill" { // resolve the customer from the token
+			return nil, alexa.NewError(alexa.ErrorInvalidAuthorizationCredential, "unknown customer")
+		}
+		return []alexa.DiscoveryEndpoint{{
 			EndpointID:        "light-001",
 			ManufacturerName:  "Smart Home Demo",
 			Description:       "Smart Light (battery powered)",
 			FriendlyName:      "Kitchen light",
 			DisplayCategories: []alexa.DisplayCategory{alexa.DisplayLight},
 			Capabilities:      []alexa.Capability{alexa.PowerControllerCapability(alexa.Reported())},
-		}})
-	})
+		}}, nil
+	}))
 	reply, _ := r.Invoke(context.Background(), []byte(`{"directive": {
 		"header": {"namespace": "Alexa.Discovery", "name": "Discover", "payloadVersion": "3", "messageId": "m-2"},
 		"payload": {"scope": {"type": "BearerToken", "token": "access-token-from-skill"}}}}`))
@@ -184,6 +188,29 @@ func ExampleDirective_DiscoverResponse() {
 	//     }
 	//   }
 	// }
+}
+
+// A StateReporter returns the endpoint's current properties; the Router
+// answers with the StateReport.
+func ExampleRouter_HandleReportState() {
+	r := alexa.NewRouter(alexa.WithBuilder(exampleBuilder()))
+	r.HandleReportState(alexa.StateReporterFunc(func(ctx context.Context, d *alexa.Directive) ([]alexa.Property, error) {
+		if d.EndpointID() != "light-001" {
+			return nil, alexa.NewError(alexa.ErrorNoSuchEndpoint, "unknown light "+d.EndpointID())
+		}
+		return []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)}, nil
+	}))
+	reply, _ := r.Invoke(context.Background(), []byte(`{"directive": {
+		"header": {"namespace": "Alexa", "name": "ReportState", "payloadVersion": "3", "messageId": "m-3", "correlationToken": "c-3"},
+		"endpoint": {"endpointId": "light-001"}, "payload": {}}}`))
+	m, _ := alexa.ParseEvent(reply)
+	fmt.Println(m.Event.Header.Name)
+	for _, p := range m.Properties() {
+		fmt.Println(p.Key(), string(p.Value))
+	}
+	// Output:
+	// StateReport
+	// Alexa.PowerController.powerState "ON"
 }
 
 // A ChangeReport keeps the changed properties in payload.change and the

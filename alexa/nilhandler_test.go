@@ -19,6 +19,9 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 	for name, register := range map[string]func(r *alexa.Router){
 		"PowerController":                  func(r *alexa.Router) { r.HandlePowerController(nil) },
 		"Authorizer":                       func(r *alexa.Router) { r.HandleAuthorization(nil) },
+		"Discoverer":                       func(r *alexa.Router) { r.HandleDiscovery(nil) },
+		"Discoverer (DiscovererFunc(nil))": func(r *alexa.Router) { r.HandleDiscovery(alexa.DiscovererFunc(nil)) },
+		"StateReporter":                    func(r *alexa.Router) { r.HandleReportState(nil) },
 		"Authorizer (AuthorizerFunc(nil))": func(r *alexa.Router) { r.HandleAuthorization(alexa.AuthorizerFunc(nil)) },
 		"BrightnessController":             func(r *alexa.Router) { r.HandleBrightnessController(nil) },
 		"ColorController":                  func(r *alexa.Router) { r.HandleColorController(nil) },

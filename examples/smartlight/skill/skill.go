@@ -129,9 +129,9 @@ func New(cfg Config) (*alexa.Router, error) {
 	}
 	opts := append([]alexa.RouterOption{alexa.WithLogger(s.log)}, cfg.RouterOptions...)
 	r := alexa.NewRouter(opts...)
-	r.HandleFunc(alexa.NamespaceDiscovery, alexa.NameDiscover, s.Discover)
+	r.HandleDiscovery(s)
 	r.HandlePowerController(s)
-	r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, s.ReportState)
+	r.HandleReportState(s)
 	if cfg.Authorizer != nil {
 		r.HandleAuthorization(cfg.Authorizer)
 	}
@@ -233,11 +233,7 @@ func (s *Skill) state(ctx context.Context, t device.Thing) (desired, reported de
 }
 
 // Discover answers Alexa.Discovery Discover with the user's lights.
-func (s *Skill) Discover(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
-	var p alexa.DiscoverPayload
-	if err := d.DecodePayload(&p); err != nil {
-		return nil, err
-	}
+func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
 	uid, err := s.user(ctx, &p.Scope)
 	if err != nil {
 		return nil, err
@@ -266,11 +262,11 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive) (*alexa.EventM
 		endpoints = append(endpoints, e)
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "skill: discovery", slog.String("userId", uid), slog.Int("endpoints", len(endpoints)))
-	return d.DiscoverResponse(endpoints)
+	return endpoints, nil
 }
 
 // ReportState answers Alexa ReportState with every property.
-func (s *Skill) ReportState(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+func (s *Skill) ReportState(ctx context.Context, d *alexa.Directive) ([]alexa.Property, error) {
 	_, t, err := s.owned(ctx, d)
 	if err != nil {
 		return nil, err
@@ -282,7 +278,7 @@ func (s *Skill) ReportState(ctx context.Context, d *alexa.Directive) (*alexa.Eve
 	if !reported.Status.OK && !reported.Battery.OK && !reported.Connected.OK {
 		return nil, &alexa.Error{Type: alexa.ErrorEndpointUnreachable, Message: "the device has never reported its state"}
 	}
-	return d.StateReport(s.model.Properties(reported, s.now())...), nil
+	return s.model.Properties(reported, s.now()), nil
 }
 
 // TurnOn answers Alexa.PowerController TurnOn.
