@@ -119,6 +119,9 @@ use_identity_as_username true
 func (b *Broker) start() {
 	b.t.Helper()
 	cmd := exec.Command(b.bin, "-c", b.conf)
+	// The broker dies with the test process, even one killed by a
+	// timeout before its cleanups run.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StderrPipe() // its log: stdout would be buffered
 	if err != nil {
 		b.t.Fatal(err)
