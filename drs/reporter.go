@@ -24,30 +24,9 @@ type Sender interface {
 
 var _ Sender = (*events.Client)(nil)
 
-// Clock is the time source of a [Reporter]: the times of a [Result] and the
-// waits of [Reporter.Loop]. It has the method set of [events.Clock], so one
-// fake clock can drive both in tests.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d or until ctx is done, and then returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
-func (systemClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// Clock is the time source of the Reporter (the times of a Result and the waits of Reporter.Loop): the SDK's one
+// clock, [alexa.Clock].
+type Clock = alexa.Clock
 
 // Defaults of a [Reporter].
 const (
@@ -84,7 +63,9 @@ type Reporter struct {
 }
 
 // Option configures a [Reporter]. Options check their arguments:
-// NewReporter returns the first option's error.
+// NewReporter returns the first option's error. A nil or empty optional
+// value (WithCause(""), WithClock(nil), WithLogger(nil)) means its
+// default, as for the Router's and the events client's options.
 type Option func(*Reporter) error
 
 // WithCause sets the cause of the Reporter's ChangeReports; the default is
@@ -92,7 +73,7 @@ type Option func(*Reporter) error
 func WithCause(c alexa.CauseType) Option {
 	return func(r *Reporter) error {
 		if c == "" {
-			return errors.New("drs: WithCause(\"\")")
+			c = DefaultCause
 		}
 		r.cause = c
 		return nil
@@ -103,7 +84,7 @@ func WithCause(c alexa.CauseType) Option {
 func WithClock(c Clock) Option {
 	return func(r *Reporter) error {
 		if c == nil {
-			return errors.New("drs: WithClock(nil)")
+			c = alexa.SystemClock()
 		}
 		r.clock = c
 		return nil
@@ -144,7 +125,7 @@ func WithMaxFailures(n int) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(r *Reporter) error {
 		if l == nil {
-			return errors.New("drs: WithLogger(nil)")
+			l = slog.New(slog.DiscardHandler)
 		}
 		r.logger = l
 		return nil
@@ -160,7 +141,7 @@ func NewReporter(s Sender, opts ...Option) (*Reporter, error) {
 	r := &Reporter{
 		sender:      s,
 		cause:       DefaultCause,
-		clock:       systemClock{},
+		clock:       alexa.SystemClock(),
 		concurrency: DefaultConcurrency,
 		maxFailures: DefaultMaxFailures,
 		logger:      slog.New(slog.DiscardHandler),

@@ -35,29 +35,9 @@ type TokenSource interface {
 	Revoke(ctx context.Context, userID string, cause error) error
 }
 
-// Clock is the time source of the retry policy: tests replace it so that
-// backoff and Retry-After are checked without waiting.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d or until ctx is done, and then returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
-func (systemClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// Clock is the time source of the retry policy (backoff sleeps and Retry-After dates): the SDK's one
+// clock, [alexa.Clock].
+type Clock = alexa.Clock
 
 // DefaultTimeout is the per-attempt timeout of the default HTTP client.
 const DefaultTimeout = 10 * time.Second
@@ -85,7 +65,9 @@ type Client struct {
 }
 
 // Option configures a [Client]. Options check their arguments: NewClient
-// returns the first option's error.
+// returns the first option's error. An optional dependency given as nil
+// (WithHTTPClient, WithLogger, WithClock) means its default, as for the
+// Router's options; a required one (WithTokenSource) is an error.
 type Option func(*Client) error
 
 // WithHTTPClient sets the HTTP client. NewClient copies it. Set a Timeout
@@ -94,7 +76,8 @@ type Option func(*Client) error
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
-			return errors.New("events: WithHTTPClient(nil)")
+			c.hc = nil // the default
+			return nil
 		}
 		cp := *hc
 		c.hc = &cp
@@ -150,7 +133,7 @@ func WithRegionURL(r alexa.Region, gatewayURL string) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Client) error {
 		if l == nil {
-			return errors.New("events: WithLogger(nil)")
+			l = slog.New(slog.DiscardHandler)
 		}
 		c.logger = l
 		return nil
@@ -174,7 +157,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 func WithClock(clk Clock) Option {
 	return func(c *Client) error {
 		if clk == nil {
-			return errors.New("events: WithClock(nil)")
+			clk = alexa.SystemClock()
 		}
 		c.clock = clk
 		return nil
@@ -225,7 +208,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		urls:   make(map[alexa.Region]string, 3),
 		logger: slog.New(slog.DiscardHandler),
 		retry:  DefaultRetryPolicy(),
-		clock:  systemClock{},
+		clock:  alexa.SystemClock(),
 		batch:  DefaultDeleteBatchSize,
 	}
 	for _, o := range opts {

@@ -594,12 +594,9 @@ func TestInventoryConsumed(t *testing.T) {
 func TestNewClientOptions(t *testing.T) {
 	ts := &testTokens{}
 	bad := []events.Option{
-		events.WithHTTPClient(nil),
 		events.WithTokenSource(nil),
 		events.WithRegionURL("XX", "http://x"),
 		events.WithRegionURL(alexa.RegionNA, "ftp://x"),
-		events.WithLogger(nil),
-		events.WithClock(nil),
 		events.WithDeleteBatchSize(301),
 		events.WithRetryPolicy(events.RetryPolicy{MaxRetries: 4, MinDelay: time.Second, MaxDelay: time.Second}),
 		events.WithRetryPolicy(events.RetryPolicy{MaxRetries: 3, MinDelay: time.Millisecond, MaxDelay: time.Second}),
@@ -611,6 +608,10 @@ func TestNewClientOptions(t *testing.T) {
 	}
 	if _, err := events.NewClient(); err == nil {
 		t.Error("NewClient without a token source: no error")
+	}
+	// nil for an optional dependency means its default.
+	if _, err := events.NewClient(events.WithTokenSource(ts), events.WithHTTPClient(nil), events.WithLogger(nil), events.WithClock(nil)); err != nil {
+		t.Errorf("nil optional dependencies: %v", err)
 	}
 	c, err := events.NewClient(events.WithTokenSource(ts), events.WithBaseURL("http://127.0.0.1:1/v3/events"))
 	if err != nil {
