@@ -77,7 +77,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		return nil, &config.Error{Component: c, Problems: problems}
 	}
 	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	model, warns, err := cfg.Model()
+	model, warns, err := light.NewModel(cfg.Dash, cfg.ReplenishmentID)
 	if err != nil {
 		return nil, err
 	}

@@ -55,8 +55,6 @@ import (
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/drs"
-	"github.com/go-alexa/smarthome/examples/smartlight/light"
-	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 )
 
 // Component is an entry point, each needing its part of the configuration.
@@ -119,176 +117,225 @@ func (e *Error) Error() string {
 // through getenv (os.Getenv; tests pass a map's lookup), and checks it.
 // It returns an [*Error] listing every problem.
 func Load(c Component, getenv func(string) string) (Config, error) {
-	var cfg Config
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	list := func(name string) []string {
-		var out []string
-		for _, s := range strings.Split(get(name), ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
 	switch c {
 	case Skill, Updates, DevicesAPI, Local:
 	default:
-		return cfg, fmt.Errorf("config: unknown component %q", c)
+		return Config{}, fmt.Errorf("config: unknown component %q", c)
 	}
+	l := &loader{c: c, getenv: getenv}
+	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog} {
+		part(l)
+	}
+	if len(l.problems) > 0 {
+		return l.cfg, &Error{Component: c, Problems: l.problems}
+	}
+	return l.cfg, nil
+}
 
-	switch v := strings.ToLower(get("DASH_REPLENISHMENT")); v {
+// loader is the state of one Load: each part reads its variables into
+// cfg and records what is wrong.
+type loader struct {
+	c        Component
+	getenv   func(string) string
+	cfg      Config
+	problems []string
+}
+
+func (l *loader) bad(format string, args ...any) {
+	l.problems = append(l.problems, fmt.Sprintf(format, args...))
+}
+
+// get returns a variable, trimmed.
+func (l *loader) get(name string) string { return strings.TrimSpace(l.getenv(name)) }
+
+// list returns a comma-separated variable's items, trimmed, without empty
+// ones.
+func (l *loader) list(name string) []string {
+	var out []string
+	for _, s := range strings.Split(l.get(name), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// loadDash reads DASH_REPLENISHMENT and DASH_REPLENISHMENT_ID.
+func loadDash(l *loader) {
+	switch v := strings.ToLower(l.get("DASH_REPLENISHMENT")); v {
 	case "":
-		cfg.Dash = c == Local
+		l.cfg.Dash = l.c == Local
 	case "enabled":
-		cfg.Dash = true
+		l.cfg.Dash = true
 	case "disabled":
-		cfg.Dash = false
+		l.cfg.Dash = false
 	default:
-		bad(`DASH_REPLENISHMENT=%q: want "enabled" or "disabled"`, getenv("DASH_REPLENISHMENT"))
+		l.bad(`DASH_REPLENISHMENT=%q: want "enabled" or "disabled"`, l.getenv("DASH_REPLENISHMENT"))
 	}
 	// The id is not trimmed: a trailing newline is a mistake to report.
-	cfg.ReplenishmentID = drs.ReplenishmentID(getenv("DASH_REPLENISHMENT_ID"))
-	if cfg.ReplenishmentID == "" && c == Local {
-		cfg.ReplenishmentID = WorkshopReplenishmentID
+	l.cfg.ReplenishmentID = drs.ReplenishmentID(l.getenv("DASH_REPLENISHMENT_ID"))
+	if l.cfg.ReplenishmentID == "" && l.c == Local {
+		l.cfg.ReplenishmentID = WorkshopReplenishmentID
 	}
-	if cfg.Dash {
-		if _, _, err := light.NewModel(true, cfg.ReplenishmentID); err != nil {
-			if cfg.ReplenishmentID == "" {
-				bad("DASH_REPLENISHMENT is enabled but DASH_REPLENISHMENT_ID is not set: set it to the battery slot's replenishment id (arn:alexa:smarthome:drs:sensor:<uuid>), or disable Dash Replenishment")
-			} else {
-				bad("DASH_REPLENISHMENT_ID: %v", err)
-			}
-		}
+	if !l.cfg.Dash {
+		return
 	}
+	if l.cfg.ReplenishmentID == "" {
+		l.bad("DASH_REPLENISHMENT is enabled but DASH_REPLENISHMENT_ID is not set: set it to the battery slot's replenishment id (arn:alexa:smarthome:drs:sensor:<uuid>), or disable Dash Replenishment")
+	} else if _, err := l.cfg.ReplenishmentID.Validate(); err != nil {
+		l.bad("DASH_REPLENISHMENT_ID: %v", err)
+	}
+}
 
-	switch r := strings.ToUpper(get("ALEXA_REGION")); {
-	case r != "":
-		cfg.Region = alexa.Region(r)
-		if !cfg.Region.Valid() {
-			bad("ALEXA_REGION=%q: want NA, EU or FE", get("ALEXA_REGION"))
+// loadRegion reads ALEXA_REGION, or derives it from AWS_REGION.
+func loadRegion(l *loader) {
+	if r := strings.ToUpper(l.get("ALEXA_REGION")); r != "" {
+		l.cfg.Region = alexa.Region(r)
+		if !l.cfg.Region.Valid() {
+			l.bad("ALEXA_REGION=%q: want NA, EU or FE", l.get("ALEXA_REGION"))
 		}
-	default:
-		cfg.Region = alexa.RegionNA
-		if aws := get("AWS_REGION"); aws != "" {
-			if r, ok := alexa.RegionForAWSRegion(aws); ok {
-				cfg.Region = r
-			}
+		return
+	}
+	l.cfg.Region = alexa.RegionNA
+	if aws := l.get("AWS_REGION"); aws != "" {
+		if r, ok := alexa.RegionForAWSRegion(aws); ok {
+			l.cfg.Region = r
 		}
 	}
+}
 
-	cfg.LWAClientID = get("LWA_CLIENT_ID")
-	secret, secretFile, secretParam := getenv("LWA_CLIENT_SECRET"), get("LWA_CLIENT_SECRET_FILE"), get("LWA_CLIENT_SECRET_PARAMETER")
+// loadLWA reads the Login with Amazon client: LWA_CLIENT_ID and one of
+// LWA_CLIENT_SECRET, LWA_CLIENT_SECRET_FILE and LWA_CLIENT_SECRET_PARAMETER.
+func loadLWA(l *loader) {
+	l.cfg.LWAClientID = l.get("LWA_CLIENT_ID")
+	secret, secretFile, secretParam := l.getenv("LWA_CLIENT_SECRET"), l.get("LWA_CLIENT_SECRET_FILE"), l.get("LWA_CLIENT_SECRET_PARAMETER")
 	sources := 0
 	for _, s := range []string{secret, secretFile, secretParam} {
 		if s != "" {
 			sources++
 		}
 	}
-	bothSecrets := sources > 1
-	cfg.LWAClientSecretParameter = secretParam
+	several := sources > 1
+	l.cfg.LWAClientSecretParameter = secretParam
 	switch {
-	case bothSecrets:
-		bad("set one of LWA_CLIENT_SECRET, LWA_CLIENT_SECRET_FILE and LWA_CLIENT_SECRET_PARAMETER, not several")
+	case several:
+		l.bad("set one of LWA_CLIENT_SECRET, LWA_CLIENT_SECRET_FILE and LWA_CLIENT_SECRET_PARAMETER, not several")
 	case secretParam != "":
 		if !strings.HasPrefix(secretParam, "/") && strings.Contains(secretParam, "/") {
-			bad("LWA_CLIENT_SECRET_PARAMETER=%q: an SSM parameter name with a path starts with /", secretParam)
+			l.bad("LWA_CLIENT_SECRET_PARAMETER=%q: an SSM parameter name with a path starts with /", secretParam)
 		}
 	case secretFile != "":
 		b, err := os.ReadFile(secretFile)
 		if err != nil {
-			bad("LWA_CLIENT_SECRET_FILE: %v", err)
+			l.bad("LWA_CLIENT_SECRET_FILE: %v", err)
 		}
-		cfg.LWAClientSecret = alexa.Token(strings.TrimSpace(string(b)))
+		l.cfg.LWAClientSecret = alexa.Token(strings.TrimSpace(string(b)))
 	default:
-		cfg.LWAClientSecret = alexa.Token(strings.TrimSpace(secret))
+		l.cfg.LWAClientSecret = alexa.Token(strings.TrimSpace(secret))
 	}
-	if c != Local {
-		if cfg.LWAClientID == "" {
-			bad(`LWA_CLIENT_ID is required: the "Alexa Skill Messaging" client id of the skill's Permissions page`)
-		}
-		if cfg.LWAClientSecret == "" && !bothSecrets && secretParam == "" {
-			bad("LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE, or LWA_CLIENT_SECRET_PARAMETER) is required: the secret of that client")
-		}
+	if l.c == Local {
+		return
 	}
-	cfg.LWATokenURL = get("LWA_TOKEN_URL")
-	cfg.EventGatewayURL = get("ALEXA_EVENT_GATEWAY_URL")
-	for name, v := range map[string]string{"LWA_TOKEN_URL": cfg.LWATokenURL, "ALEXA_EVENT_GATEWAY_URL": cfg.EventGatewayURL, "AUTH_JWKS_URL": get("AUTH_JWKS_URL")} {
-		if v != "" && !httpURL(v) {
-			bad("%s=%q is not an http(s) URL", name, v)
-		}
+	if l.cfg.LWAClientID == "" {
+		l.bad(`LWA_CLIENT_ID is required: the "Alexa Skill Messaging" client id of the skill's Permissions page`)
 	}
+	if l.cfg.LWAClientSecret == "" && !several && secretParam == "" {
+		l.bad("LWA_CLIENT_SECRET (or LWA_CLIENT_SECRET_FILE, or LWA_CLIENT_SECRET_PARAMETER) is required: the secret of that client")
+	}
+}
 
-	cfg.AuthIssuer = get("AUTH_ISSUER")
-	cfg.AuthJWKSURL = get("AUTH_JWKS_URL")
-	cfg.WebClientIDs = list("AUTH_WEB_CLIENT_IDS")
-	cfg.AlexaClientIDs = list("AUTH_ALEXA_CLIENT_IDS")
-	if c == Skill || c == DevicesAPI {
-		if cfg.AuthIssuer == "" {
-			bad("AUTH_ISSUER is required: the identity provider's issuer (Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>)")
-		} else if !httpURL(cfg.AuthIssuer) {
-			bad("AUTH_ISSUER=%q is not an http(s) URL", cfg.AuthIssuer)
+// loadURLs reads the endpoints tests and other clouds override:
+// LWA_TOKEN_URL, ALEXA_EVENT_GATEWAY_URL (AUTH_JWKS_URL is checked here,
+// read by loadAuth).
+func loadURLs(l *loader) {
+	l.cfg.LWATokenURL = l.get("LWA_TOKEN_URL")
+	l.cfg.EventGatewayURL = l.get("ALEXA_EVENT_GATEWAY_URL")
+	for _, name := range []string{"LWA_TOKEN_URL", "ALEXA_EVENT_GATEWAY_URL", "AUTH_JWKS_URL"} {
+		if v := l.get(name); v != "" && !httpURL(v) {
+			l.bad("%s=%q is not an http(s) URL", name, v)
 		}
 	}
-	if c == Skill && len(cfg.AlexaClientIDs) == 0 {
-		bad("AUTH_ALEXA_CLIENT_IDS is required: the client id Alexa's account linking uses (its tokens are the directives' scope tokens)")
-	}
-	if c == DevicesAPI && len(cfg.WebClientIDs) == 0 {
-		bad("AUTH_WEB_CLIENT_IDS is required: the web app's client id (only its tokens may call the devices API)")
-	}
-	if c == Skill || c == DevicesAPI {
-		for _, id := range cfg.WebClientIDs {
-			if slices.Contains(cfg.AlexaClientIDs, id) {
-				bad("client id %q is in both AUTH_WEB_CLIENT_IDS and AUTH_ALEXA_CLIENT_IDS: give the web app and Alexa separate clients", id)
-			}
-		}
-	}
+}
 
-	if v := get("SKILL_CONFIRM_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			bad("SKILL_CONFIRM_TIMEOUT=%q: %v (e.g. 3s)", v, err)
-		case d <= 0 || d > skill.MaxConfirmTimeout:
-			bad("SKILL_CONFIRM_TIMEOUT=%s: want more than 0 and at most %s (Alexa waits 8 s for an answer)", v, skill.MaxConfirmTimeout)
-		default:
-			cfg.ConfirmTimeout = d
+// loadAuth reads the identity provider: AUTH_ISSUER, AUTH_JWKS_URL and the
+// client ids of the web app and of Alexa's account linking.
+func loadAuth(l *loader) {
+	l.cfg.AuthIssuer = l.get("AUTH_ISSUER")
+	l.cfg.AuthJWKSURL = l.get("AUTH_JWKS_URL")
+	l.cfg.WebClientIDs = l.list("AUTH_WEB_CLIENT_IDS")
+	l.cfg.AlexaClientIDs = l.list("AUTH_ALEXA_CLIENT_IDS")
+	if l.c != Skill && l.c != DevicesAPI {
+		return
+	}
+	if l.cfg.AuthIssuer == "" {
+		l.bad("AUTH_ISSUER is required: the identity provider's issuer (Cognito: https://cognito-idp.<region>.amazonaws.com/<user pool id>)")
+	} else if !httpURL(l.cfg.AuthIssuer) {
+		l.bad("AUTH_ISSUER=%q is not an http(s) URL", l.cfg.AuthIssuer)
+	}
+	if l.c == Skill && len(l.cfg.AlexaClientIDs) == 0 {
+		l.bad("AUTH_ALEXA_CLIENT_IDS is required: the client id Alexa's account linking uses (its tokens are the directives' scope tokens)")
+	}
+	if l.c == DevicesAPI && len(l.cfg.WebClientIDs) == 0 {
+		l.bad("AUTH_WEB_CLIENT_IDS is required: the web app's client id (only its tokens may call the devices API)")
+	}
+	for _, id := range l.cfg.WebClientIDs {
+		if slices.Contains(l.cfg.AlexaClientIDs, id) {
+			l.bad("client id %q is in both AUTH_WEB_CLIENT_IDS and AUTH_ALEXA_CLIENT_IDS: give the web app and Alexa separate clients", id)
 		}
 	}
-	cfg.AllowedOrigins = list("CORS_ALLOWED_ORIGINS")
-	for _, o := range cfg.AllowedOrigins {
+}
+
+// MaxConfirmTimeout is the longest SKILL_CONFIRM_TIMEOUT: the skill's
+// bound (skill.MaxConfirmTimeout, which a test checks this equals), under
+// the 8 s Alexa waits.
+const MaxConfirmTimeout = 6 * time.Second
+
+// loadSkill reads SKILL_CONFIRM_TIMEOUT.
+func loadSkill(l *loader) {
+	v := l.get("SKILL_CONFIRM_TIMEOUT")
+	if v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		l.bad("SKILL_CONFIRM_TIMEOUT=%q: %v (e.g. 3s)", v, err)
+	case d <= 0 || d > MaxConfirmTimeout:
+		l.bad("SKILL_CONFIRM_TIMEOUT=%s: want more than 0 and at most %s (Alexa waits 8 s for an answer)", v, MaxConfirmTimeout)
+	default:
+		l.cfg.ConfirmTimeout = d
+	}
+}
+
+// loadHTTP reads CORS_ALLOWED_ORIGINS.
+func loadHTTP(l *loader) {
+	l.cfg.AllowedOrigins = l.list("CORS_ALLOWED_ORIGINS")
+	for _, o := range l.cfg.AllowedOrigins {
 		if u, err := url.Parse(o); o == "*" || err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
-			bad("CORS_ALLOWED_ORIGINS: %q is not an origin such as https://app.example.com (no wildcard, no path)", o)
+			l.bad("CORS_ALLOWED_ORIGINS: %q is not an origin such as https://app.example.com (no wildcard, no path)", o)
 		}
 	}
-	switch v := strings.ToLower(get("LOG_LEVEL")); v {
+}
+
+// loadLog reads LOG_LEVEL.
+func loadLog(l *loader) {
+	switch v := strings.ToLower(l.get("LOG_LEVEL")); v {
 	case "", "info":
-		cfg.LogLevel = slog.LevelInfo
+		l.cfg.LogLevel = slog.LevelInfo
 	case "debug":
-		cfg.LogLevel = slog.LevelDebug
+		l.cfg.LogLevel = slog.LevelDebug
 	case "warn", "warning":
-		cfg.LogLevel = slog.LevelWarn
+		l.cfg.LogLevel = slog.LevelWarn
 	case "error":
-		cfg.LogLevel = slog.LevelError
+		l.cfg.LogLevel = slog.LevelError
 	default:
-		bad("LOG_LEVEL=%q: want debug, info, warn or error", get("LOG_LEVEL"))
+		l.bad("LOG_LEVEL=%q: want debug, info, warn or error", l.get("LOG_LEVEL"))
 	}
-	if len(problems) > 0 {
-		return cfg, &Error{Component: c, Problems: problems}
-	}
-	return cfg, nil
 }
 
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}
-
-// Model returns the light's model for the configuration, with the warnings
-// about the replenishment id to log.
-func (c Config) Model() (*light.Model, []*drs.Warning, error) {
-	return light.NewModel(c.Dash, c.ReplenishmentID)
 }
 
 // LogValue implements slog.LogValuer: the configuration without the secret.

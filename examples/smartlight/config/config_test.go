@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
+	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -32,7 +34,7 @@ func TestLoadSkill(t *testing.T) {
 	if !cfg.Dash || cfg.Region != alexa.RegionEU || len(cfg.AlexaClientIDs) != 2 || cfg.ConfirmTimeout != 2*time.Second || cfg.LogLevel != slog.LevelDebug {
 		t.Errorf("cfg %+v", cfg)
 	}
-	m, warns, err := cfg.Model()
+	m, warns, err := light.NewModel(cfg.Dash, cfg.ReplenishmentID)
 	if err != nil || !m.Dash() || len(warns) != 0 {
 		t.Errorf("Model = %v, %v, %v", m, warns, err)
 	}
@@ -115,5 +117,12 @@ func TestSecretFile(t *testing.T) {
 	}
 	if _, err := config.Load(config.Updates, env(map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET_FILE": p + "x"})); err == nil {
 		t.Error("missing secret file accepted")
+	}
+}
+
+// The configuration's bound of SKILL_CONFIRM_TIMEOUT is the skill's.
+func TestMaxConfirmTimeoutIsTheSkills(t *testing.T) {
+	if config.MaxConfirmTimeout != skill.MaxConfirmTimeout {
+		t.Errorf("config.MaxConfirmTimeout %v, skill.MaxConfirmTimeout %v", config.MaxConfirmTimeout, skill.MaxConfirmTimeout)
 	}
 }

@@ -224,7 +224,7 @@ func Start(ctx context.Context, opts Options) (*App, error) {
 
 func (a *App) start(ctx context.Context) error {
 	cfg := a.opts.Config
-	model, warns, err := cfg.Model()
+	model, warns, err := light.NewModel(cfg.Dash, cfg.ReplenishmentID)
 	if err != nil {
 		return err
 	}
