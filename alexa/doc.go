@@ -16,6 +16,13 @@
 // [Namespace] (NamespacePowerController), [Name] (NameTurnOn),
 // [PropertyName], [ErrorType], [DisplayCategory], [CauseType] and so on.
 //
+// Property constructors follow one rule: those whose argument has a range
+// or a format to check ([BrightnessProperty], [TemperatureProperty],
+// [RangeValueProperty], ...) return (Property, error), the error wrapping
+// [ErrInvalidValue]; those of a typed enumeration or a boolean
+// ([PowerStateProperty], [LockStateProperty], [MutedProperty], ...) return
+// a Property. Each call returns a fresh value, which the caller may change.
+//
 // # Routing
 //
 // A [Router] dispatches directives by namespace and name to a [Handler], in
@@ -34,7 +41,14 @@
 // VALUE_OUT_OF_RANGE before the handler runs), so a skill never touches
 // JSON. [HandlePayload] does the same for any payload type. Multi-instance
 // interfaces (Toggle, Mode, Range) register per instance
-// ([Router.HandleInstance]).
+// ([Router.HandleInstance]). Discover and ReportState have typed
+// registrations too ([Router.HandleDiscovery], [Router.HandleReportState]).
+//
+// Options follow one nil policy, here and in packages events and drs: nil
+// or empty for an optional dependency (a logger, a clock, an HTTP client)
+// means its default; a missing required one is an error (or, for a handler
+// given to a Router, a panic at registration). The one clock abstraction is
+// [Clock].
 //
 // Handlers return an [*EventMessage] built from the directive
 // ([Directive.Response], [Directive.StateReport],
