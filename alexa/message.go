@@ -260,6 +260,35 @@ func (d *Directive) EndpointID() string {
 	return d.Endpoint.EndpointID
 }
 
+// Scope returns the customer's scope of d, wherever its shape carries it:
+// the endpoint's scope (control directives, ReportState), the payload's
+// scope (Alexa.Discovery Discover), or the grantee (Alexa.Authorization
+// AcceptGrant, as a scope of the grantee's type and token). It returns nil
+// if d carries none. The result is a copy: changing it leaves d as it is.
+func (d *Directive) Scope() *Scope {
+	if d.Endpoint != nil && d.Endpoint.Scope != nil {
+		s := *d.Endpoint.Scope
+		return &s
+	}
+	switch d.Header.Namespace {
+	case NamespaceDiscovery:
+		var p struct {
+			Scope *Scope `json:"scope"`
+		}
+		if json.Unmarshal(d.Payload, &p) == nil && p.Scope != nil {
+			return p.Scope
+		}
+	case NamespaceAuthorization:
+		var p struct {
+			Grantee *Grantee `json:"grantee"`
+		}
+		if json.Unmarshal(d.Payload, &p) == nil && p.Grantee != nil && p.Grantee.Token != "" {
+			return &Scope{Type: p.Grantee.Type, Token: p.Grantee.Token}
+		}
+	}
+	return nil
+}
+
 // LogValue implements [slog.LogValuer]: the header fields and the endpointId,
 // never the scope token or the payload (which can carry grant codes).
 func (d Directive) LogValue() slog.Value {

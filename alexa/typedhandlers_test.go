@@ -74,3 +74,34 @@ func TestHandleReportState(t *testing.T) {
 	}
 	wantError(t, invoke(t, r, alexatest.ReportState("away", "tok")), alexa.NamespaceAlexa, alexa.ErrorEndpointUnreachable)
 }
+
+// Directive.Scope finds the customer's token in every directive shape.
+func TestDirectiveScope(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		in   []byte
+		want alexa.Token
+	}{
+		"endpoint":    {alexatest.TurnOn("light-001", "tok-endpoint"), "tok-endpoint"},
+		"discover":    {alexatest.Discover("tok-discover"), "tok-discover"},
+		"acceptgrant": {alexatest.AcceptGrant("code-1", "tok-grantee"), "tok-grantee"},
+	} {
+		d, err := alexa.ParseDirective(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := d.Scope()
+		if s == nil || s.Token != tc.want || s.Type != alexa.ScopeBearerToken {
+			t.Errorf("%s: Scope = %+v, want token %s", name, s, tc.want)
+			continue
+		}
+		s.Token = "changed"
+		if d.Scope().Token != tc.want {
+			t.Errorf("%s: changing the returned scope changed the directive", name)
+		}
+	}
+	d, _ := alexa.ParseDirective(alexatest.Directive("Alexa.Test", "Do", "", "", nil))
+	if d.Scope() != nil {
+		t.Errorf("a directive without a scope: %+v", d.Scope())
+	}
+}
