@@ -190,22 +190,6 @@ func BenchmarkDecodeChangeReport(b *testing.B) {
 	}
 }
 
-// BenchmarkPlainValidateChangeReport validates with the schemas compiled as
-// written, without the fast path: the baseline the fast path improves on.
-func BenchmarkPlainValidateChangeReport(b *testing.B) {
-	_, data := benchChangeReport(b)
-	v := newValidator(modePlain)
-	if err := v.Validate(data); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := v.Validate(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkValidateDecodedChangeReport measures the schema part of validation,
 // without decoding.
 func BenchmarkValidateDecodedChangeReport(b *testing.B) {

@@ -85,12 +85,9 @@ func paths(vs []Violation) []string {
 	return out
 }
 
-// Validators in both modes are shared by the tests: they are safe for
-// concurrent use, and sharing them exercises that.
-var (
-	fastValidator  = newValidator(modeFast)
-	plainValidator = newValidator(modePlain)
-)
+// testValidator is shared by the tests: it is safe for concurrent use, and
+// sharing it exercises that.
+var testValidator = New()
 
 func TestValidFixtures(t *testing.T) {
 	t.Parallel()
@@ -103,19 +100,17 @@ func TestValidFixtures(t *testing.T) {
 		}
 		covered[k] = true
 		unknown := strings.HasPrefix(filepath.Base(fx.name), "unknown.")
-		if got := fastValidator.Known(k); got == unknown {
+		if got := testValidator.Known(k); got == unknown {
 			t.Errorf("%s: Known(%v) = %v; fixtures of unknown kinds are named unknown.*", fx.name, k, got)
 		}
 		t.Run(fx.name, func(t *testing.T) {
 			t.Parallel()
-			for _, v := range []*Validator{fastValidator, plainValidator} {
-				if err := v.Validate(fx.data); err != nil {
-					t.Errorf("mode %d: %v", v.mode, err)
-				}
+			if err := testValidator.Validate(fx.data); err != nil {
+				t.Error(err)
 			}
 		})
 	}
-	for _, k := range fastValidator.Kinds() {
+	for _, k := range testValidator.Kinds() {
 		if !covered[k] {
 			t.Errorf("no valid fixture for %v", k)
 		}
@@ -127,16 +122,12 @@ func TestInvalidFixtures(t *testing.T) {
 	for _, fx := range loadFixtures(t, "invalid") {
 		t.Run(fx.name, func(t *testing.T) {
 			t.Parallel()
-			fast := violationsOf(t, fastValidator.Validate(fx.data))
-			if len(fast) == 0 {
+			got := violationsOf(t, testValidator.Validate(fx.data))
+			if len(got) == 0 {
 				t.Fatalf("accepted; want violations at %v (%s)", fx.violations, fx.description)
 			}
-			if diff := cmp.Diff(fx.violations, paths(fast)); diff != "" {
-				t.Errorf("violation paths (-want +got):\n%s\nviolations: %v", diff, fast)
-			}
-			plain := violationsOf(t, plainValidator.Validate(fx.data))
-			if diff := cmp.Diff(plain, fast); diff != "" {
-				t.Errorf("fast path differs from plain schemas (-plain +fast):\n%s", diff)
+			if diff := cmp.Diff(fx.violations, paths(got)); diff != "" {
+				t.Errorf("violation paths (-want +got):\n%s\nviolations: %v", diff, got)
 			}
 		})
 	}

@@ -70,10 +70,8 @@ func TestValidateNotAMessage(t *testing.T) {
 		{`{"event":"x"}`, ErrNotMessage},
 	}
 	for _, tt := range tests {
-		for _, v := range []*Validator{fastValidator, plainValidator} {
-			if err := v.Validate([]byte(tt.in)); !errors.Is(err, tt.want) {
-				t.Errorf("Validate(%q) = %v, want %v", tt.in, err, tt.want)
-			}
+		if err := testValidator.Validate([]byte(tt.in)); !errors.Is(err, tt.want) {
+			t.Errorf("Validate(%q) = %v, want %v", tt.in, err, tt.want)
 		}
 		if err := Validate([]byte(tt.in)); !errors.Is(err, tt.want) {
 			t.Errorf("package Validate(%q) = %v, want %v", tt.in, err, tt.want)
@@ -118,20 +116,20 @@ func TestKnown(t *testing.T) {
 	}
 }
 
-// TestSchemasCompile compiles every known kind and the generic envelopes in
-// both modes.
+// TestSchemasCompile compiles every known kind and the generic envelopes,
+// strict and lenient.
 func TestSchemasCompile(t *testing.T) {
 	t.Parallel()
-	for _, m := range []mode{modeFast, modePlain} {
-		v := newValidator(m)
+	for _, strict := range []bool{true, false} {
+		v := newValidatorOf(strict)
 		for _, k := range v.Kinds() {
 			if _, err := v.schema(v.entries[k]); err != nil {
-				t.Errorf("mode %d: %v: %v", m, k, err)
+				t.Errorf("strict %v: %v: %v", strict, k, err)
 			}
 		}
 		for _, e := range v.generic {
 			if _, err := v.schema(e); err != nil {
-				t.Errorf("mode %d: %v", m, err)
+				t.Errorf("strict %v: %v", strict, err)
 			}
 		}
 	}
@@ -260,10 +258,8 @@ func TestViolations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			for _, v := range []*Validator{fastValidator, plainValidator} {
-				if diff := cmp.Diff(tt.want, violationsOf(t, v.Validate([]byte(tt.msg)))); diff != "" {
-					t.Errorf("mode %d (-want +got):\n%s", v.mode, diff)
-				}
+			if diff := cmp.Diff(tt.want, violationsOf(t, testValidator.Validate([]byte(tt.msg)))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -333,10 +329,8 @@ func TestDiscoveryLimits(t *testing.T) {
 		{"101 capabilities", message(1, 101), []Violation{{"/event/payload/endpoints/0/capabilities", "maxItems: got 101, want 100"}}},
 	}
 	for _, tt := range tests {
-		for _, v := range []*Validator{fastValidator, plainValidator} {
-			if diff := cmp.Diff(tt.want, violationsOf(t, v.Validate(tt.msg))); diff != "" {
-				t.Errorf("%s, mode %d (-want +got):\n%s", tt.name, v.mode, diff)
-			}
+		if diff := cmp.Diff(tt.want, violationsOf(t, testValidator.Validate(tt.msg))); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
 		}
 	}
 }

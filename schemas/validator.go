@@ -2,9 +2,9 @@ package schemas
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -85,19 +85,10 @@ func Validate(data []byte) error {
 
 var defaultValidator = sync.OnceValue(New)
 
-// mode selects how schemas are compiled.
-type mode int
-
-const (
-	modeFast  mode = iota // rewritten for speed (see rewrite.go)
-	modePlain             // compiled as written, with package regexp
-)
-
 // Validator validates Alexa Smart Home messages against the embedded schemas.
 // It compiles the schema of a message kind the first time it sees that kind.
 // A Validator is safe for concurrent use.
 type Validator struct {
-	mode    mode
 	index   *kindIndex
 	entries map[Kind]*entry
 	generic [2]*entry // [0] events, [1] directives
@@ -119,18 +110,14 @@ type entry struct {
 
 // New returns a Validator. It compiles nothing until a message needs it.
 func New() *Validator {
-	return newValidator(modeFast)
-}
-
-func newValidator(m mode) *Validator {
-	v := newValidatorOf(m, true)
-	v.lenient = sync.OnceValue(func() *Validator { return newValidatorOf(m, false) })
+	v := newValidatorOf(true)
+	v.lenient = sync.OnceValue(func() *Validator { return newValidatorOf(false) })
 	return v
 }
 
-func newValidatorOf(m mode, strict bool) *Validator {
+func newValidatorOf(strict bool) *Validator {
 	idx := loadIndex()
-	v := &Validator{mode: m, index: idx, entries: make(map[Kind]*entry, len(idx.kinds)), strict: strict}
+	v := &Validator{index: idx, entries: make(map[Kind]*entry, len(idx.kinds)), strict: strict}
 	for k, u := range idx.kinds {
 		v.entries[k] = &entry{url: u}
 	}
@@ -237,74 +224,32 @@ func (v *Validator) schema(e *entry) (*jsonschema.Schema, error) {
 func (v *Validator) newCompiler() *jsonschema.Compiler {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	ld := &embedLoader{lenient: !v.strict}
-	if v.mode == modeFast {
-		ld.rw = &rewriter{pristine: ld.pristine}
-		c.UseRegexpEngine(compileRegexp)
-		c.RegisterVocabulary(fastVocabulary())
-		c.AssertVocabs()
-	}
-	c.UseLoader(ld)
+	c.UseLoader(&embedLoader{lenient: !v.strict})
 	return c
 }
 
-// embedLoader serves the embedded schema files to the compiler, rewritten for
-// the fast path when rw is set. It is used under Validator.mu only.
+// embedLoader serves the embedded schema files to the compiler. It is used
+// under Validator.mu only.
 type embedLoader struct {
 	lenient bool // lift "additionalProperties": false and "unevaluatedProperties": false
-	rw      *rewriter
-	plain   map[string]any // pristine decoded documents, by URL
-}
-
-func (l *embedLoader) pristine(u string) (any, error) {
-	if doc, ok := l.plain[u]; ok {
-		return doc, nil
-	}
-	name, ok := strings.CutPrefix(u, BaseURL)
-	if !ok || strings.Contains(name, "/") {
-		return nil, nil
-	}
-	data, err := embedded.ReadFile("json/" + name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	doc, err := decodeJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if l.lenient {
-		allowUnknown(doc)
-	}
-	if l.plain == nil {
-		l.plain = map[string]any{}
-	}
-	l.plain[u] = doc
-	return doc, nil
 }
 
 // Load implements jsonschema.URLLoader.
 func (l *embedLoader) Load(u string) (any, error) {
-	if _, err := l.pristine(u); err != nil {
-		return nil, err
+	name, ok := strings.CutPrefix(u, BaseURL)
+	if !ok || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("schemas: no embedded schema %s", u)
 	}
-	name, _ := strings.CutPrefix(u, BaseURL)
 	data, err := embedded.ReadFile("json/" + name)
 	if err != nil {
 		return nil, fmt.Errorf("schemas: no embedded schema %s", u)
 	}
-	doc, err := decodeJSON(data) // a private copy: the rewrite changes it
+	doc, err := decodeJSON(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("schemas: %s: %w", name, err)
 	}
 	if l.lenient {
 		allowUnknown(doc)
-	}
-	if l.rw != nil {
-		if err := l.rw.rewrite(u, doc); err != nil {
-			return nil, fmt.Errorf("schemas: rewriting %s: %w", u, err)
-		}
 	}
 	return doc, nil
 }
@@ -399,4 +344,17 @@ func parseIndex() (*kindIndex, error) {
 
 func sortKinds(ks []Kind) {
 	slices.SortFunc(ks, func(a, b Kind) int { return strings.Compare(a.String(), b.String()) })
+}
+
+// resolveURL resolves ref against base.
+func resolveURL(base, ref string) (string, error) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return "", err
+	}
+	return b.ResolveReference(r).String(), nil
 }
