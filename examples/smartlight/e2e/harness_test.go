@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-alexa/smarthome/examples/internal/syncbuf"
+
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
@@ -36,22 +38,7 @@ const (
 )
 
 // syncBuffer is a goroutine-safe buffer.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // noWait is the events client's clock in tests: it records the retry waits
 // and does not wait.

@@ -83,10 +83,11 @@ func TestLocalStory(t *testing.T) {
 
 	// Ctrl-C: the light disconnects (reported to Alexa), state is saved.
 	mark := e.mark()
-	battery := e.light(0).Sim().State().Battery
 	if err := e.app.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// Read after Close: until then the light drains.
+	battery := e.light(0).Sim().State().Battery
 	var last alexa.ChangeReportPayload
 	recs := e.app.Cloud.Requests()[mark:]
 	if len(recs) == 0 || recs[len(recs)-1].Message.DecodePayload(&last) != nil || last.Change.Properties[len(last.Change.Properties)-1].Name != alexa.PropertyConnectivity {

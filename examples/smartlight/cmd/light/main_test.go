@@ -8,9 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/internal/syncbuf"
 
 	"github.com/go-alexa/smarthome/examples/internal/mosquitto"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
@@ -19,22 +20,8 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
 )
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is a goroutine-safe buffer.
+type syncBuffer = syncbuf.Buffer
 
 // The light as a user runs it, against mosquitto with a client
 // certificate, the backend's shadow service on the other side: it reports

@@ -1,35 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/internal/syncbuf"
 
 	"github.com/go-alexa/smarthome/examples/internal/mosquitto"
 )
 
 // syncBuffer is a goroutine-safe buffer.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // The command as a user runs it: the story plays to the Dash order, the
 // commands on stdin work, q quits cleanly and the state is saved.
