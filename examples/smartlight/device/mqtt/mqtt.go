@@ -571,9 +571,6 @@ func (c *Client) loop() {
 // when MaxQueue messages are waiting, and ErrClosed after Close. When ctx
 // ends first it returns ctx's error, and the message still goes.
 func (c *Client) Publish(ctx context.Context, topic string, payload []byte) error {
-	if !validTopic(topic) {
-		return fmt.Errorf("mqtt: cannot publish on %q: not a topic name", topic)
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
