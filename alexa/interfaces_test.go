@@ -598,6 +598,7 @@ func TestHandleNil(t *testing.T) {
 		{"ThermostatController", func(r *alexa.Router) { r.HandleThermostatController(nil) }},
 		{"SceneController", func(r *alexa.Router) { r.HandleSceneController(nil) }},
 		{"ToggleController", func(r *alexa.Router) { r.HandleToggleController("x", nil) }},
+		{"Toggler", func(r *alexa.Router) { r.HandleToggle(ctlToggleInstance("x"), nil) }},
 		{"ModeController", func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) }},
 		{"RangeController", func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) }},
 	} {
@@ -626,7 +627,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleStepSpeaker(&ctlStepSpeaker{calls: n})
 	r.HandleThermostatController(ctlScheduledThermostat{&ctlThermostat{target: 20, lower: 18, upper: 24, mode: alexa.ThermostatHeat, calls: n}})
 	r.HandleSceneController(&ctlScene{at: ctlNow, calls: n})
-	r.HandleToggleController("Fan.Oscillate", &ctlToggle{calls: n})
+	r.HandleToggle(ctlToggleInstance("Fan.Oscillate"), &ctlToggle{calls: n})
 	r.HandleModeController(ctlWashCycle, &ctlModeDevice{modes: []string{"Cycle.Delicates", "Cycle.Normal", "Cycle.Heavy"}, calls: n})
 	r.HandleRangeController(ctlFanSpeed, &ctlRangeDevice{rng: ctlFanSpeed.SupportedRange, value: 5, calls: n})
 	return r

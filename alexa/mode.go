@@ -210,14 +210,23 @@ func (p *AdjustModePayload) UnmarshalJSON(b []byte) error {
 }
 
 // ModeController is implemented by skills for one Alexa.ModeController
-// instance; the instance is d.Header.Instance. Each method gets the decoded
+// instance; the instance is d.Header.Instance. SetMode gets the decoded
 // payload, already checked against the instance's supported modes, and
 // answers with [Directive.Response] holding the endpoint's properties, the
 // instance's mode included, or returns an error (an [*Error] for the
-// customer to hear). See
+// customer to hear). An ordered instance also gets AdjustMode, so its
+// controller must be a [ModeAdjuster] too. See
 // https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 type ModeController interface {
 	SetMode(ctx context.Context, d *Directive, p SetModePayload) (*EventMessage, error)
+}
+
+// ModeAdjuster is the AdjustMode half of a [ModeController], required of
+// the controller of an ordered instance (Alexa sends AdjustMode only to
+// those). AdjustMode gets the decoded payload, its modeDelta no larger than
+// the list of modes, and answers as SetMode does.
+// See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
+type ModeAdjuster interface {
 	AdjustMode(ctx context.Context, d *Directive, p AdjustModePayload) (*EventMessage, error)
 }
 
@@ -227,14 +236,19 @@ type ModeController interface {
 // a payload that does not decode is answered with INVALID_DIRECTIVE, a
 // SetMode to a mode m does not support with INVALID_VALUE, an AdjustMode
 // to an unordered instance with INVALID_DIRECTIVE, and a modeDelta larger
-// than the list of modes with VALUE_OUT_OF_RANGE. It panics if m is not
-// valid ([ModeInstance.Validate]) or its instance is already registered.
+// than the list of modes with VALUE_OUT_OF_RANGE. It panics if c is nil, m
+// is not valid ([ModeInstance.Validate]), m is ordered and c is not a
+// [ModeAdjuster], or the instance is already registered.
 // See https://developer.amazon.com/docs/device-apis/alexa-modecontroller.html.
 func (r *Router) HandleModeController(m ModeInstance, c ModeController) {
 	if isNilHandler(c) {
 		panic("alexa: nil ModeController for instance " + m.Instance)
 	}
 	mustRegister("HandleModeController", m.Validate())
+	adj, canAdjust := c.(ModeAdjuster)
+	if m.Ordered && !canAdjust {
+		panic(fmt.Sprintf("alexa: HandleModeController: instance %s is ordered, so Alexa sends it AdjustMode, but %T has no AdjustMode method (ModeAdjuster)", m.Instance, c))
+	}
 	m.SupportedModes = append([]SupportedMode(nil), m.SupportedModes...)
 	r.HandleInstance(NamespaceModeController, NameSetMode, m.Instance, HandlePayload(func(ctx context.Context, d *Directive, p SetModePayload) (*EventMessage, error) {
 		if !m.supports(p.Mode) {
@@ -250,6 +264,6 @@ func (r *Router) HandleModeController(m ModeInstance, c ModeController) {
 		if err := checkRange("modeDelta", float64(p.ModeDelta), -n, n); err != nil {
 			return nil, err
 		}
-		return c.AdjustMode(ctx, d, p)
+		return adj.AdjustMode(ctx, d, p)
 	}))
 }

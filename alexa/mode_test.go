@@ -84,6 +84,39 @@ func TestHandleModeController(t *testing.T) {
 	})
 }
 
+// ctlSetOnlyMode is a ModeController without AdjustMode.
+type ctlSetOnlyMode struct{ calls *ctlCounter }
+
+func (m ctlSetOnlyMode) SetMode(_ context.Context, d *alexa.Directive, p alexa.SetModePayload) (*alexa.EventMessage, error) {
+	m.calls.inc()
+	return d.Response(alexa.ModeProperty(d.Header.Instance, p.Mode)), nil
+}
+
+func TestModeAdjusterIsOptionalForUnorderedInstances(t *testing.T) {
+	t.Parallel()
+	unordered := ctlWashCycle
+	unordered.Ordered = false
+	setup := func() (*alexa.Router, *ctlCounter) {
+		n := &ctlCounter{}
+		r := ctlRouter()
+		r.HandleModeController(unordered, ctlSetOnlyMode{calls: n})
+		return r, n
+	}
+	ctlRun(t, setup, []ctlCase{
+		{name: "set", in: ctlDirective(alexa.NamespaceModeController, alexa.NameSetMode, "Washer.Cycle", `{"mode":"Cycle.Heavy"}`),
+			want: ctlResponse(ctlProp(alexa.NamespaceModeController, "Washer.Cycle", alexa.PropertyMode, `"Cycle.Heavy"`)), calls: 1},
+		{name: "adjust", in: ctlDirective(alexa.NamespaceModeController, alexa.NameAdjustMode, "Washer.Cycle", `{"modeDelta":1}`), wantErr: ctlInvalidDirective},
+	})
+
+	// An ordered instance gets AdjustMode, so it needs a ModeAdjuster.
+	p := ctlPanics(func() { alexa.NewRouter().HandleModeController(ctlWashCycle, ctlSetOnlyMode{}) })
+	for _, want := range []string{"Washer.Cycle is ordered", "ctlSetOnlyMode", "AdjustMode"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("HandleModeController(ordered, SetMode only) panicked with %q, want it to mention %q", p, want)
+		}
+	}
+}
+
 func TestModeControllerCapability(t *testing.T) {
 	t.Parallel()
 	blinds := alexa.ModeInstance{

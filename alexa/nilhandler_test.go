@@ -36,6 +36,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"StepSpeaker":                      func(r *alexa.Router) { r.HandleStepSpeaker(nil) },
 		"ThermostatController":             func(r *alexa.Router) { r.HandleThermostatController(nil) },
 		"ToggleController":                 func(r *alexa.Router) { r.HandleToggleController("Light.Mode", nil) },
+		"Toggler":                          func(r *alexa.Router) { r.HandleToggle(ctlToggleInstance("Light.Mode"), nil) },
 		"Alexa.Test.Do (Handle)":           func(r *alexa.Router) { r.Handle("Alexa.Test", "Do", nil) },
 		"Alexa.Test.Do (HandlerFunc(nil))": func(r *alexa.Router) {
 			r.Handle("Alexa.Test", "Do", alexa.HandlerFunc(nil))
@@ -65,7 +66,8 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"Speaker (nil *ctlSpeaker)":                 func(r *alexa.Router) { r.HandleSpeaker((*ctlSpeaker)(nil)) },
 		"StepSpeaker (nil *ctlStepSpeaker)":         func(r *alexa.Router) { r.HandleStepSpeaker((*ctlStepSpeaker)(nil)) },
 		"ThermostatController (nil *ctlThermostat)": func(r *alexa.Router) { r.HandleThermostatController((*ctlThermostat)(nil)) },
-		"ToggleController (nil *ctlToggle)":         func(r *alexa.Router) { r.HandleToggleController("Light.Mode", (*ctlToggle)(nil)) },
+		"ToggleController (nil *ctlOldToggle)":      func(r *alexa.Router) { r.HandleToggleController("Light.Mode", (*ctlOldToggle)(nil)) },
+		"Toggler (nil *ctlToggle)":                  func(r *alexa.Router) { r.HandleToggle(ctlToggleInstance("Light.Mode"), (*ctlToggle)(nil)) },
 		"Alexa.Test.Do (Handle, nil pointer)": func(r *alexa.Router) {
 			r.Handle("Alexa.Test", "Do", (*countingHandler)(nil))
 		},

@@ -88,27 +88,96 @@ func ToggleStateMapping(s ToggleState, states ...SemanticState) StateMapping {
 	return stateMapping(stringValue(string(s)), states)
 }
 
+// Validate checks the instance: an instance name, friendly names and
+// valid semantics.
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+func (t ToggleInstance) Validate() error {
+	_, err := ToggleControllerCapability(t, Reporting{})
+	return err
+}
+
+// ToggleTarget is what a TurnOn or TurnOff directive of an
+// Alexa.ToggleController instance asks for.
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+type ToggleTarget struct {
+	// Instance is the setting addressed, d.Header.Instance.
+	Instance string
+	// State is [ToggleOn] for TurnOn and [ToggleOff] for TurnOff.
+	State ToggleState
+}
+
+// Toggler is implemented by skills for Alexa.ToggleController instances.
+// SetToggleState gets the instance and the state TurnOn or TurnOff asks
+// for, and answers with [Directive.Response] holding the endpoint's
+// properties, the instance's toggleState included, or returns an error (an
+// [*Error] for the customer to hear).
+//
+// Its method is its own: a [PowerController] is not a Toggler, so a power
+// handler registered for a toggle does not compile, and one type can
+// implement both. See
+// https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+type Toggler interface {
+	SetToggleState(ctx context.Context, d *Directive, t ToggleTarget) (*EventMessage, error)
+}
+
+// TogglerFunc adapts a function to [Toggler].
+// See https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+type TogglerFunc func(ctx context.Context, d *Directive, t ToggleTarget) (*EventMessage, error)
+
+// SetToggleState calls f(ctx, d, t).
+func (f TogglerFunc) SetToggleState(ctx context.Context, d *Directive, t ToggleTarget) (*EventMessage, error) {
+	return f(ctx, d, t)
+}
+
+// HandleToggle routes the Alexa.ToggleController TurnOn and TurnOff
+// directives of instance t.Instance to c (see [Router.HandleInstance]; call
+// it once per instance). It panics if c is nil, t is not valid
+// ([ToggleInstance.Validate]) or its instance is already registered. See
+// https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+func (r *Router) HandleToggle(t ToggleInstance, c Toggler) {
+	if isNilHandler(c) {
+		panic("alexa: nil Toggler for instance " + t.Instance)
+	}
+	mustRegister("HandleToggle", t.Validate())
+	r.handleToggle(t.Instance, c)
+}
+
+func (r *Router) handleToggle(instance string, c Toggler) {
+	set := func(s ToggleState) HandlerFunc {
+		return func(ctx context.Context, d *Directive) (*EventMessage, error) {
+			return c.SetToggleState(ctx, d, ToggleTarget{Instance: d.Header.Instance, State: s})
+		}
+	}
+	r.HandleInstance(NamespaceToggleController, NameTurnOn, instance, set(ToggleOn))
+	r.HandleInstance(NamespaceToggleController, NameTurnOff, instance, set(ToggleOff))
+}
+
 // ToggleController is implemented by skills for one Alexa.ToggleController
 // instance. TurnOn and TurnOff carry no payload; the instance is
-// d.Header.Instance. Each method answers with [Directive.Response] holding
-// the endpoint's properties, the instance's toggleState included, or
-// returns an error (an [*Error] for the customer to hear). See
-// https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+// d.Header.Instance.
+//
+// Deprecated: a [PowerController] has the same methods, so registering one
+// for the other compiles. Implement [Toggler] and register it with
+// [Router.HandleToggle].
 type ToggleController interface {
 	TurnOn(ctx context.Context, d *Directive) (*EventMessage, error)
 	TurnOff(ctx context.Context, d *Directive) (*EventMessage, error)
 }
 
 // HandleToggleController routes the Alexa.ToggleController TurnOn and
-// TurnOff directives of instance to c. Call it once per instance; the
-// Router answers a directive for an instance nobody registered with
-// INVALID_DIRECTIVE (see [Router.HandleInstance]). It panics if instance is
-// empty or already registered. See
-// https://developer.amazon.com/docs/device-apis/alexa-togglecontroller.html.
+// TurnOff directives of instance to c. It panics if instance is empty or
+// already registered.
+//
+// Deprecated: use [Router.HandleToggle] with a [Toggler], whose method a
+// [PowerController] cannot satisfy by mistake.
 func (r *Router) HandleToggleController(instance string, c ToggleController) {
 	if isNilHandler(c) {
 		panic("alexa: nil ToggleController for instance " + instance)
 	}
-	r.HandleInstance(NamespaceToggleController, NameTurnOn, instance, HandlerFunc(c.TurnOn))
-	r.HandleInstance(NamespaceToggleController, NameTurnOff, instance, HandlerFunc(c.TurnOff))
+	r.handleToggle(instance, TogglerFunc(func(ctx context.Context, d *Directive, t ToggleTarget) (*EventMessage, error) {
+		if t.State == ToggleOn {
+			return c.TurnOn(ctx, d)
+		}
+		return c.TurnOff(ctx, d)
+	}))
 }

@@ -22,16 +22,26 @@ func (s *ctlToggle) reply(d *alexa.Directive) (*alexa.EventMessage, error) {
 	return d.Response(alexa.ToggleStateProperty(d.Header.Instance, st)), nil
 }
 
-func (s *ctlToggle) TurnOn(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+func (s *ctlToggle) SetToggleState(_ context.Context, d *alexa.Directive, t alexa.ToggleTarget) (*alexa.EventMessage, error) {
 	s.calls.inc()
-	s.on = true
+	s.on = t.State == alexa.ToggleOn
 	return s.reply(d)
 }
 
-func (s *ctlToggle) TurnOff(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
-	s.calls.inc()
-	s.on = false
-	return s.reply(d)
+// ctlOldToggle implements the deprecated ToggleController.
+type ctlOldToggle struct{ ctlToggle }
+
+func (s *ctlOldToggle) TurnOn(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.SetToggleState(ctx, d, alexa.ToggleTarget{State: alexa.ToggleOn})
+}
+
+func (s *ctlOldToggle) TurnOff(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+	return s.SetToggleState(ctx, d, alexa.ToggleTarget{State: alexa.ToggleOff})
+}
+
+// ctlToggleInstance returns a valid toggle instance named instance.
+func ctlToggleInstance(instance string) alexa.ToggleInstance {
+	return alexa.ToggleInstance{Instance: instance, FriendlyNames: []alexa.FriendlyName{alexa.TextName(instance, "en-US")}}
 }
 
 func TestHandleToggleController(t *testing.T) {
@@ -41,9 +51,11 @@ func TestHandleToggleController(t *testing.T) {
 		r := ctlRouter()
 		// A fan with two toggles, and a PowerController beside them:
 		// TurnOn of the two namespaces does not collide.
-		r.HandleToggleController("Fan.Oscillate", &ctlToggle{calls: n})
-		r.HandleToggleController("Fan.Light", &ctlToggle{on: true, calls: n})
+		r.HandleToggle(ctlToggleInstance("Fan.Oscillate"), &ctlToggle{calls: n})
+		r.HandleToggle(ctlToggleInstance("Fan.Light"), &ctlToggle{on: true, calls: n})
 		r.HandlePowerController(ctlNopPower{})
+		// The deprecated registration still routes.
+		r.HandleToggleController("Fan.Swing", &ctlOldToggle{ctlToggle{calls: n}})
 		return r, n
 	}
 	dir := func(name alexa.Name, instance string) []byte {
@@ -55,6 +67,8 @@ func TestHandleToggleController(t *testing.T) {
 	ctlRun(t, setup, []ctlCase{
 		{name: "on", in: dir(alexa.NameTurnOn, "Fan.Oscillate"), want: state("Fan.Oscillate", `"ON"`), calls: 1},
 		{name: "off", in: dir(alexa.NameTurnOff, "Fan.Light"), want: state("Fan.Light", `"OFF"`), calls: 1},
+		{name: "deprecated on", in: dir(alexa.NameTurnOn, "Fan.Swing"), want: state("Fan.Swing", `"ON"`), calls: 1},
+		{name: "deprecated off", in: dir(alexa.NameTurnOff, "Fan.Swing"), want: state("Fan.Swing", `"OFF"`), calls: 1},
 		{name: "unknown instance", in: dir(alexa.NameTurnOn, "Fan.Speed"), wantErr: ctlInvalidDirective},
 		{name: "no instance", in: dir(alexa.NameTurnOff, ""), wantErr: ctlInvalidDirective},
 	})
@@ -144,4 +158,21 @@ func TestToggleStateProperty(t *testing.T) {
 		{name: "off", prop: prop(alexa.ToggleOff), want: key, value: `"OFF"`},
 		{name: "other", prop: prop("PAUSED"), want: key, value: `"PAUSED"`},
 	})
+}
+
+func TestHandleToggleRefusesInvalidInstances(t *testing.T) {
+	t.Parallel()
+	for name, ti := range map[string]alexa.ToggleInstance{
+		"no instance":       {FriendlyNames: []alexa.FriendlyName{alexa.TextName("Swing", "en-US")}},
+		"no friendly names": {Instance: "Fan.Swing"},
+	} {
+		if p := ctlPanics(func() { alexa.NewRouter().HandleToggle(ti, &ctlToggle{}) }); !strings.Contains(p, "HandleToggle") {
+			t.Errorf("%s: HandleToggle panicked with %q, want a HandleToggle registration error", name, p)
+		}
+	}
+	if p := ctlPanics(func() {
+		alexa.NewRouter().HandleToggle(ctlToggleInstance("Fan.Swing"), alexa.TogglerFunc(nil))
+	}); !strings.Contains(p, "nil Toggler") {
+		t.Errorf("HandleToggle(nil) panicked with %q", p)
+	}
 }
