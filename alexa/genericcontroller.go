@@ -64,7 +64,7 @@ func (m *instanceMux) instances() []string {
 // dispatcher that routes on the directive's instance and answers
 // INVALID_DIRECTIVE for a missing or unknown instance; later registrations
 // add to it, so one Router serves every instance of an interface. The
-// typed registrations ([Router.HandleToggleController],
+// typed registrations ([Router.HandleToggle],
 // [Router.HandleModeController], [Router.HandleRangeController]) are built
 // on it.
 //
