@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // CauseType is why a reported property changed.
@@ -98,7 +100,7 @@ func (b Builder) ChangeReport(endpointID string, cause CauseType, changed []Prop
 	}
 	payload, err := json.Marshal(ChangeReportPayload{Change: Change{Cause: Cause{Type: cause}, Properties: ch}})
 	if err != nil {
-		return nil, fmt.Errorf("alexa: ChangeReport: %w", err)
+		return nil, errfmt.Errorf("alexa: ChangeReport: %w", err)
 	}
 	m := &EventMessage{Event: Event{
 		Header:   Header{Namespace: NamespaceAlexa, Name: NameChangeReport, MessageID: b.id(), PayloadVersion: PayloadVersion},
@@ -118,7 +120,7 @@ func NewChangeReport(endpointID string, cause CauseType, changed []Property, sta
 // [ChangeReportPayload] or [DiscoveryReportPayload].
 func (m *EventMessage) DecodePayload(v any) error {
 	if err := json.Unmarshal(m.Event.Payload, v); err != nil {
-		return fmt.Errorf("alexa: %s.%s payload: %w", m.Event.Header.Namespace, m.Event.Header.Name, err)
+		return errfmt.Errorf("alexa: %s.%s payload: %w", m.Event.Header.Namespace, m.Event.Header.Name, err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // Discovery limits. See
@@ -303,7 +305,7 @@ func NewCapability(ns Namespace, version string, r Reporting, names ...PropertyN
 func (c Capability) WithConfiguration(v any) (Capability, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return c, fmt.Errorf("alexa: %s configuration: %w", c.Interface, err)
+		return c, errfmt.Errorf("alexa: %s configuration: %w", c.Interface, err)
 	}
 	c.Configuration = b
 	return c, nil
@@ -373,7 +375,7 @@ func (d *Directive) DiscoverResponse(endpoints []DiscoveryEndpoint) (*EventMessa
 	}
 	b, err := json.Marshal(DiscoverResponsePayload{Endpoints: eps})
 	if err != nil {
-		return nil, fmt.Errorf("alexa: Discover.Response: %w", err)
+		return nil, errfmt.Errorf("alexa: Discover.Response: %w", err)
 	}
 	m := d.reply(NamespaceDiscovery, NameDiscoverResponse, b)
 	m.Event.Endpoint = nil
@@ -421,7 +423,7 @@ func (b Builder) AddOrUpdateReports(endpoints []DiscoveryEndpoint) ([]*EventMess
 	for i, e := range eps {
 		raw, err := json.Marshal(e)
 		if err != nil {
-			return nil, fmt.Errorf("alexa: AddOrUpdateReport: endpoints[%d]: %w", i, err)
+			return nil, errfmt.Errorf("alexa: AddOrUpdateReport: endpoints[%d]: %w", i, err)
 		}
 		if len(raw)+reserve > MaxAddOrUpdateReportBytes {
 			return nil, &ValidationError{Path: fmt.Sprintf("endpoints[%d]", i), Message: fmt.Sprintf("endpoint encodes to %d bytes, more than an AddOrUpdateReport may carry", len(raw)), Err: ErrTooLarge}

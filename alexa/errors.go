@@ -3,7 +3,8 @@ package alexa
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // ErrorType is the type of an ErrorResponse.
@@ -241,7 +242,7 @@ func (e *Error) payload() (json.RawMessage, error) {
 	}
 	b, err := marshalLossless(p, e.Extra)
 	if err != nil {
-		return nil, fmt.Errorf("alexa: encoding error payload: %w", err)
+		return nil, errfmt.Errorf("alexa: encoding error payload: %w", err)
 	}
 	return b, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // PropertyLevel is the Alexa.InventoryLevelSensor property.
@@ -152,11 +154,11 @@ func (s InventorySensor) capability(ns Namespace, r Reporting, props ...Property
 	}
 	for i, n := range s.FriendlyNames {
 		if err := checkFriendlyName(n); err != nil {
-			return Capability{}, fmt.Errorf("alexa: %s %s: friendly name %d: %w", ns, s.Instance, i, err)
+			return Capability{}, errfmt.Errorf("alexa: %s %s: friendly name %d: %w", ns, s.Instance, i, err)
 		}
 	}
 	if err := s.Measurement.Validate(); err != nil {
-		return Capability{}, fmt.Errorf("alexa: %s %s: %w", ns, s.Instance, err)
+		return Capability{}, errfmt.Errorf("alexa: %s %s: %w", ns, s.Instance, err)
 	}
 	cfg := InventoryConfiguration{Measurement: s.Measurement}
 	if s.ReplenishmentID != "" {
@@ -202,7 +204,7 @@ func InventoryConfigurationOf(c Capability) (InventoryConfiguration, error) {
 		return cfg, fmt.Errorf("alexa: %s capability without configuration", c.Interface)
 	}
 	if err := json.Unmarshal(c.Configuration, &cfg); err != nil {
-		return cfg, fmt.Errorf("alexa: %s configuration: %w", c.Interface, err)
+		return cfg, errfmt.Errorf("alexa: %s configuration: %w", c.Interface, err)
 	}
 	return cfg, nil
 }
@@ -258,7 +260,7 @@ func (b Builder) InventoryConsumed(ns Namespace, endpointID, instance string, us
 	}
 	payload, err := json.Marshal(InventoryConsumedPayload{Usage: usage, TimeOfSample: Time{at}})
 	if err != nil {
-		return nil, fmt.Errorf("alexa: InventoryConsumed: %w", err)
+		return nil, errfmt.Errorf("alexa: InventoryConsumed: %w", err)
 	}
 	return &EventMessage{Event: Event{
 		Header:   Header{Namespace: ns, Name: NameInventoryConsumed, Instance: instance, MessageID: b.id(), PayloadVersion: PayloadVersion},

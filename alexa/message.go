@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // PayloadVersion is the payloadVersion of every Smart Home API v3 message.
@@ -230,7 +232,7 @@ func ParseDirective(data []byte) (*Directive, error) {
 func ParseEvent(data []byte) (*EventMessage, error) {
 	var m EventMessage
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("alexa: decoding event: %w", err)
+		return nil, errfmt.Errorf("alexa: decoding event: %w", err)
 	}
 	if m.Event.Header.Namespace == "" || m.Event.Header.Name == "" {
 		return nil, errors.New("alexa: decoding event: header namespace and name are required")
@@ -354,7 +356,7 @@ func (m *EventMessage) SetScope(s Scope) error {
 		var p map[string]json.RawMessage
 		if len(m.Event.Payload) > 0 {
 			if err := json.Unmarshal(m.Event.Payload, &p); err != nil {
-				return fmt.Errorf("alexa: %s payload: %w", h.Name, err)
+				return errfmt.Errorf("alexa: %s payload: %w", h.Name, err)
 			}
 		}
 		if p == nil {

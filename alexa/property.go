@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // PropertyName is the name of a reportable property, e.g. "powerState".
@@ -53,7 +55,7 @@ func (k PropertyKey) String() string {
 // Decode decodes the property's value into v.
 func (p Property) Decode(v any) error {
 	if err := json.Unmarshal(p.Value, v); err != nil {
-		return fmt.Errorf("alexa: property %s: %w", p.Key(), err)
+		return errfmt.Errorf("alexa: property %s: %w", p.Key(), err)
 	}
 	return nil
 }
@@ -145,7 +147,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 func (t *Time) UnmarshalText(b []byte) error {
 	v, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return fmt.Errorf("alexa: timeOfSample: %w", err)
+		return errfmt.Errorf("alexa: timeOfSample: %w", err)
 	}
 	t.Time = v.UTC()
 	return nil

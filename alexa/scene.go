@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // NamespaceSceneController is the Alexa.SceneController interface, for
@@ -79,7 +81,7 @@ func (d *Directive) sceneStarted(name Name, cause CauseType, at time.Time, props
 	}
 	b, err := json.Marshal(SceneStartedPayload{Cause: Cause{Type: cause}, Timestamp: Time{at}})
 	if err != nil {
-		return nil, fmt.Errorf("alexa: %s: %w", name, err)
+		return nil, errfmt.Errorf("alexa: %s: %w", name, err)
 	}
 	return withContext(d.reply(NamespaceSceneController, name, b), props), nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 	"github.com/go-alexa/smarthome/lwa"
 )
 
@@ -399,9 +400,9 @@ func (r *Reporter) Heartbeat(ctx context.Context, job Job) (*Result, error) {
 		slog.Duration("duration", res.End.Sub(res.Start)))
 	err := errors.Join(listErrs...)
 	if cerr := ctx.Err(); cerr != nil {
-		err = errors.Join(fmt.Errorf("drs: heartbeat incomplete: %w", context.Cause(ctx)), err)
+		err = errors.Join(errfmt.Errorf("drs: heartbeat incomplete: %w", context.Cause(ctx)), err)
 	} else if err != nil {
-		err = fmt.Errorf("drs: heartbeat incomplete: listing users: %w", err)
+		err = errfmt.Errorf("drs: heartbeat incomplete: listing users: %w", err)
 	}
 	return &res, err
 }
@@ -417,7 +418,7 @@ func (rn *run) list(ctx context.Context, tasks chan<- task) []error {
 		}
 		if err != nil {
 			userErrs = append(userErrs, err)
-			rn.record(nil, Outcome{Status: StatusFailed, Reason: ReasonListing, Err: fmt.Errorf("drs: listing users: %w", err)}, false)
+			rn.record(nil, Outcome{Status: StatusFailed, Reason: ReasonListing, Err: errfmt.Errorf("drs: listing users: %w", err)}, false)
 			continue
 		}
 		u := &userRun{id: uid, sum: UserSummary{UserID: uid}}
@@ -445,7 +446,7 @@ func (rn *run) listDevices(ctx context.Context, u *userRun, tasks chan<- task) b
 		}
 		if err != nil {
 			rn.record(u, Outcome{UserID: u.id, EndpointID: d.EndpointID, Status: StatusFailed, Reason: ReasonListing,
-				Err: fmt.Errorf("drs: listing the devices of user %q: %w", u.id, err)}, false)
+				Err: errfmt.Errorf("drs: listing the devices of user %q: %w", u.id, err)}, false)
 			continue
 		}
 		if s := u.stop.Load(); s != nil {
@@ -459,7 +460,7 @@ func (rn *run) listDevices(ctx context.Context, u *userRun, tasks chan<- task) b
 		case tasks <- task{u: u, d: d}:
 		case <-ctx.Done():
 			rn.record(u, Outcome{UserID: u.id, EndpointID: d.EndpointID, Status: StatusSkipped, Reason: ReasonCanceled,
-				Slots: len(d.Levels), Err: fmt.Errorf("drs: not sent: %w", context.Cause(ctx))}, true)
+				Slots: len(d.Levels), Err: errfmt.Errorf("drs: not sent: %w", context.Cause(ctx))}, true)
 			return false
 		}
 	}
@@ -468,7 +469,7 @@ func (rn *run) listDevices(ctx context.Context, u *userRun, tasks chan<- task) b
 
 func skipped(u *userRun, d *Device, s *stopCause) Outcome {
 	return Outcome{UserID: u.id, EndpointID: d.EndpointID, Status: StatusSkipped, Reason: s.reason, Slots: len(d.Levels),
-		Err: fmt.Errorf("drs: not sent: an earlier report for user %q failed (%s): %w", u.id, s.reason, s.err)}
+		Err: errfmt.Errorf("drs: not sent: an earlier report for user %q failed (%s): %w", u.id, s.reason, s.err)}
 }
 
 // send reports one device and records its outcome.
@@ -484,7 +485,7 @@ func (rn *run) send(ctx context.Context, t task) {
 		rn.record(u, o, true)
 		return
 	case ctx.Err() != nil:
-		o.Status, o.Reason, o.Err = StatusSkipped, ReasonCanceled, fmt.Errorf("drs: not sent: %w", context.Cause(ctx))
+		o.Status, o.Reason, o.Err = StatusSkipped, ReasonCanceled, errfmt.Errorf("drs: not sent: %w", context.Cause(ctx))
 		rn.record(u, o, true)
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // TokenSource gives the client each customer's Login with Amazon access
@@ -116,7 +117,7 @@ func WithBaseURL(gatewayURL string) Option {
 func WithRegionURL(r alexa.Region, gatewayURL string) Option {
 	return func(c *Client) error {
 		if !r.Valid() {
-			return fmt.Errorf("events: WithRegionURL: %w %q", alexa.ErrUnknownRegion, string(r))
+			return errfmt.Errorf("events: WithRegionURL: %w %q", alexa.ErrUnknownRegion, string(r))
 		}
 		u, err := url.Parse(gatewayURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -243,7 +244,7 @@ func NewClient(opts ...Option) (*Client, error) {
 func (c *Client) GatewayURL(r alexa.Region) (string, error) {
 	u, ok := c.urls[r]
 	if !ok {
-		return "", fmt.Errorf("events: %w %q", alexa.ErrUnknownRegion, string(r))
+		return "", errfmt.Errorf("events: %w %q", alexa.ErrUnknownRegion, string(r))
 	}
 	return u, nil
 }
@@ -373,7 +374,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 	kind := string(h.Namespace) + "." + string(h.Name)
 	tok, region, err := c.token(ctx, userID, false, "")
 	if err != nil {
-		return fmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
+		return errfmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
 	}
 	body, err := encode(m, tok)
 	if err != nil {
@@ -388,7 +389,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 	for n := 1; ; n++ {
 		gw, err := c.GatewayURL(region)
 		if err != nil {
-			return fmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
+			return errfmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
 		}
 		a := c.post(ctx, gw, tok, body)
 		if a.err == nil && a.status >= 200 && a.status < 300 {
@@ -400,7 +401,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w", kind, h.MessageID, userID, n, context.Cause(ctx))
+			return errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w", kind, h.MessageID, userID, n, context.Cause(ctx))
 		}
 		gwErr := c.gatewayError(a, userID, region, m, n, tok)
 
@@ -411,7 +412,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 				slog.String("region", string(region)), slog.Any("event", m))
 			ntok, nregion, rerr := c.token(ctx, userID, true, tok)
 			if rerr != nil {
-				return errors.Join(gwErr, fmt.Errorf("events: refreshing the token of user %q: %w", userID, rerr))
+				return errors.Join(gwErr, errfmt.Errorf("events: refreshing the token of user %q: %w", userID, rerr))
 			}
 			tok, region = ntok, nregion
 			if body, err = encode(m, tok); err != nil {
@@ -434,7 +435,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 			}
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "events: retrying", attrs...)
 			if err := c.clock.Sleep(ctx, delay); err != nil {
-				return fmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w (last: %w)", kind, h.MessageID, userID, n, context.Cause(ctx), gwErr)
+				return errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w (last: %w)", kind, h.MessageID, userID, n, context.Cause(ctx), gwErr)
 			}
 			continue
 
@@ -445,7 +446,7 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 				slog.String("region", string(region)), slog.Any("event", m))
 			if rerr := c.tokens.Revoke(ctx, userID, ge); rerr != nil {
 				ge.Revoked = false
-				return errors.Join(ge, fmt.Errorf("events: revoking the grant of user %q: %w", userID, rerr))
+				return errors.Join(ge, errfmt.Errorf("events: revoking the grant of user %q: %w", userID, rerr))
 			}
 			return ge
 		}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // DefaultRememberCodes is how long an [Authorizer] remembers the codes it
@@ -91,7 +92,7 @@ func NewAuthorizer(m *Manager, cfg AuthorizerConfig) (*Authorizer, error) {
 	case cfg.Resolve == nil:
 		return nil, errors.New("lwa: AuthorizerConfig.Resolve is required")
 	case !cfg.Region.Valid():
-		return nil, fmt.Errorf("lwa: AuthorizerConfig.Region: %w %q", alexa.ErrUnknownRegion, string(cfg.Region))
+		return nil, errfmt.Errorf("lwa: AuthorizerConfig.Region: %w %q", alexa.ErrUnknownRegion, string(cfg.Region))
 	case cfg.RememberCodes < 0:
 		return nil, errors.New("lwa: AuthorizerConfig.RememberCodes is negative")
 	}

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"sync"
 	"syscall"
+
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // fileStoreVersion is the version of the file format.
@@ -62,7 +64,7 @@ func NewFileStore(path string) (*FileStore, error) {
 	s := &FileStore{path: path, grants: make(map[string]Grant)}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("lwa: file store: %w", err)
+		return nil, errfmt.Errorf("lwa: file store: %w", err)
 	}
 	if stray, err := filepath.Glob(filepath.Join(dir, s.tempPattern())); err == nil {
 		for _, f := range stray {
@@ -74,7 +76,7 @@ func NewFileStore(path string) (*FileStore, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return s, nil
 	case err != nil:
-		return nil, fmt.Errorf("lwa: file store: %w", err)
+		return nil, errfmt.Errorf("lwa: file store: %w", err)
 	}
 	var data fileStoreData
 	if err := json.Unmarshal(b, &data); err != nil {
@@ -92,7 +94,7 @@ func NewFileStore(path string) (*FileStore, error) {
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		if err := os.Chmod(path, 0o600); err != nil {
-			return nil, fmt.Errorf("lwa: file store: %w", err)
+			return nil, errfmt.Errorf("lwa: file store: %w", err)
 		}
 	}
 	return s, nil
@@ -165,7 +167,7 @@ func (s *FileStore) update(ctx context.Context, change func(map[string]Grant) bo
 		return nil
 	}
 	if err := s.write(next); err != nil {
-		return fmt.Errorf("lwa: file store %s: %w", s.path, err)
+		return errfmt.Errorf("lwa: file store %s: %w", s.path, err)
 	}
 	s.mu.Lock()
 	s.grants = next

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // DefaultTokenURL is the Login with Amazon token endpoint.
@@ -229,12 +230,12 @@ func (m *Manager) Save(ctx context.Context, g *Grant) error {
 		return err
 	}
 	if !g.Region.Valid() {
-		return fmt.Errorf("lwa: grant of user %q: %w %q", g.UserID, alexa.ErrUnknownRegion, string(g.Region))
+		return errfmt.Errorf("lwa: grant of user %q: %w %q", g.UserID, alexa.ErrUnknownRegion, string(g.Region))
 	}
 	unlock := m.locks.lock(g.UserID)
 	defer unlock()
 	if err := m.store.Put(ctx, g); err != nil {
-		return fmt.Errorf("lwa: saving the grant of user %q: %w", g.UserID, err)
+		return errfmt.Errorf("lwa: saving the grant of user %q: %w", g.UserID, err)
 	}
 	m.mu.Lock()
 	delete(m.pending, g.UserID)
@@ -263,7 +264,7 @@ func (m *Manager) Token(ctx context.Context, userID string) (alexa.Token, alexa.
 		case errors.Is(err, ErrNotFound):
 			return "", "", fmt.Errorf("%w for user %q", ErrNoGrant, userID)
 		case err != nil:
-			return "", "", fmt.Errorf("lwa: reading the grant of user %q: %w", userID, err)
+			return "", "", errfmt.Errorf("lwa: reading the grant of user %q: %w", userID, err)
 		case g.fresh(m.now(), m.margin):
 			return g.AccessToken, g.Region, nil
 		}
@@ -296,12 +297,12 @@ func (m *Manager) Revoke(ctx context.Context, userID string, cause error) error 
 	existed := err == nil || m.hasPending(userID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		unlock()
-		return fmt.Errorf("lwa: revoking the grant of user %q: %w", userID, err)
+		return errfmt.Errorf("lwa: revoking the grant of user %q: %w", userID, err)
 	}
 	if existed {
 		if err := m.store.Delete(ctx, userID); err != nil {
 			unlock()
-			return fmt.Errorf("lwa: revoking the grant of user %q: %w", userID, err)
+			return errfmt.Errorf("lwa: revoking the grant of user %q: %w", userID, err)
 		}
 	}
 	m.mu.Lock()
@@ -344,7 +345,7 @@ func (m *Manager) Users(ctx context.Context) iter.Seq2[string, error] {
 	l, ok := m.store.(Lister)
 	if !ok {
 		return func(yield func(string, error) bool) {
-			yield("", fmt.Errorf("lwa: store %T cannot list users: %w", m.store, errors.ErrUnsupported))
+			yield("", errfmt.Errorf("lwa: store %T cannot list users: %w", m.store, errors.ErrUnsupported))
 		}
 	}
 	return l.Users(ctx)
@@ -367,7 +368,7 @@ func (m *Manager) savePending(ctx context.Context, userID string) (*Grant, error
 	}
 	if err := m.store.Put(ctx, p); err != nil {
 		m.log.LogAttrs(ctx, slog.LevelError, "lwa: refreshed grant still not saved", slog.String("userId", userID), slog.String("error", err.Error()))
-		return nil, fmt.Errorf("lwa: saving the refreshed grant of user %q: %w: %w", userID, ErrNotSaved, err)
+		return nil, errfmt.Errorf("lwa: saving the refreshed grant of user %q: %w: %w", userID, ErrNotSaved, err)
 	}
 	m.mu.Lock()
 	if m.pending[userID] == p {
@@ -400,7 +401,7 @@ func (m *Manager) flight(ctx context.Context, userID string, force bool, rejecte
 		g := res.Val.(*Grant)
 		return g.AccessToken, g.Region, nil
 	case <-ctx.Done():
-		return "", "", fmt.Errorf("lwa: waiting for the token of user %q: %w", userID, ctx.Err())
+		return "", "", errfmt.Errorf("lwa: waiting for the token of user %q: %w", userID, ctx.Err())
 	}
 }
 
@@ -426,7 +427,7 @@ func (m *Manager) refreshUser(ctx context.Context, userID string, force bool, re
 			return nil, fmt.Errorf("%w for user %q", ErrNoGrant, userID)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("lwa: reading the grant of user %q: %w", userID, err)
+			return nil, errfmt.Errorf("lwa: reading the grant of user %q: %w", userID, err)
 		}
 	}
 	due := func(g *Grant) bool {
@@ -450,7 +451,7 @@ func (m *Manager) refreshUser(ctx context.Context, userID string, force bool, re
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalidGrant) {
-			rerr := fmt.Errorf("lwa: grant of user %q: %w: %w", userID, ErrRevoked, err)
+			rerr := errfmt.Errorf("lwa: grant of user %q: %w: %w", userID, ErrRevoked, err)
 			if derr := m.store.Delete(ctx, userID); derr != nil {
 				m.log.LogAttrs(ctx, slog.LevelError, "lwa: grant revoked but not deleted", slog.String("userId", userID), slog.String("error", derr.Error()))
 				return nil, fmt.Errorf("%w (deleting it failed: %w)", rerr, derr)
@@ -460,7 +461,7 @@ func (m *Manager) refreshUser(ctx context.Context, userID string, force bool, re
 			return nil, rerr
 		}
 		m.log.LogAttrs(ctx, slog.LevelWarn, "lwa: refresh failed", slog.String("userId", userID), slog.String("error", err.Error()))
-		return nil, fmt.Errorf("lwa: refreshing the token of user %q: %w", userID, err)
+		return nil, errfmt.Errorf("lwa: refreshing the token of user %q: %w", userID, err)
 	}
 	if err := m.store.Put(ctx, ng); err != nil {
 		// LWA has issued a new refresh token and (with rotation) spent the
@@ -472,7 +473,7 @@ func (m *Manager) refreshUser(ctx context.Context, userID string, force bool, re
 		m.mu.Unlock()
 		m.log.LogAttrs(ctx, slog.LevelError, "lwa: refreshed grant not saved; kept in memory, save retried on next use",
 			slog.String("userId", userID), slog.String("error", err.Error()))
-		return nil, fmt.Errorf("lwa: saving the refreshed grant of user %q: %w: %w", userID, ErrNotSaved, err)
+		return nil, errfmt.Errorf("lwa: saving the refreshed grant of user %q: %w: %w", userID, ErrNotSaved, err)
 	}
 	m.log.LogAttrs(ctx, slog.LevelDebug, "lwa: token refreshed", slog.String("userId", userID),
 		slog.String("region", string(ng.Region)), slog.Time("expiry", ng.Expiry))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 )
 
 // DefaultProfileBaseURL is the base URL of the Login with Amazon customer
@@ -54,7 +55,7 @@ func (r ProfileResolver) Profile(ctx context.Context, token alexa.Token) (*Profi
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/user/profile", nil)
 	if err != nil {
-		return nil, fmt.Errorf("lwa: profile: %w", err)
+		return nil, errfmt.Errorf("lwa: profile: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+string(token))
 	req.Header.Set("Accept", "application/json")
@@ -64,12 +65,12 @@ func (r ProfileResolver) Profile(ctx context.Context, token alexa.Token) (*Profi
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("lwa: profile: %w", err)
+		return nil, errfmt.Errorf("lwa: profile: %w", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, fmt.Errorf("lwa: profile: %w", err)
+		return nil, errfmt.Errorf("lwa: profile: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
@@ -88,7 +89,7 @@ func (r ProfileResolver) Profile(ctx context.Context, token alexa.Token) (*Profi
 	}
 	var p Profile
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("lwa: profile: decoding the response: %w", err)
+		return nil, errfmt.Errorf("lwa: profile: decoding the response: %w", err)
 	}
 	if p.UserID == "" {
 		return nil, errors.New("lwa: profile: response without a user_id")

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/go-alexa/smarthome/internal/errfmt"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
@@ -33,16 +34,16 @@ type Upstream struct {
 func LoadUpstream(dir string) (*Upstream, error) {
 	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(UpstreamSchemaPath)))
 	if err != nil {
-		return nil, fmt.Errorf("schemas: loading upstream schema: %w", err)
+		return nil, errfmt.Errorf("schemas: loading upstream schema: %w", err)
 	}
 	doc, err := decodeJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("schemas: upstream schema: %w: %w", ErrNotJSON, err)
+		return nil, errfmt.Errorf("schemas: upstream schema: %w: %w", ErrNotJSON, err)
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
 	if err := c.AddResource(upstreamURL, doc); err != nil {
-		return nil, fmt.Errorf("schemas: upstream schema: %w", err)
+		return nil, errfmt.Errorf("schemas: upstream schema: %w", err)
 	}
 	u := &Upstream{branches: map[Kind]*jsonschema.Schema{}}
 	root, _ := doc.(map[string]any)
@@ -61,7 +62,7 @@ func LoadUpstream(dir string) (*Upstream, error) {
 		}
 		sch, err := c.Compile(upstreamURL + "#" + ptr)
 		if err != nil {
-			return fmt.Errorf("schemas: compiling upstream %s: %w", ptr, err)
+			return errfmt.Errorf("schemas: compiling upstream %s: %w", ptr, err)
 		}
 		for _, ns := range namespaces {
 			for _, n := range names {

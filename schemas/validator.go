@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-alexa/smarthome/internal/errfmt"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -215,7 +216,7 @@ func (v *Validator) schema(e *entry) (*jsonschema.Schema, error) {
 		}
 		e.sch, e.err = v.c.Compile(e.url)
 		if e.err != nil {
-			e.err = fmt.Errorf("schemas: compiling %s: %w", e.url, e.err)
+			e.err = errfmt.Errorf("schemas: compiling %s: %w", e.url, e.err)
 		}
 	})
 	return e.sch, e.err
@@ -246,7 +247,7 @@ func (l *embedLoader) Load(u string) (any, error) {
 	}
 	doc, err := decodeJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("schemas: %s: %w", name, err)
+		return nil, errfmt.Errorf("schemas: %s: %w", name, err)
 	}
 	if l.lenient {
 		allowUnknown(doc)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/internal/errfmt"
 	"github.com/go-alexa/smarthome/internal/uuid"
 	"github.com/go-alexa/smarthome/schemas"
 )
@@ -435,7 +436,7 @@ func (s *Server) WaitEvents(ctx context.Context, n int) ([]Record, error) {
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return s.Received(), fmt.Errorf("alexatest: %d of %d events accepted: %w", got, n, ctx.Err())
+			return s.Received(), errfmt.Errorf("alexatest: %d of %d events accepted: %w", got, n, ctx.Err())
 		}
 	}
 }
