@@ -62,13 +62,11 @@ type RouterOption func(*Router)
 
 // WithLogger sets the logger for failures the Router answers with
 // INTERNAL_ERROR or INVALID_DIRECTIVE. It never logs tokens, grant codes or
-// payloads. By default nothing is logged.
+// payloads. Without it (or with nil) the Router logs through
+// [slog.Default] as it is when it logs; pass a logger with
+// [slog.DiscardHandler] to log nothing.
 func WithLogger(l *slog.Logger) RouterOption {
-	return func(r *Router) {
-		if l != nil {
-			r.logger = l
-		}
-	}
+	return func(r *Router) { r.logger = l }
 }
 
 // WithBuilder sets the clock and messageId generator used for replies.
@@ -88,8 +86,9 @@ func WithMaxDirectiveBytes(n int64) RouterOption {
 // ValidateDirective when v has it: unknown members pass) and every reply
 // out (use *schemas.Validator): an invalid directive is answered with
 // INVALID_DIRECTIVE, and an invalid reply is logged and replaced by
-// INTERNAL_ERROR. It costs time on every directive, so it is off by
-// default; turn it on in tests and while developing.
+// INTERNAL_ERROR saying what was invalid ([DefectReason]). It costs time
+// on every directive, so it is off by default; turn it on in tests and
+// while developing.
 func WithValidator(v Validator) RouterOption { return func(r *Router) { r.validator = v } }
 
 // Router routes directives to handlers by namespace and name. It answers
@@ -121,13 +120,20 @@ type routeKey struct {
 func NewRouter(opts ...RouterOption) *Router {
 	r := &Router{
 		routes:   make(map[routeKey]Handler),
-		logger:   slog.New(slog.DiscardHandler),
 		maxBytes: DefaultMaxDirectiveBytes,
 	}
 	for _, o := range opts {
 		o(r)
 	}
 	return r
+}
+
+// log returns the logger: WithLogger's, or slog.Default().
+func (r *Router) log() *slog.Logger {
+	if r.logger != nil {
+		return r.logger
+	}
+	return slog.Default()
 }
 
 // Handle registers h for directives of namespace ns and name name. It
@@ -219,7 +225,7 @@ func notFound(_ context.Context, d *Directive) (*EventMessage, error) {
 // Router's clock ([WithBuilder]).
 func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
 	if err := checkEnvelope(d); err != nil {
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
+		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
 		m := r.errorReply(ctx, d, err)
 		r.builder.Finalize(m, true)
 		return m, nil
@@ -233,8 +239,8 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 	if err != nil {
 		m = r.errorReply(ctx, d, err)
 	} else if m == nil {
-		r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler returned neither a message nor an error", slog.Any("directive", d))
-		m = r.errorReply(ctx, d, nil)
+		r.log().LogAttrs(ctx, slog.LevelError, "alexa: handler returned neither a message nor an error", slog.Any("directive", d))
+		m = r.defect(ctx, d, "the handler returned neither a message nor an error")
 	}
 	r.builder.Finalize(m, true)
 	return m, nil
@@ -244,7 +250,7 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 func (r *Router) call(ctx context.Context, d *Directive) (m *EventMessage, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler panicked",
+			r.log().LogAttrs(ctx, slog.LevelError, "alexa: handler panicked",
 				slog.Any("directive", d),
 				slog.String("panic", redact(fmt.Sprint(p), d)),
 				slog.String("stack", string(debug.Stack())))
@@ -292,6 +298,79 @@ func (s *Scope) valid() bool {
 
 const internalErrorMessage = "internal error"
 
+// defectPrefix begins the message of an INTERNAL_ERROR the Router answers
+// in place of a defective reply; see [DefectReason].
+const defectPrefix = "alexa: defective reply: "
+
+// DefectReason reports whether m is an INTERNAL_ERROR a Router answered in
+// place of a defective reply, and why: the handler's reply failed the
+// Router's validator ([WithValidator]) or could not be encoded, the
+// handler returned neither a reply nor an error, panicked, returned an
+// [*Error] that cannot be answered (VALUE_OUT_OF_RANGE without a range,
+// say), or an error wrapping a [*ValidationError] (a Discover.Response
+// over the discovery limits, say). The reason, also the ErrorResponse's
+// message, names what was invalid and quotes no value of the reply, so no
+// token. alexatest.Invoke fails a test with it.
+func DefectReason(m *EventMessage) (reason string, ok bool) {
+	e, ok := ErrorFromEvent(m)
+	if !ok || e.Type != ErrorInternalError {
+		return "", false
+	}
+	return strings.CutPrefix(e.Message, defectPrefix)
+}
+
+// defect builds the INTERNAL_ERROR answering d in place of a defective
+// reply, saying why.
+func (r *Router) defect(ctx context.Context, d *Directive, reason string) *EventMessage {
+	return r.errorReply(ctx, d, &Error{Type: ErrorInternalError, Message: defectPrefix + reason})
+}
+
+// summarizer is an error with a summary that quotes no value, such as a
+// *schemas.Error.
+type summarizer interface{ Summary() string }
+
+// safeReason returns why err makes a reply defective, in words that quote
+// no value of the reply, or "" if err is not about the reply.
+func safeReason(err error) string {
+	var s summarizer
+	if errors.As(err, &s) {
+		return s.Summary()
+	}
+	var reasons []string
+	var walk func(error)
+	walk = func(err error) {
+		if v, ok := err.(*ValidationError); ok {
+			what := "invalid"
+			switch {
+			case errors.Is(v.Err, ErrTooLarge):
+				what = "over the limit"
+			case errors.Is(v.Err, ErrRequired):
+				what = "required"
+			}
+			reasons = append(reasons, strings.TrimPrefix(v.Path+": "+what, ": "))
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			if e := u.Unwrap(); e != nil {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	switch len(reasons) {
+	case 0:
+		return ""
+	case 1:
+		return reasons[0]
+	}
+	return reasons[0] + " (and " + strconv.Itoa(len(reasons)-1) + " more)"
+}
+
 // errorReply builds the ErrorResponse for err (nil: a bare INTERNAL_ERROR).
 // It echoes only what a valid reply can carry: a malformed directive's
 // endpoint or scope is left out rather than echoed broken.
@@ -306,12 +385,19 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 	}
 	var ae *Error
 	if err == nil || !errors.As(err, &ae) {
-		if err != nil && err != errPanic {
-			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler failed", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
+		msg := internalErrorMessage
+		switch {
+		case err == errPanic:
+			msg = defectPrefix + "the handler panicked"
+		case err != nil:
+			r.log().LogAttrs(ctx, slog.LevelError, "alexa: handler failed", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
+			if reason := safeReason(err); reason != "" {
+				msg = defectPrefix + reason
+			}
 		}
-		ae = &Error{Type: ErrorInternalError, Message: internalErrorMessage}
+		ae = &Error{Type: ErrorInternalError, Message: msg}
 	} else if ae.Type == ErrorInternalError || errors.Is(err, errNoHandler) || ae.Err != nil {
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: answering with an error", slog.Any("directive", d), slog.String("type", string(ae.Type)), slog.String("error", redact(err.Error(), d)))
+		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: answering with an error", slog.Any("directive", d), slog.String("type", string(ae.Type)), slog.String("error", redact(err.Error(), d)))
 	}
 	if d.Header.Namespace == NamespaceAuthorization && ae.namespace() != NamespaceAuthorization {
 		msg := "AcceptGrant failed"
@@ -322,8 +408,12 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 	}
 	m, perr := d.ErrorResponse(ae)
 	if perr != nil {
-		r.logger.LogAttrs(ctx, slog.LevelError, "alexa: handler returned an incomplete error", slog.Any("directive", d), slog.String("error", perr.Error()))
-		m, _ = d.ErrorResponse(&Error{Type: ErrorInternalError, Message: internalErrorMessage})
+		r.log().LogAttrs(ctx, slog.LevelError, "alexa: handler returned an incomplete error", slog.Any("directive", d), slog.String("error", perr.Error()))
+		reason := "an error that cannot be answered"
+		if errors.Unwrap(perr) == nil {
+			reason += ": " + strings.TrimPrefix(perr.Error(), "alexa: ")
+		}
+		m, _ = d.ErrorResponse(&Error{Type: ErrorInternalError, Message: defectPrefix + reason})
 	}
 	return m
 }
@@ -335,7 +425,7 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 // reply: domain failures are ErrorResponses, not failed invocations.
 func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if int64(len(payload)) > r.maxBytes {
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive too large", slog.Int("bytes", len(payload)))
+		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: directive too large", slog.Int("bytes", len(payload)))
 		return r.marshal(ctx, r.invalid(ctx, &Directive{}, fmt.Sprintf("directive of %d bytes is over the limit of %d bytes", len(payload), r.maxBytes)))
 	}
 	d, err := ParseDirective(payload)
@@ -343,7 +433,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		if d == nil {
 			d = &Directive{}
 		}
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: not a directive", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
+		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: not a directive", slog.Any("directive", d), slog.String("error", redact(err.Error(), d)))
 		return r.marshal(ctx, r.invalid(ctx, d, "not a valid directive"))
 	}
 	if r.validator != nil {
@@ -352,7 +442,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			validate = dv.ValidateDirective
 		}
 		if verr := validate(payload); verr != nil {
-			r.logger.LogAttrs(ctx, slog.LevelWarn, "alexa: directive fails validation", slog.Any("directive", d), slog.String("error", redact(verr.Error(), d)))
+			r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: directive fails validation", slog.Any("directive", d), slog.String("error", redact(verr.Error(), d)))
 			return r.marshal(ctx, r.invalid(ctx, d, "directive fails validation"))
 		}
 	}
@@ -363,8 +453,12 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 	if r.validator != nil {
 		if verr := r.validator.Validate(out); verr != nil {
-			r.logger.LogAttrs(ctx, slog.LevelError, "alexa: reply fails validation", slog.Any("directive", d), slog.Any("reply", m), slog.String("error", redact(verr.Error(), d)))
-			e := r.errorReply(ctx, d, nil)
+			r.log().LogAttrs(ctx, slog.LevelError, "alexa: reply fails validation", slog.Any("directive", d), slog.Any("reply", m), slog.String("error", redact(verr.Error(), d)))
+			reason := safeReason(verr)
+			if reason == "" {
+				reason = "the reply fails validation"
+			}
+			e := r.defect(ctx, d, reason)
 			r.builder.Finalize(e, true)
 			return r.marshal(ctx, e)
 		}
@@ -385,10 +479,10 @@ func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
 	if err == nil {
 		return out, nil
 	}
-	r.logger.LogAttrs(ctx, slog.LevelError, "alexa: cannot encode reply", slog.Any("reply", m), slog.String("error", err.Error()))
+	r.log().LogAttrs(ctx, slog.LevelError, "alexa: cannot encode reply", slog.Any("reply", m), slog.String("error", err.Error()))
 	e := &EventMessage{Event: Event{
 		Header:   Header{Namespace: NamespaceAlexa, Name: NameErrorResponse, CorrelationToken: m.Event.Header.CorrelationToken, PayloadVersion: PayloadVersion},
-		Payload:  mustJSON(errorPayload{Type: ErrorInternalError, Message: internalErrorMessage}),
+		Payload:  mustJSON(errorPayload{Type: ErrorInternalError, Message: defectPrefix + "the reply cannot be encoded as JSON"}),
 		Endpoint: m.Event.Endpoint,
 	}}
 	if m.Event.Header.Namespace == NamespaceAuthorization {
@@ -416,7 +510,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		if req.ContentLength > limit {
 			size = strconv.FormatInt(req.ContentLength, 10)
 		}
-		r.logger.LogAttrs(req.Context(), slog.LevelWarn, "alexa: directive too large", slog.String("bytes", size))
+		r.log().LogAttrs(req.Context(), slog.LevelWarn, "alexa: directive too large", slog.String("bytes", size))
 		http.Error(w, "directive of "+size+" bytes is over the limit of "+strconv.FormatInt(limit, 10)+" bytes", http.StatusRequestEntityTooLarge)
 	}
 	if req.ContentLength > r.maxBytes {

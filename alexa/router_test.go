@@ -129,7 +129,7 @@ func TestRouterErrors(t *testing.T) {
 		{"wrapped alexa error", fmt.Errorf("looking up: %w", alexa.NewError(alexa.ErrorEndpointUnreachable, "offline")), alexa.ErrorEndpointUnreachable, "offline"},
 		{"joined alexa error", errors.Join(errors.New("x"), alexa.NewError(alexa.ErrorEndpointBusy, "busy")), alexa.ErrorEndpointBusy, "busy"},
 		{"plain error", errors.New("database on fire at 10.0.0.7"), alexa.ErrorInternalError, "internal error"},
-		{"incomplete alexa error", &alexa.Error{Type: alexa.ErrorValueOutOfRange, Message: "no range"}, alexa.ErrorInternalError, "internal error"},
+		{"incomplete alexa error", &alexa.Error{Type: alexa.ErrorValueOutOfRange, Message: "no range"}, alexa.ErrorInternalError, "alexa: defective reply: an error that cannot be answered: VALUE_OUT_OF_RANGE requires ValidRange"},
 		{"out of range", alexa.ValueOutOfRange(0, 100, "too bright"), alexa.ErrorValueOutOfRange, "too bright"},
 	}
 	for _, tt := range tests {

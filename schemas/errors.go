@@ -48,7 +48,9 @@ func (v Violation) String() string {
 }
 
 // Error is the error Validate returns for a message that breaks its schema.
-// Use errors.As to get it.
+// Use errors.As to get it. Its violations say what the schema wants and
+// never quote the message's values (which may be tokens), so the error is
+// safe to log and to summarize in a reply.
 type Error struct {
 	// Kind is the kind of the message, as read from its header.
 	Kind Kind
@@ -83,6 +85,21 @@ func (e *Error) Error() string {
 		}
 	}
 	return b.String()
+}
+
+// Summary returns one line for the message's author: the kind, the first
+// violation and how many more there are. Like Error, it quotes no value of
+// the message.
+func (e *Error) Summary() string {
+	s := "invalid " + e.Kind.String()
+	if len(e.Violations) == 0 {
+		return s
+	}
+	s += ": " + e.Violations[0].String()
+	if n := len(e.Violations) - 1; n > 0 {
+		s += " (and " + strconv.Itoa(n) + " more)"
+	}
+	return s
 }
 
 func newPrinter() *message.Printer {
@@ -135,7 +152,37 @@ func leafViolations(p *message.Printer, e *jsonschema.ValidationError) []Violati
 	case *kind.FalseSchema:
 		return []Violation{{pointer(loc), "member is not allowed"}}
 	}
-	return []Violation{{pointer(loc), e.ErrorKind.LocalizedString(p)}}
+	return []Violation{{pointer(loc), ruleMessage(p, e.ErrorKind)}}
+}
+
+// ruleMessage says what the schema wants without quoting the message's
+// value, which may be a token: the library's own text for these kinds
+// quotes it.
+func ruleMessage(p *message.Printer, k jsonschema.ErrorKind) string {
+	num := func(r interface{ FloatString(int) string }) string {
+		return strings.TrimRight(strings.TrimRight(r.FloatString(6), "0"), ".")
+	}
+	switch k := k.(type) {
+	case *kind.Pattern:
+		return "does not match pattern " + strconv.Quote(k.Want)
+	case *kind.Format:
+		return "is not a valid " + k.Want
+	case *kind.Minimum:
+		return "must be at least " + num(k.Want)
+	case *kind.Maximum:
+		return "must be at most " + num(k.Want)
+	case *kind.ExclusiveMinimum:
+		return "must be more than " + num(k.Want)
+	case *kind.ExclusiveMaximum:
+		return "must be less than " + num(k.Want)
+	case *kind.MultipleOf:
+		return "must be a multiple of " + num(k.Want)
+	case *kind.ContentEncoding:
+		return "is not " + k.Want + " encoded"
+	case *kind.ContentMediaType:
+		return "is not of media type " + k.Want
+	}
+	return k.LocalizedString(p)
 }
 
 // isWrapper reports whether an error only groups its causes.

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -246,7 +247,7 @@ func TestViolations(t *testing.T) {
 		{"wrong type", strings.Replace(cr, `"uncertaintyInMilliseconds": 500`, `"uncertaintyInMilliseconds": "500"`, 1),
 			[]Violation{{"/context/properties/0/uncertaintyInMilliseconds", "got string, want number"}}},
 		{"out of range", strings.Replace(cr, `"value": 42`, `"value": 100.5`, 1),
-			[]Violation{{"/event/payload/change/properties/0/value/value", "maximum: got 100.5, want 100"}}},
+			[]Violation{{"/event/payload/change/properties/0/value/value", "must be at most 100"}}},
 		{"one of several members", strings.Replace(cr, `"type": "BearerToken"`, `"type": "BearerTokenWithPartition"`, 1),
 			[]Violation{{"/event/endpoint/scope/partition", "required member is missing"}, {"/event/endpoint/scope/userId", "required member is missing"}}},
 		{"pointer escaping", strings.Replace(cr, `"cause": {`, `"cause": {"a/b~c": 1,`, 1),
@@ -332,5 +333,30 @@ func TestDiscoveryLimits(t *testing.T) {
 		if diff := cmp.Diff(tt.want, violationsOf(t, testValidator.Validate(tt.msg))); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
 		}
+	}
+}
+
+// TestViolationsQuoteNoValue puts a token where a pattern, a format and
+// a maximum fail, and wants neither the error nor its summary to quote it.
+func TestViolationsQuoteNoValue(t *testing.T) {
+	const secret = "Atza|IwEBIsecret-token-value"
+	cr := string(mustRead(t, "testdata/valid/Alexa.ChangeReport.json"))
+	bad := strings.Replace(cr, `"endpointId": "`, `"endpointId": "`+secret+` `, 1)
+	bad = strings.Replace(bad, `"timeOfSample": "`, `"timeOfSample": "`+secret, 1)
+	err := Validate([]byte(bad))
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Fatalf("Validate = %v, want an *Error", err)
+	}
+	if len(se.Violations) < 2 {
+		t.Fatalf("violations %v, want the endpointId and the timeOfSample", se.Violations)
+	}
+	for _, s := range []string{err.Error(), se.Summary(), fmt.Sprint(se.Violations)} {
+		if strings.Contains(s, "secret") {
+			t.Errorf("%q quotes the message's value", s)
+		}
+	}
+	if got, want := se.Summary(), "invalid event Alexa/ChangeReport: "+se.Violations[0].String()+" (and "+strconv.Itoa(len(se.Violations)-1)+" more)"; got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
 	}
 }

@@ -130,7 +130,10 @@ type Invoker interface {
 // failing the test if h returns an error or a reply that is not a valid
 // event, and reporting an error if the reply does not echo the directive's
 // correlationToken where it must (Response, ErrorResponse, StateReport,
-// DeferredResponse) or breaks the schema.
+// DeferredResponse) or breaks the schema, or if it is the INTERNAL_ERROR a
+// Router answers in place of a defective reply (with the reason,
+// [alexa.DefectReason]: the handler's reply failed validation, it
+// panicked, ...).
 func Invoke(t testing.TB, h Invoker, directive []byte) *alexa.EventMessage {
 	t.Helper()
 	d, err := alexa.ParseDirective(directive)
@@ -146,6 +149,9 @@ func Invoke(t testing.TB, h Invoker, directive []byte) *alexa.EventMessage {
 		t.Fatalf("alexatest: Invoke %s.%s: the reply is not an event: %v\n%s", d.Header.Namespace, d.Header.Name, err, out)
 	}
 	AssertValid(t, out)
+	if reason, ok := alexa.DefectReason(m); ok {
+		t.Errorf("alexatest: the Router answered %s.%s with INTERNAL_ERROR because the reply was defective: %s", d.Header.Namespace, d.Header.Name, reason)
+	}
 	switch m.Event.Header.Name {
 	case alexa.NameResponse, alexa.NameErrorResponse, alexa.NameStateReport, alexa.NameDeferredResponse:
 		if m.Event.Header.Namespace != alexa.NamespaceAuthorization && m.Event.Header.CorrelationToken != d.Header.CorrelationToken {

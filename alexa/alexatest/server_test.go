@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/schemas"
 )
 
 // accessToken has userID enable the skill in region and exchanges the code
@@ -469,5 +472,28 @@ func TestDelayOnlyReply(t *testing.T) {
 	}
 	if r := srv.Received(); len(r) != 1 || r[0].Scripted {
 		t.Errorf("records %v", r)
+	}
+}
+
+// recorder is a testing.TB that records Errorf, for testing assertions.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestInvokeReportsDefectiveReplies(t *testing.T) {
+	t.Parallel()
+	r := alexa.NewRouter(alexa.WithValidator(schemas.New()), alexa.WithLogger(slog.New(slog.DiscardHandler)))
+	r.HandleFunc(alexa.NamespacePowerController, alexa.NameTurnOn, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+		return d.Response(alexa.PowerStateProperty("MAYBE")), nil
+	})
+	rec := &recorder{TB: t}
+	alexatest.Invoke(rec, r, alexatest.TurnOn("lamp-1", "token"))
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "/context/properties/0/value: value must be one of 'ON', 'OFF'") {
+		t.Errorf("Invoke reported %q, want the invalid powerState", rec.errors)
 	}
 }
