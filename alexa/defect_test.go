@@ -33,10 +33,22 @@ func TestDefectReasons(t *testing.T) {
 			directive: alexatest.TurnOn("lamp-1", "token"),
 			handler: func(r *alexa.Router) {
 				r.HandleFunc(alexa.NamespacePowerController, alexa.NameTurnOn, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
-					return d.Response(alexa.PowerStateProperty("MAYBE" + secret)), nil
+					p := alexa.PowerStateProperty(alexa.PowerOn)
+					p.UncertaintyInMilliseconds = -1
+					return d.Response(p), nil
 				})
 			},
-			want: "invalid event Alexa/Response: /context/properties/0/value: value must be one of 'ON', 'OFF'",
+			want: "invalid event Alexa/Response: /context/properties/0/uncertaintyInMilliseconds: must be at least 0",
+		},
+		{
+			name:      "a value the interface does not allow",
+			directive: alexatest.TurnOn("lamp-1", "token"),
+			handler: func(r *alexa.Router) {
+				r.HandleFunc(alexa.NamespacePowerController, alexa.NameTurnOn, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
+					return d.Response(alexa.PowerStateProperty("MAYBE"+secret), alexa.ConnectivityProperty("SO-SO")), nil
+				})
+			},
+			want: "context property Alexa.PowerController.powerState must be one of ON, OFF (and 1 more)",
 		},
 		{
 			name:      "no reply",

@@ -250,6 +250,9 @@ func (r *Router) HandleModeController(m ModeInstance, c ModeController) {
 		panic(fmt.Sprintf("alexa: HandleModeController: instance %s is ordered, so Alexa sends it AdjustMode, but %T has no AdjustMode method (ModeAdjuster)", m.Instance, c))
 	}
 	m.SupportedModes = append([]SupportedMode(nil), m.SupportedModes...)
+	r.mu.Lock()
+	r.instances.add(PropertyKey{Namespace: NamespaceModeController, Instance: m.Instance, Name: PropertyMode}, modeCheck(m))
+	r.mu.Unlock()
 	r.HandleInstance(NamespaceModeController, NameSetMode, m.Instance, HandlePayload(func(ctx context.Context, d *Directive, p SetModePayload) (*EventMessage, error) {
 		if !m.supports(p.Mode) {
 			return nil, invalidValue("mode %q is not a mode of %s (%s)", p.Mode, m.Instance, m.modeList())

@@ -279,6 +279,9 @@ func (r *Router) HandleRangeController(ri RangeInstance, c RangeController) {
 	}
 	mustRegister("HandleRangeController", ri.Validate())
 	rng := ri.SupportedRange
+	r.mu.Lock()
+	r.instances.add(PropertyKey{Namespace: NamespaceRangeController, Instance: ri.Instance, Name: PropertyRangeValue}, rangeCheck(rng))
+	r.mu.Unlock()
 	r.HandleInstance(NamespaceRangeController, NameSetRangeValue, ri.Instance, HandlePayload(func(ctx context.Context, d *Directive, p SetRangeValuePayload) (*EventMessage, error) {
 		if err := checkRange("rangeValue", p.RangeValue, rng.MinimumValue, rng.MaximumValue); err != nil {
 			return nil, err

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Handler answers a directive. ServeDirective returns the reply to send (a
@@ -106,7 +107,9 @@ type Router struct {
 	notFound   Handler
 
 	logger    *slog.Logger
+	instances instanceChecks // under mu
 	builder   Builder
+	now       func() time.Time // builder.now, made once
 	maxBytes  int64
 	validator Validator
 }
@@ -125,6 +128,7 @@ func NewRouter(opts ...RouterOption) *Router {
 	for _, o := range opts {
 		o(r)
 	}
+	r.now = r.builder.now
 	return r
 }
 
@@ -233,9 +237,12 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 	// A copy carries the clock, so the caller's d is not written to (it may
 	// be served on other goroutines at once).
 	dc := *d
-	dc.clock = r.builder.now
+	dc.clock = r.now
 	d = &dc
 	m, err := r.call(ctx, d)
+	if err == nil && m != nil {
+		err = r.checkReply(m)
+	}
 	if err != nil {
 		m = r.errorReply(ctx, d, err)
 	} else if m == nil {

@@ -493,7 +493,7 @@ func TestInvokeReportsDefectiveReplies(t *testing.T) {
 	})
 	rec := &recorder{TB: t}
 	alexatest.Invoke(rec, r, alexatest.TurnOn("lamp-1", "token"))
-	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "/context/properties/0/value: value must be one of 'ON', 'OFF'") {
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "context property Alexa.PowerController.powerState must be one of ON, OFF") {
 		t.Errorf("Invoke reported %q, want the invalid powerState", rec.errors)
 	}
 }

@@ -1,0 +1,258 @@
+package alexa
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// This file checks property values against what the interfaces document,
+// for the properties whose values are a closed set or a fixed range, and
+// against what a Router knows of the instances registered with it.
+
+// valueCheck checks a raw property value, returning what it must be ("must
+// be one of ON, OFF") or "".
+type valueCheck func(v json.RawMessage) string
+
+// enumCheck accepts the JSON strings of values.
+func enumCheck(values ...string) valueCheck {
+	quoted := make([][]byte, len(values))
+	for i, v := range values {
+		quoted[i] = []byte(strconv.Quote(v))
+	}
+	want := "must be one of " + strings.Join(values, ", ")
+	return func(v json.RawMessage) string {
+		v = bytes.TrimSpace(v)
+		for _, q := range quoted {
+			if bytes.Equal(v, q) {
+				return ""
+			}
+		}
+		var s string
+		if bytes.IndexByte(v, '\\') >= 0 && json.Unmarshal(v, &s) == nil {
+			for _, want := range values {
+				if s == want {
+					return ""
+				}
+			}
+		}
+		return want
+	}
+}
+
+// objectEnumCheck accepts an object whose "value" member is one of values
+// (Alexa.EndpointHealth connectivity).
+func objectEnumCheck(values ...string) valueCheck {
+	inner := enumCheck(values...)
+	return func(v json.RawMessage) string {
+		var o struct {
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(v, &o) != nil || o.Value == nil {
+			return `must be an object with a "value" member`
+		}
+		if why := inner(o.Value); why != "" {
+			return `"value" ` + why
+		}
+		return ""
+	}
+}
+
+// number returns the JSON number v, or false.
+func number(v json.RawMessage) (float64, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || v[0] == '"' {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	return f, err == nil && finite(f)
+}
+
+// intRangeCheck accepts integers from min to max.
+func intRangeCheck(min, max int) valueCheck {
+	want := fmt.Sprintf("must be an integer from %d to %d", min, max)
+	return func(v json.RawMessage) string {
+		f, ok := number(v)
+		if !ok || f != math.Trunc(f) || f < float64(min) || f > float64(max) {
+			return want
+		}
+		return ""
+	}
+}
+
+// temperatureCheck accepts a temperature object with a documented scale.
+func temperatureCheck(v json.RawMessage) string {
+	var t struct {
+		Value json.RawMessage  `json:"value"`
+		Scale TemperatureScale `json:"scale"`
+	}
+	if json.Unmarshal(v, &t) != nil {
+		return "must be an object with value and scale"
+	}
+	if _, ok := number(t.Value); !ok {
+		return "must have a finite number as its value"
+	}
+	switch t.Scale {
+	case Celsius, Fahrenheit, Kelvin:
+		return ""
+	}
+	return "must have a scale of CELSIUS, FAHRENHEIT or KELVIN"
+}
+
+func boolCheck(v json.RawMessage) string {
+	switch string(bytes.TrimSpace(v)) {
+	case "true", "false":
+		return ""
+	}
+	return "must be true or false"
+}
+
+// documentedChecks are the checks of the properties with a documented
+// closed set or range of values, by namespace and name.
+var documentedChecks = map[PropertyKey]valueCheck{
+	{Namespace: NamespacePowerController, Name: PropertyPowerState}:                          enumCheck(string(PowerOn), string(PowerOff)),
+	{Namespace: NamespaceToggleController, Name: PropertyToggleState}:                        enumCheck(string(ToggleOn), string(ToggleOff)),
+	{Namespace: NamespaceLockController, Name: PropertyLockState}:                            enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
+	{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
+	{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         objectEnumCheck(string(ConnectivityOK), string(ConnectivityUnreachable)),
+	{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
+	{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
+	{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),
+	{Namespace: NamespaceSpeaker, Name: PropertyVolume}:                                      intRangeCheck(0, 100),
+	{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
+	{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
+	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
+	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
+	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
+	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
+}
+
+// Validate checks the value of a property whose interface documents a
+// closed set or a range of values (powerState, toggleState, lockState,
+// detectionState, connectivity, brightness, percentage, powerLevel,
+// volume, muted, colorTemperatureInKelvin, temperatures and setpoints):
+// it returns an error wrapping [ErrInvalidValue] that says what the value
+// must be, with the allowed values, and quotes no value of p. Other
+// properties pass. The Router checks every reply's context properties so,
+// and those of the instances registered with
+// [Router.HandleModeController] and [Router.HandleRangeController] against
+// their declared modes and range.
+func (p Property) Validate() error {
+	check := documentedChecks[PropertyKey{Namespace: p.Namespace, Name: p.Name}]
+	if check == nil {
+		return nil
+	}
+	if why := check(p.Value); why != "" {
+		return &propertyError{key: p.Key(), why: why}
+	}
+	return nil
+}
+
+// propertyError is a property value that breaks its interface's rules.
+type propertyError struct {
+	key PropertyKey
+	why string
+}
+
+func (e *propertyError) Error() string {
+	return "alexa: invalid property value: " + e.key.String() + " " + e.why
+}
+
+func (e *propertyError) Unwrap() error { return ErrInvalidValue }
+
+// instanceChecks holds the checks of the instance properties a Router's
+// registrations declared.
+type instanceChecks struct {
+	checks map[PropertyKey]valueCheck
+}
+
+func (c *instanceChecks) add(k PropertyKey, check valueCheck) {
+	if c.checks == nil {
+		c.checks = make(map[PropertyKey]valueCheck)
+	}
+	c.checks[k] = check
+}
+
+// modeCheck accepts the modes of m.
+func modeCheck(m ModeInstance) valueCheck {
+	values := make([]string, len(m.SupportedModes))
+	for i, s := range m.SupportedModes {
+		values[i] = s.Value
+	}
+	return enumCheck(values...)
+}
+
+// rangeCheck accepts values of the range, on its precision's steps from
+// the minimum.
+func rangeCheck(s SupportedRange) valueCheck {
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	want := "must be from " + num(s.MinimumValue) + " to " + num(s.MaximumValue) + " in steps of " + num(s.Precision)
+	return func(v json.RawMessage) string {
+		f, ok := number(v)
+		if !ok || f < s.MinimumValue || f > s.MaximumValue {
+			return want
+		}
+		steps := (f - s.MinimumValue) / s.Precision
+		if math.Abs(steps-math.Round(steps)) > 1e-9*math.Max(1, math.Abs(steps)) {
+			return want
+		}
+		return ""
+	}
+}
+
+// checkReply checks the context properties of a handler's reply: the
+// documented values, and the instances registered with the Router.
+func (r *Router) checkReply(m *EventMessage) error {
+	if m.Context == nil {
+		return nil
+	}
+	var first *propertyError
+	n := 0
+	for _, p := range m.Context.Properties {
+		err := p.Validate()
+		if err == nil && p.Instance != "" {
+			r.mu.RLock()
+			check := r.instances.checks[p.Key()]
+			r.mu.RUnlock()
+			if check != nil {
+				if why := check(p.Value); why != "" {
+					err = &propertyError{key: p.Key(), why: why}
+				}
+			}
+		}
+		if err != nil {
+			if n == 0 {
+				first = err.(*propertyError)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &replyPropertiesError{first: first, more: n - 1}
+}
+
+// replyPropertiesError lists the invalid context properties of a reply.
+type replyPropertiesError struct {
+	first *propertyError
+	more  int
+}
+
+func (e *replyPropertiesError) Error() string { return "alexa: defective reply: " + e.Summary() }
+
+func (e *replyPropertiesError) Unwrap() error { return e.first }
+
+// Summary says which property is invalid and what it must be, quoting no
+// value.
+func (e *replyPropertiesError) Summary() string {
+	s := "context property " + e.first.key.String() + " " + e.first.why
+	if e.more > 0 {
+		s += " (and " + strconv.Itoa(e.more) + " more)"
+	}
+	return s
+}
