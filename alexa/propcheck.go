@@ -256,3 +256,50 @@ func (e *replyPropertiesError) Summary() string {
 	}
 	return s
 }
+
+// ValidateProperty checks p against c: that c declares it (interface,
+// instance and a supported property name) and that its value is one c
+// allows: [Property.Validate], and for Alexa.ModeController and
+// Alexa.RangeController a mode of the instance's configuration, or a value
+// in its supported range on a step of its precision. Errors wrap
+// [ErrInvalidValue] (a value c does not allow) or [ErrInvalid] (a property
+// c does not declare) and quote no value of p.
+func (c Capability) ValidateProperty(p Property) error {
+	declared := c.Interface == p.Namespace && c.Instance == p.Instance && c.Properties != nil
+	if declared {
+		declared = false
+		for _, s := range c.Properties.Supported {
+			if s.Name == p.Name {
+				declared = true
+				break
+			}
+		}
+	}
+	if !declared {
+		return fmt.Errorf("%w: the capability does not declare %s", ErrInvalid, p.Key())
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	var check valueCheck
+	switch {
+	case p.Namespace == NamespaceModeController && p.Name == PropertyMode:
+		var cfg ModeConfiguration
+		if err := json.Unmarshal(c.Configuration, &cfg); err != nil {
+			return fmt.Errorf("%w: %s configuration does not decode", ErrInvalid, p.Key())
+		}
+		check = modeCheck(ModeInstance{SupportedModes: cfg.SupportedModes})
+	case p.Namespace == NamespaceRangeController && p.Name == PropertyRangeValue:
+		var cfg RangeConfiguration
+		if err := json.Unmarshal(c.Configuration, &cfg); err != nil {
+			return fmt.Errorf("%w: %s configuration does not decode", ErrInvalid, p.Key())
+		}
+		check = rangeCheck(cfg.SupportedRange)
+	default:
+		return nil
+	}
+	if why := check(p.Value); why != "" {
+		return &propertyError{key: p.Key(), why: why}
+	}
+	return nil
+}

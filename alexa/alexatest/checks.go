@@ -40,8 +40,35 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		if m.Event.Endpoint == nil || m.Event.Endpoint.EndpointID == "" {
 			return nil, badRequest("an asynchronous %s needs the endpoint, with the LWA token in its scope", kind)
 		}
+		if h.Name != alexa.NameErrorResponse {
+			ep, rej := discovered(u, m)
+			if rej != nil {
+				return nil, rej
+			}
+			if problems := contextProblems(ep, m); len(problems) > 0 {
+				return nil, badRequest("%s", problems[0])
+			}
+		}
 	}
 	return nil, nil
+}
+
+// contextProblems checks m's context properties against ep's capabilities:
+// each declared, with a value the capability allows.
+func contextProblems(ep alexa.DiscoveryEndpoint, m *alexa.EventMessage) []string {
+	var problems []string
+	for i, prop := range m.Properties() {
+		k := prop.Key()
+		c, ok := capabilityFor(ep, k)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("context.properties[%d]: %s is not declared by endpoint %q", i, k, ep.EndpointID))
+			continue
+		}
+		if reason := checkValue(c, prop); reason != "" {
+			problems = append(problems, fmt.Sprintf("context.properties[%d]: %s", i, reason))
+		}
+	}
+	return problems
 }
 
 // discovered returns the user's discovered endpoint of m, or a rejection.
@@ -121,14 +148,18 @@ func checkChangeReport(u *user, m *alexa.EventMessage) *rejection {
 	return nil
 }
 
-// checkValue checks a property value against what its capability declared;
-// for now, inventory levels against the declared measurement.
+// checkValue checks a property value against what its capability declared
+// (alexa.Capability.ValidateProperty: the documented values, declared
+// modes and ranges) and inventory levels against the declared measurement.
 func checkValue(c alexa.Capability, p alexa.Property) string {
 	if p.TimeOfSample.IsZero() {
 		return fmt.Sprintf("%s has no timeOfSample", p.Key())
 	}
 	if p.UncertaintyInMilliseconds < 0 {
 		return fmt.Sprintf("%s has a negative uncertaintyInMilliseconds", p.Key())
+	}
+	if err := c.ValidateProperty(p); err != nil {
+		return strings.TrimPrefix(err.Error(), "alexa: ")
 	}
 	if c.Interface != alexa.NamespaceInventoryLevelSensor || p.Name != alexa.PropertyLevel {
 		return ""

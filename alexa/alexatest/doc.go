@@ -44,7 +44,10 @@
 // [Discover], [AcceptGrant], [TurnOn], [TurnOff], [ReportState] and the
 // generic [Directive] build schema-valid directive JSON with fresh
 // messageIds and correlation tokens. [Invoke] runs one through a router and
-// checks the reply; [AssertValid] validates any message against package
+// checks the reply (and fails the test with the reason when the Router
+// refused a defective one); [CheckReply] checks a reply's meaning against
+// the discovered endpoints (its kind fits the directive, its properties
+// are declared, their values allowed); [AssertValid] validates any message against package
 // schemas, and [AssertUpstreamValid] against Amazon's published schema when
 // [UpstreamEnv] names a checkout of it.
 package alexatest

@@ -192,6 +192,24 @@ func TestGatewayRejectsWithReasons(t *testing.T) {
 			alexa.Builder{}.Finalize(m, true)
 			return request{body: encode(t, m, tok)}
 		}, 400, alexatest.CodeInvalidRequest, "must echo the directive's correlationToken"},
+		{"async response with an undeclared property", func(t *testing.T, tok string) request {
+			d, _ := alexa.ParseDirective(alexatest.TurnOn("lamp-1", "x"))
+			m := d.Response(alexa.LockStateProperty(alexa.LockLocked).At(time.Now(), 0))
+			alexa.Builder{}.Finalize(m, true)
+			return request{body: encode(t, m, tok)}
+		}, 400, alexatest.CodeInvalidRequest, `Alexa.LockController.lockState is not declared by endpoint "lamp-1"`},
+		{"async response with an invalid value", func(t *testing.T, tok string) request {
+			d, _ := alexa.ParseDirective(alexatest.TurnOn("lamp-1", "x"))
+			m := d.Response(alexa.PowerStateProperty("MAYBE").At(time.Now(), 0))
+			alexa.Builder{}.Finalize(m, true)
+			return request{body: encode(t, m, tok)}
+		}, 400, alexatest.CodeInvalidRequest, "powerState must be one of ON, OFF"},
+		{"async response accepted", func(t *testing.T, tok string) request {
+			d, _ := alexa.ParseDirective(alexatest.TurnOn("lamp-1", "x"))
+			m := d.Response(on.At(time.Now(), 0))
+			alexa.Builder{}.Finalize(m, true)
+			return request{body: encode(t, m, tok)}
+		}, 202, "", ""},
 		{"too many endpoints", func(t *testing.T, tok string) request {
 			eps := make([]alexa.DiscoveryEndpoint, 301)
 			for i := range eps {
