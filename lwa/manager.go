@@ -54,7 +54,13 @@ type Config struct {
 	// refreshed; zero means [DefaultRefreshMargin]. It should be well
 	// under the tokens' lifetime (an hour).
 	RefreshMargin time.Duration
-	// Now is the clock; nil means time.Now.
+	// Clock is the time source of token expiry; nil means the system
+	// clock. It is the clock the events and drs clients take, so one fake
+	// (alexatest.Clock) reaches them all in tests.
+	Clock alexa.Clock
+	// Now is the time source when Clock is nil.
+	//
+	// Deprecated: use Clock.
 	Now func() time.Time
 	// Logger receives refreshes, revocations and failures, never a token,
 	// code or secret; nil discards.
@@ -142,6 +148,9 @@ func NewManager(cfg Config) (*Manager, error) {
 	}
 	if m.margin == 0 {
 		m.margin = DefaultRefreshMargin
+	}
+	if cfg.Clock != nil {
+		m.now = cfg.Clock.Now
 	}
 	if m.now == nil {
 		m.now = time.Now

@@ -41,13 +41,31 @@
 //
 // # Directives and assertions
 //
-// [Discover], [AcceptGrant], [TurnOn], [TurnOff], [ReportState] and the
-// generic [Directive] build schema-valid directive JSON with fresh
-// messageIds and correlation tokens. [Invoke] runs one through a router and
-// checks the reply (and fails the test with the reason when the Router
-// refused a defective one); [CheckReply] checks a reply's meaning against
-// the discovered endpoints (its kind fits the directive, its properties
-// are declared, their values allowed); [AssertValid] validates any message against package
-// schemas, and [AssertUpstreamValid] against Amazon's published schema when
+// [To] addresses an endpoint with a customer's token; its [Target]
+// methods build schema-valid directive JSON for every interface (with
+// header.instance for Mode, Range and Toggle instances, a fresh messageId
+// and correlation token, an optional partition scope and cookie), and
+// [Discover] and [AcceptGrant] build the directives without an endpoint,
+// so no test writes directive JSON by hand:
+//
+//	kettle := alexatest.To("kettle-1", token)
+//	reply := alexatest.Invoke(t, router, kettle.SetMode("Kettle.Temperature", "Temperature.Boil"))
+//	alexatest.CheckReply(t, kettle.SetMode(...), reply, discovered)
+//
+// [Invoke] runs a directive through a router and checks the reply, failing
+// the test with the reason when the Router refused a defective one;
+// [CheckReply] checks a reply's meaning against the discovered endpoints
+// (its kind fits the directive, its properties are declared, their values
+// allowed); [AssertValid] validates any message against package schemas,
+// and [AssertUpstreamValid] against Amazon's published schema when
 // [UpstreamEnv] names a checkout of it.
+//
+// # Time
+//
+// A [Clock] is a fake clock whose time moves when the test says so or when
+// code sleeps on it (at once, without waiting). Given to the server with
+// [WithClock], it reaches the fake LWA's expiry and the clients
+// [Server.NewManager] and [Server.NewEventsClient] build, wired to the fake
+// cloud: a test of "the gateway answered 503 twice" or "the token expired
+// an hour later" runs in milliseconds.
 package alexatest

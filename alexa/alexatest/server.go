@@ -159,6 +159,7 @@ type Server struct {
 
 	hs         *httptest.Server
 	lwaConfig  LWAConfig
+	clock      alexa.Clock
 	validator  alexa.Validator
 	maxRecords int
 
@@ -193,6 +194,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.lwaConfig.Now == nil && s.clock != nil {
+		s.lwaConfig.Now = s.clock.Now
 	}
 	s.LWA = NewLWA(s.lwaConfig)
 	mux := http.NewServeMux()

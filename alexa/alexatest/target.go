@@ -1,0 +1,269 @@
+package alexatest
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	"github.com/go-alexa/smarthome/alexa"
+)
+
+// Target addresses directives to one endpoint, with the customer's token
+// in the endpoint's scope. Its methods build the directive JSON of every
+// interface the alexa package serves, schema-valid, with a fresh
+// messageId and a fresh correlationToken (or [Target.WithCorrelationToken]'s),
+// and header.instance for the instance interfaces (Mode, Range, Toggle),
+// so a test writes no directive JSON:
+//
+//	kettle := alexatest.To("kettle-1", token)
+//	alexatest.Invoke(t, router, kettle.SetMode("Kettle.Temperature", "Temperature.Boil"))
+//
+// A Target is a value; its With methods return modified copies.
+type Target struct {
+	endpointID       string
+	scope            alexa.Scope
+	cookie           map[string]string
+	correlationToken string
+}
+
+// To returns the Target of endpointID with token as the endpoint's
+// BearerToken scope.
+func To(endpointID, token string) Target {
+	return Target{endpointID: endpointID, scope: *alexa.BearerScope(alexa.Token(token))}
+}
+
+// WithPartition returns t with a BearerTokenWithPartition scope: the token,
+// partition and userId.
+func (t Target) WithPartition(partition, userID string) Target {
+	t.scope = alexa.Scope{Type: alexa.ScopeBearerTokenWithPartition, Token: t.scope.Token, Partition: partition, UserID: userID}
+	return t
+}
+
+// WithCookie returns t with the endpoint cookie the skill set at
+// discovery, which Alexa echoes in every directive.
+func (t Target) WithCookie(cookie map[string]string) Target {
+	t.cookie = maps.Clone(cookie)
+	return t
+}
+
+// WithCorrelationToken returns t putting ct in its directives in place of
+// a fresh correlation token.
+func (t Target) WithCorrelationToken(ct string) Target {
+	t.correlationToken = ct
+	return t
+}
+
+// Directive returns the JSON of directive ns.name to t, with instance in
+// its header (none if empty) and payload encoded as JSON (nil: {}). It
+// panics if payload cannot be encoded.
+func (t Target) Directive(ns alexa.Namespace, name alexa.Name, instance string, payload any) []byte {
+	var p json.RawMessage = []byte(`{}`)
+	if payload != nil {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			panic(fmt.Sprintf("alexatest: encoding the %s.%s payload: %v", ns, name, err))
+		}
+		p = b
+	}
+	ct := t.correlationToken
+	if ct == "" {
+		ct = NewCorrelationToken()
+	}
+	scope := t.scope
+	d := alexa.DirectiveMessage{Directive: alexa.Directive{
+		Header: alexa.Header{
+			Namespace:        ns,
+			Name:             name,
+			Instance:         instance,
+			MessageID:        alexa.NewMessageID(),
+			CorrelationToken: ct,
+			PayloadVersion:   alexa.PayloadVersion,
+		},
+		Endpoint: &alexa.Endpoint{EndpointID: t.endpointID, Scope: &scope, Cookie: maps.Clone(t.cookie)},
+		Payload:  p,
+	}}
+	b, err := json.Marshal(d)
+	if err != nil {
+		panic(fmt.Sprintf("alexatest: encoding the %s.%s directive: %v", ns, name, err))
+	}
+	return b
+}
+
+// ReportState returns an Alexa ReportState directive.
+func (t Target) ReportState() []byte {
+	return t.Directive(alexa.NamespaceAlexa, alexa.NameReportState, "", nil)
+}
+
+// TurnOn returns an Alexa.PowerController TurnOn directive.
+func (t Target) TurnOn() []byte {
+	return t.Directive(alexa.NamespacePowerController, alexa.NameTurnOn, "", nil)
+}
+
+// TurnOff returns an Alexa.PowerController TurnOff directive.
+func (t Target) TurnOff() []byte {
+	return t.Directive(alexa.NamespacePowerController, alexa.NameTurnOff, "", nil)
+}
+
+// SetBrightness returns an Alexa.BrightnessController SetBrightness
+// directive.
+func (t Target) SetBrightness(brightness int) []byte {
+	return t.Directive(alexa.NamespaceBrightnessController, alexa.NameSetBrightness, "", alexa.SetBrightnessPayload{Brightness: brightness})
+}
+
+// AdjustBrightness returns an Alexa.BrightnessController AdjustBrightness
+// directive.
+func (t Target) AdjustBrightness(delta int) []byte {
+	return t.Directive(alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", alexa.AdjustBrightnessPayload{BrightnessDelta: delta})
+}
+
+// SetPercentage returns an Alexa.PercentageController SetPercentage
+// directive.
+func (t Target) SetPercentage(percentage int) []byte {
+	return t.Directive(alexa.NamespacePercentageController, alexa.NameSetPercentage, "", alexa.SetPercentagePayload{Percentage: percentage})
+}
+
+// AdjustPercentage returns an Alexa.PercentageController AdjustPercentage
+// directive.
+func (t Target) AdjustPercentage(delta int) []byte {
+	return t.Directive(alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", alexa.AdjustPercentagePayload{PercentageDelta: delta})
+}
+
+// SetPowerLevel returns an Alexa.PowerLevelController SetPowerLevel
+// directive.
+func (t Target) SetPowerLevel(level int) []byte {
+	return t.Directive(alexa.NamespacePowerLevelController, alexa.NameSetPowerLevel, "", alexa.SetPowerLevelPayload{PowerLevel: level})
+}
+
+// AdjustPowerLevel returns an Alexa.PowerLevelController AdjustPowerLevel
+// directive.
+func (t Target) AdjustPowerLevel(delta int) []byte {
+	return t.Directive(alexa.NamespacePowerLevelController, alexa.NameAdjustPowerLevel, "", alexa.AdjustPowerLevelPayload{PowerLevelDelta: delta})
+}
+
+// SetColor returns an Alexa.ColorController SetColor directive.
+func (t Target) SetColor(c alexa.HSBColor) []byte {
+	return t.Directive(alexa.NamespaceColorController, alexa.NameSetColor, "", alexa.SetColorPayload{Color: c})
+}
+
+// SetColorTemperature returns an Alexa.ColorTemperatureController
+// SetColorTemperature directive.
+func (t Target) SetColorTemperature(kelvin int) []byte {
+	return t.Directive(alexa.NamespaceColorTemperatureController, alexa.NameSetColorTemperature, "", alexa.SetColorTemperaturePayload{ColorTemperatureInKelvin: kelvin})
+}
+
+// IncreaseColorTemperature returns an Alexa.ColorTemperatureController
+// IncreaseColorTemperature directive.
+func (t Target) IncreaseColorTemperature() []byte {
+	return t.Directive(alexa.NamespaceColorTemperatureController, alexa.NameIncreaseColorTemperature, "", nil)
+}
+
+// DecreaseColorTemperature returns an Alexa.ColorTemperatureController
+// DecreaseColorTemperature directive.
+func (t Target) DecreaseColorTemperature() []byte {
+	return t.Directive(alexa.NamespaceColorTemperatureController, alexa.NameDecreaseColorTemperature, "", nil)
+}
+
+// Lock returns an Alexa.LockController Lock directive.
+func (t Target) Lock() []byte {
+	return t.Directive(alexa.NamespaceLockController, alexa.NameLock, "", nil)
+}
+
+// Unlock returns an Alexa.LockController Unlock directive.
+func (t Target) Unlock() []byte {
+	return t.Directive(alexa.NamespaceLockController, alexa.NameUnlock, "", nil)
+}
+
+// Activate returns an Alexa.SceneController Activate directive.
+func (t Target) Activate() []byte {
+	return t.Directive(alexa.NamespaceSceneController, alexa.NameActivate, "", nil)
+}
+
+// Deactivate returns an Alexa.SceneController Deactivate directive.
+func (t Target) Deactivate() []byte {
+	return t.Directive(alexa.NamespaceSceneController, alexa.NameDeactivate, "", nil)
+}
+
+// SetVolume returns an Alexa.Speaker SetVolume directive.
+func (t Target) SetVolume(volume int) []byte {
+	return t.Directive(alexa.NamespaceSpeaker, alexa.NameSetVolume, "", alexa.SetVolumePayload{Volume: volume})
+}
+
+// AdjustVolume returns an Alexa.Speaker AdjustVolume directive; isDefault
+// says the customer named no amount ("turn it up").
+func (t Target) AdjustVolume(delta int, isDefault bool) []byte {
+	return t.Directive(alexa.NamespaceSpeaker, alexa.NameAdjustVolume, "", alexa.AdjustVolumePayload{Volume: delta, VolumeDefault: isDefault})
+}
+
+// SetMute returns an Alexa.Speaker SetMute directive.
+func (t Target) SetMute(mute bool) []byte {
+	return t.Directive(alexa.NamespaceSpeaker, alexa.NameSetMute, "", alexa.SetMutePayload{Mute: mute})
+}
+
+// StepVolume returns an Alexa.StepSpeaker AdjustVolume directive; isDefault
+// says the customer named no number of steps.
+func (t Target) StepVolume(steps int, isDefault bool) []byte {
+	return t.Directive(alexa.NamespaceStepSpeaker, alexa.NameAdjustVolume, "", alexa.StepVolumePayload{VolumeSteps: steps, VolumeStepsDefault: isDefault})
+}
+
+// StepSpeakerSetMute returns an Alexa.StepSpeaker SetMute directive.
+func (t Target) StepSpeakerSetMute(mute bool) []byte {
+	return t.Directive(alexa.NamespaceStepSpeaker, alexa.NameSetMute, "", alexa.SetMutePayload{Mute: mute})
+}
+
+// SetTargetTemperature returns an Alexa.ThermostatController
+// SetTargetTemperature directive with the setpoints of p.
+func (t Target) SetTargetTemperature(p alexa.SetTargetTemperaturePayload) []byte {
+	return t.Directive(alexa.NamespaceThermostatController, alexa.NameSetTargetTemperature, "", p)
+}
+
+// AdjustTargetTemperature returns an Alexa.ThermostatController
+// AdjustTargetTemperature directive.
+func (t Target) AdjustTargetTemperature(delta alexa.Temperature) []byte {
+	return t.Directive(alexa.NamespaceThermostatController, alexa.NameAdjustTargetTemperature, "", alexa.AdjustTargetTemperaturePayload{TargetSetpointDelta: delta})
+}
+
+// SetThermostatMode returns an Alexa.ThermostatController
+// SetThermostatMode directive (for CUSTOM, customName names the mode).
+func (t Target) SetThermostatMode(mode alexa.ThermostatMode, customName string) []byte {
+	return t.Directive(alexa.NamespaceThermostatController, alexa.NameSetThermostatMode, "", alexa.SetThermostatModePayload{ThermostatMode: alexa.ThermostatModeValue{Value: mode, CustomName: customName}})
+}
+
+// ResumeSchedule returns an Alexa.ThermostatController ResumeSchedule
+// directive.
+func (t Target) ResumeSchedule() []byte {
+	return t.Directive(alexa.NamespaceThermostatController, alexa.NameResumeSchedule, "", nil)
+}
+
+// SetMode returns an Alexa.ModeController SetMode directive to instance.
+func (t Target) SetMode(instance, mode string) []byte {
+	return t.Directive(alexa.NamespaceModeController, alexa.NameSetMode, instance, alexa.SetModePayload{Mode: mode})
+}
+
+// AdjustMode returns an Alexa.ModeController AdjustMode directive to
+// instance.
+func (t Target) AdjustMode(instance string, delta int) []byte {
+	return t.Directive(alexa.NamespaceModeController, alexa.NameAdjustMode, instance, alexa.AdjustModePayload{ModeDelta: delta})
+}
+
+// SetRangeValue returns an Alexa.RangeController SetRangeValue directive
+// to instance.
+func (t Target) SetRangeValue(instance string, v float64) []byte {
+	return t.Directive(alexa.NamespaceRangeController, alexa.NameSetRangeValue, instance, alexa.SetRangeValuePayload{RangeValue: v})
+}
+
+// AdjustRangeValue returns an Alexa.RangeController AdjustRangeValue
+// directive to instance; isDefault says the customer named no amount.
+func (t Target) AdjustRangeValue(instance string, delta float64, isDefault bool) []byte {
+	return t.Directive(alexa.NamespaceRangeController, alexa.NameAdjustRangeValue, instance, alexa.AdjustRangeValuePayload{RangeValueDelta: delta, RangeValueDeltaDefault: isDefault})
+}
+
+// ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
+func (t Target) ToggleOn(instance string) []byte {
+	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
+}
+
+// ToggleOff returns an Alexa.ToggleController TurnOff directive to
+// instance.
+func (t Target) ToggleOff(instance string) []byte {
+	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOff, instance, nil)
+}

@@ -1,0 +1,108 @@
+package alexatest_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/schemas"
+)
+
+// TestTargetBuildsEveryDirective builds a directive of every directive
+// kind our schemas know with the Target builders, and wants each valid
+// (against our schemas: Amazon's has no directives), addressed, instance-aware,
+// with the payload given; and no kind left without a builder.
+func TestTargetBuildsEveryDirective(t *testing.T) {
+	t.Parallel()
+	cool := alexa.Temperature{Value: 21, Scale: alexa.Celsius}
+	to := alexatest.To("kettle-1", "Atza|token").WithCookie(map[string]string{"model": "K1"}).WithPartition("house", "user-7")
+	cases := []struct {
+		msg      []byte
+		instance string
+		payload  string
+	}{
+		{to.ReportState(), "", `{}`},
+		{to.TurnOn(), "", `{}`},
+		{to.TurnOff(), "", `{}`},
+		{to.SetBrightness(75), "", `{"brightness":75}`},
+		{to.AdjustBrightness(-25), "", `{"brightnessDelta":-25}`},
+		{to.SetPercentage(40), "", `{"percentage":40}`},
+		{to.AdjustPercentage(10), "", `{"percentageDelta":10}`},
+		{to.SetPowerLevel(60), "", `{"powerLevel":60}`},
+		{to.AdjustPowerLevel(-5), "", `{"powerLevelDelta":-5}`},
+		{to.SetColor(alexa.HSBColor{Hue: 350.5, Saturation: 0.7138, Brightness: 0.6524}), "", `{"color":{"hue":350.5,"saturation":0.7138,"brightness":0.6524}}`},
+		{to.SetColorTemperature(5000), "", `{"colorTemperatureInKelvin":5000}`},
+		{to.IncreaseColorTemperature(), "", `{}`},
+		{to.DecreaseColorTemperature(), "", `{}`},
+		{to.Lock(), "", `{}`},
+		{to.Unlock(), "", `{}`},
+		{to.Activate(), "", `{}`},
+		{to.Deactivate(), "", `{}`},
+		{to.SetVolume(30), "", `{"volume":30}`},
+		{to.AdjustVolume(-10, false), "", `{"volume":-10,"volumeDefault":false}`},
+		{to.SetMute(true), "", `{"mute":true}`},
+		{to.StepVolume(3, true), "", `{"volumeSteps":3,"volumeStepsDefault":true}`},
+		{to.StepSpeakerSetMute(false), "", `{"mute":false}`},
+		{to.SetTargetTemperature(alexa.SetTargetTemperaturePayload{TargetSetpoint: &cool}), "", `{"targetSetpoint":{"value":21,"scale":"CELSIUS"}}`},
+		{to.AdjustTargetTemperature(alexa.Temperature{Value: -2, Scale: alexa.Celsius}), "", `{"targetSetpointDelta":{"value":-2,"scale":"CELSIUS"}}`},
+		{to.SetThermostatMode(alexa.ThermostatHeat, ""), "", `{"thermostatMode":{"value":"HEAT"}}`},
+		{to.ResumeSchedule(), "", `{}`},
+		{to.SetMode("Kettle.Temperature", "Temperature.Boil"), "Kettle.Temperature", `{"mode":"Temperature.Boil"}`},
+		{to.AdjustMode("Kettle.Temperature", 1), "Kettle.Temperature", `{"modeDelta":1}`},
+		{to.SetRangeValue("Kettle.KeepWarm", 30), "Kettle.KeepWarm", `{"rangeValue":30}`},
+		{to.AdjustRangeValue("Kettle.KeepWarm", -5, false), "Kettle.KeepWarm", `{"rangeValueDelta":-5,"rangeValueDeltaDefault":false}`},
+		{to.ToggleOn("Kettle.Light"), "Kettle.Light", `{}`},
+		{to.ToggleOff("Kettle.Light"), "Kettle.Light", `{}`},
+		{alexatest.Discover("Atza|token"), "", ""},
+		{alexatest.AcceptGrant("code", "Atza|token"), "", ""},
+	}
+	built := map[schemas.Kind]bool{}
+	for _, tc := range cases {
+		d, err := alexa.ParseDirective(tc.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := schemas.Kind{Directive: true, Namespace: string(d.Header.Namespace), Name: string(d.Header.Name)}
+		built[kind] = true
+		alexatest.AssertValid(t, tc.msg) // Amazon's schema has no directives
+		if tc.payload == "" {
+			continue
+		}
+		if d.Header.Instance != tc.instance {
+			t.Errorf("%s: instance %q, want %q", kind, d.Header.Instance, tc.instance)
+		}
+		if !jsonEqual(t, d.Payload, tc.payload) {
+			t.Errorf("%s: payload %s, want %s", kind, d.Payload, tc.payload)
+		}
+		s := d.Scope()
+		if d.Endpoint == nil || d.Endpoint.EndpointID != "kettle-1" || d.Endpoint.Cookie["model"] != "K1" ||
+			s == nil || s.Token != "Atza|token" || s.Partition != "house" || s.UserID != "user-7" || d.Header.CorrelationToken == "" {
+			t.Errorf("%s: not addressed as asked: endpoint %+v, scope %+v, correlationToken %q", kind, d.Endpoint, s, d.Header.CorrelationToken)
+		}
+	}
+	for _, k := range schemas.New().Kinds() {
+		if k.Directive && !built[k] {
+			t.Errorf("no builder for the directive %s", k)
+		}
+	}
+
+	fixed := alexatest.To("lamp-1", "t").WithCorrelationToken("ct-1")
+	if d, _ := alexa.ParseDirective(fixed.TurnOn()); d.Header.CorrelationToken != "ct-1" {
+		t.Errorf("correlationToken %q, want ct-1", d.Header.CorrelationToken)
+	}
+}
+
+func jsonEqual(t *testing.T, got json.RawMessage, want string) bool {
+	t.Helper()
+	var a, b any
+	if err := json.Unmarshal(got, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(want), &b); err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
