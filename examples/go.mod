@@ -14,6 +14,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/ssm v1.82.1
 	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/go-alexa/smarthome v0.0.0
+	github.com/go-alexa/smarthome/stores/dynamostore v0.0.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/time v0.16.0
@@ -42,3 +43,5 @@ require (
 )
 
 replace github.com/go-alexa/smarthome => ../
+
+replace github.com/go-alexa/smarthome/stores/dynamostore => ../stores/dynamostore

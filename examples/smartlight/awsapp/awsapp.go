@@ -5,7 +5,7 @@
 //	                           (package awsstore). Required.
 //	GRANTS_KEYRING_PARAMETER   an SSM SecureString parameter holding an
 //	                           AES-256 key ring that also encrypts the tokens
-//	                           client-side (awsstore.ParseKeyRing); optional.
+//	                           client-side (dynamostore.ParseKeyRing); optional.
 //	IOT_DATA_ENDPOINT          the account's IoT data endpoint
 //	                           (aws iot describe-endpoint --endpoint-type
 //	                           iot:Data-ATS); empty asks the registry, at
@@ -42,6 +42,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 	"github.com/go-alexa/smarthome/examples/smartlight/updates"
 	"github.com/go-alexa/smarthome/lwa"
+	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 // Backend is the backend's shared parts on AWS.
@@ -97,7 +98,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		}
 		cfg.LWAClientSecret = secret
 	}
-	storeCfg := awsstore.Config{Client: dynamodb.NewFromConfig(awsCfg), Table: table, Logger: logger}
+	storeCfg := dynamostore.Config{Client: dynamodb.NewFromConfig(awsCfg), Table: table, Logger: logger}
 	if name := strings.TrimSpace(getenv("GRANTS_KEYRING_PARAMETER")); name != "" {
 		ring, err := awsstore.KeyRingParameter(ctx, params, name)
 		if err != nil {
@@ -105,7 +106,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		}
 		storeCfg.Cipher = ring
 	}
-	store, err := awsstore.New(storeCfg)
+	store, err := dynamostore.New(storeCfg)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 // ParameterAPI is the part of the SSM client [SecureParameter] uses; an
@@ -25,7 +26,7 @@ var ErrNotSecure = errors.New("awsstore: the parameter is not a SecureString")
 // SecureParameter returns the decrypted value of the SSM Parameter Store
 // parameter name, which must be a SecureString ([ErrNotSecure] otherwise).
 // It is how a function reads its secrets at start (the LWA client secret,
-// a [ParseKeyRing] key ring) instead of from its environment. The value is
+// a dynamostore.ParseKeyRing key ring) instead of from its environment. The value is
 // an [alexa.Token], which prints as "[redacted]"; errors name the
 // parameter, never its value.
 func SecureParameter(ctx context.Context, client ParameterAPI, name string) (alexa.Token, error) {
@@ -49,13 +50,13 @@ func SecureParameter(ctx context.Context, client ParameterAPI, name string) (ale
 }
 
 // KeyRingParameter reads the key ring in the SecureString parameter name
-// (see [ParseKeyRing] for its format) and returns its [AESGCM].
-func KeyRingParameter(ctx context.Context, client ParameterAPI, name string) (*AESGCM, error) {
+// (see dynamostore.ParseKeyRing for its format) and returns its cipher.
+func KeyRingParameter(ctx context.Context, client ParameterAPI, name string) (*dynamostore.AESGCM, error) {
 	spec, err := SecureParameter(ctx, client, name)
 	if err != nil {
 		return nil, err
 	}
-	c, err := ParseKeyRing(string(spec))
+	c, err := dynamostore.ParseKeyRing(string(spec))
 	if err != nil {
 		return nil, fmt.Errorf("awsstore: parameter %q: %w", name, err)
 	}

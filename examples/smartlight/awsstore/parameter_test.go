@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
+	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 // fakeSSM serves GetParameter (awsJson1.1) from a map of parameters.
@@ -120,7 +121,7 @@ func TestSecureParameter(t *testing.T) {
 
 func TestKeyRingParameter(t *testing.T) {
 	t.Parallel()
-	k := awsstore.NewKey("2025-03")
+	k := dynamostore.NewKey("2025-03")
 	spec := "2025-03=" + base64.StdEncoding.EncodeToString(k.Secret)
 	_, client := newSSM(t,
 		param("/ring", types.ParameterTypeSecureString, spec),
@@ -130,7 +131,7 @@ func TestKeyRingParameter(t *testing.T) {
 	if err != nil || ring.PrimaryID() != "2025-03" {
 		t.Fatalf("KeyRingParameter = %v, %v", ring, err)
 	}
-	want, _ := awsstore.NewAESGCM(k)
+	want, _ := dynamostore.NewAESGCM(k)
 	ct, _ := want.Encrypt(t.Context(), []byte("x"), nil)
 	if _, err := ring.Decrypt(t.Context(), ct, nil); err != nil {
 		t.Errorf("the ring from the parameter does not hold the key: %v", err)

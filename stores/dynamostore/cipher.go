@@ -1,4 +1,4 @@
-package awsstore
+package dynamostore
 
 import (
 	"context"
@@ -39,7 +39,7 @@ type Key struct {
 
 // Format implements [fmt.Formatter]: every verb prints the ID only.
 func (k Key) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "awsstore.Key{ID:%q, Secret:[redacted]}", k.ID)
+	fmt.Fprintf(f, "dynamostore.Key{ID:%q, Secret:[redacted]}", k.ID)
 }
 
 // LogValue implements [slog.LogValuer]: the ID only.
@@ -71,19 +71,19 @@ func NewAESGCM(primary Key, older ...Key) (*AESGCM, error) {
 	for _, k := range append([]Key{primary}, older...) {
 		switch {
 		case k.ID == "" || len(k.ID) > 255:
-			return nil, fmt.Errorf("awsstore: key ID %q must have 1 to 255 bytes", k.ID)
+			return nil, fmt.Errorf("dynamostore: key ID %q must have 1 to 255 bytes", k.ID)
 		case len(k.Secret) != KeySize:
-			return nil, fmt.Errorf("awsstore: key %q has %d bytes, want %d", k.ID, len(k.Secret), KeySize)
+			return nil, fmt.Errorf("dynamostore: key %q has %d bytes, want %d", k.ID, len(k.Secret), KeySize)
 		case c.aeads[k.ID] != nil:
-			return nil, fmt.Errorf("awsstore: key ID %q appears twice", k.ID)
+			return nil, fmt.Errorf("dynamostore: key ID %q appears twice", k.ID)
 		}
 		block, err := aes.NewCipher(k.Secret)
 		if err != nil {
-			return nil, fmt.Errorf("awsstore: key %q: %w", k.ID, err)
+			return nil, fmt.Errorf("dynamostore: key %q: %w", k.ID, err)
 		}
 		aead, err := cipher.NewGCM(block)
 		if err != nil {
-			return nil, fmt.Errorf("awsstore: key %q: %w", k.ID, err)
+			return nil, fmt.Errorf("dynamostore: key %q: %w", k.ID, err)
 		}
 		c.aeads[k.ID] = aead
 	}
@@ -104,11 +104,11 @@ func ParseKeyRing(spec string) (*AESGCM, error) {
 		pair = strings.TrimSpace(pair)
 		id, b64, ok := strings.Cut(pair, "=")
 		if !ok || id == "" {
-			return nil, errors.New("awsstore: key ring: each entry must be ID=base64-key")
+			return nil, errors.New("dynamostore: key ring: each entry must be ID=base64-key")
 		}
 		secret, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
-			return nil, fmt.Errorf("awsstore: key ring: key %q is not valid base64", id)
+			return nil, fmt.Errorf("dynamostore: key ring: key %q is not valid base64", id)
 		}
 		keys = append(keys, Key{ID: id, Secret: secret})
 	}
@@ -146,21 +146,21 @@ func (c *AESGCM) Encrypt(_ context.Context, plaintext, additionalData []byte) ([
 // data, with the key it names.
 func (c *AESGCM) Decrypt(_ context.Context, ciphertext, additionalData []byte) ([]byte, error) {
 	if len(ciphertext) < 2 || ciphertext[0] != aesgcmFormat {
-		return nil, errors.New("awsstore: not an AESGCM ciphertext")
+		return nil, errors.New("dynamostore: not an AESGCM ciphertext")
 	}
 	h := 2 + int(ciphertext[1])
 	if len(ciphertext) < h+nonceSize {
-		return nil, errors.New("awsstore: truncated AESGCM ciphertext")
+		return nil, errors.New("dynamostore: truncated AESGCM ciphertext")
 	}
 	keyID := string(ciphertext[2:h])
 	aead := c.aeads[keyID]
 	if aead == nil {
-		return nil, fmt.Errorf("awsstore: the tokens were encrypted with key %q, which is not in the ring", keyID)
+		return nil, fmt.Errorf("dynamostore: the tokens were encrypted with key %q, which is not in the ring", keyID)
 	}
 	nonce := ciphertext[h : h+nonceSize]
 	plain, err := aead.Open(nil, nonce, ciphertext[h+nonceSize:], append(ciphertext[:h:h], additionalData...))
 	if err != nil {
-		return nil, fmt.Errorf("awsstore: the tokens do not authenticate with key %q (tampered, or moved from another item)", keyID)
+		return nil, fmt.Errorf("dynamostore: the tokens do not authenticate with key %q (tampered, or moved from another item)", keyID)
 	}
 	return plain, nil
 }

@@ -1,4 +1,4 @@
-package awsstore
+package dynamostore
 
 import (
 	"context"
@@ -37,7 +37,7 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 // ErrCorruptItem is wrapped by the errors for an item that is not a grant
 // this package can read: a missing or mistyped attribute, a newer item
 // format, tokens that do not decrypt, or encrypted tokens and no [Cipher].
-var ErrCorruptItem = errors.New("awsstore: corrupt grant item")
+var ErrCorruptItem = errors.New("dynamostore: corrupt grant item")
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 

@@ -1,4 +1,4 @@
-package awsstore_test
+package dynamostore_test
 
 import (
 	"bytes"
@@ -23,9 +23,9 @@ import (
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
-	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
 	"github.com/go-alexa/smarthome/lwa"
 	"github.com/go-alexa/smarthome/lwa/lwatest"
+	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 // The tests run against a DynamoDB-compatible server named by
@@ -53,7 +53,7 @@ func newTable(t *testing.T, client *dynamodb.Client) string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	name := "grants-test-" + hex.EncodeToString(b)
-	if err := awsstore.CreateTable(t.Context(), client, name); err != nil {
+	if err := dynamostore.CreateTable(t.Context(), client, name); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -68,7 +68,7 @@ func newTable(t *testing.T, client *dynamodb.Client) string {
 
 // newStore returns a Store on a new table; cfg's Client and Table are
 // filled in.
-func newStore(t *testing.T, cfg awsstore.Config) *awsstore.Store {
+func newStore(t *testing.T, cfg dynamostore.Config) *dynamostore.Store {
 	t.Helper()
 	client := dynamoClient(t)
 	if cfg.Client == nil {
@@ -77,7 +77,7 @@ func newStore(t *testing.T, cfg awsstore.Config) *awsstore.Store {
 	if cfg.Table == "" {
 		cfg.Table = newTable(t, client)
 	}
-	s, err := awsstore.New(cfg)
+	s, err := dynamostore.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,19 +85,19 @@ func newStore(t *testing.T, cfg awsstore.Config) *awsstore.Store {
 }
 
 func TestConformance(t *testing.T) {
-	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, awsstore.Config{}) })
+	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, dynamostore.Config{}) })
 }
 
 func TestConformanceEncrypted(t *testing.T) {
-	c, err := awsstore.NewAESGCM(awsstore.NewKey("k1"))
+	c, err := dynamostore.NewAESGCM(dynamostore.NewKey("k1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, awsstore.Config{Cipher: c}) })
+	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, dynamostore.Config{Cipher: c}) })
 }
 
 func TestConformancePaged(t *testing.T) {
-	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, awsstore.Config{ScanPageSize: 1}) })
+	lwatest.TestStore(t, func(t *testing.T) lwa.Store { return newStore(t, dynamostore.Config{ScanPageSize: 1}) })
 }
 
 var base = time.Date(2025, 3, 14, 15, 9, 26, 123456789, time.UTC)
@@ -114,7 +114,7 @@ func grant(user string, n int) *lwa.Grant {
 	}
 }
 
-func mustGet(t *testing.T, s *awsstore.Store, user string) *lwa.Grant {
+func mustGet(t *testing.T, s *dynamostore.Store, user string) *lwa.Grant {
 	t.Helper()
 	g, err := s.Get(t.Context(), user)
 	if err != nil {
@@ -123,7 +123,7 @@ func mustGet(t *testing.T, s *awsstore.Store, user string) *lwa.Grant {
 	return g
 }
 
-func mustPut(t *testing.T, s *awsstore.Store, g *lwa.Grant) {
+func mustPut(t *testing.T, s *dynamostore.Store, g *lwa.Grant) {
 	t.Helper()
 	if err := s.Put(t.Context(), g); err != nil {
 		t.Fatalf("Put: %v", err)
@@ -137,7 +137,7 @@ func sameTokens(got, want *lwa.Grant) bool {
 }
 
 // rawItem reads user's item as DynamoDB holds it.
-func rawItem(t *testing.T, s *awsstore.Store, user string) map[string]types.AttributeValue {
+func rawItem(t *testing.T, s *dynamostore.Store, user string) map[string]types.AttributeValue {
 	t.Helper()
 	out, err := dynamoClient(t).GetItem(t.Context(), &dynamodb.GetItemInput{
 		TableName: aws.String(s.Table()),
@@ -149,7 +149,7 @@ func rawItem(t *testing.T, s *awsstore.Store, user string) map[string]types.Attr
 	return out.Item
 }
 
-func rawPut(t *testing.T, s *awsstore.Store, item map[string]types.AttributeValue) {
+func rawPut(t *testing.T, s *dynamostore.Store, item map[string]types.AttributeValue) {
 	t.Helper()
 	if _, err := dynamoClient(t).PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String(s.Table()), Item: item}); err != nil {
 		t.Fatal(err)
@@ -160,7 +160,7 @@ func rawPut(t *testing.T, s *awsstore.Store, item map[string]types.AttributeValu
 func TestPutKeepsNewerGrant(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	s := newStore(t, awsstore.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s := newStore(t, dynamostore.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	newer, older := grant("u", 10), grant("u", 5)
 	mustPut(t, s, newer)
 	if err := s.Put(t.Context(), older); err != nil {
@@ -197,7 +197,7 @@ func TestPutKeepsNewerGrant(t *testing.T) {
 // newest.
 func TestConcurrentRefreshesLeaveTheNewest(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{})
+	s := newStore(t, dynamostore.Config{})
 	order := []int{7, 2, 19, 4, 11, 0, 15, 8, 3, 12, 18, 1, 6, 16, 9, 14, 5, 13, 10, 17}
 	var wg sync.WaitGroup
 	for _, n := range order {
@@ -215,7 +215,7 @@ func TestConcurrentRefreshesLeaveTheNewest(t *testing.T) {
 
 func TestDeleteGrant(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{})
+	s := newStore(t, dynamostore.Config{})
 	ctx := t.Context()
 
 	if deleted, err := s.DeleteGrant(ctx, grant("u", 1)); err != nil || deleted {
@@ -243,7 +243,7 @@ func TestDeleteGrant(t *testing.T) {
 
 // countingAPI records the Scan requests.
 type countingAPI struct {
-	awsstore.API
+	dynamostore.API
 	mu    sync.Mutex
 	scans []*dynamodb.ScanInput
 }
@@ -259,7 +259,7 @@ func TestUsersPaginates(t *testing.T) {
 	t.Parallel()
 	client := dynamoClient(t)
 	api := &countingAPI{API: client}
-	s := newStore(t, awsstore.Config{Client: api, Table: newTable(t, client), ScanPageSize: 2})
+	s := newStore(t, dynamostore.Config{Client: api, Table: newTable(t, client), ScanPageSize: 2})
 	var want []string
 	for i := range 7 {
 		id := fmt.Sprintf("user-%d", i)
@@ -301,7 +301,7 @@ func TestUsersPaginates(t *testing.T) {
 
 func TestUsersError(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{Table: "no-such-table"})
+	s := newStore(t, dynamostore.Config{Table: "no-such-table"})
 	n := 0
 	for id, err := range s.Users(t.Context()) {
 		n++
@@ -318,7 +318,7 @@ func TestUsersError(t *testing.T) {
 func TestItemLayout(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 6, 1, 8, 0, 0, 0, time.FixedZone("CEST", 2*3600))
-	s := newStore(t, awsstore.Config{Now: func() time.Time { return now }})
+	s := newStore(t, dynamostore.Config{Now: func() time.Time { return now }})
 	g := grant("u", 0)
 	mustPut(t, s, g)
 	item := rawItem(t, s, "u")
@@ -371,11 +371,11 @@ func TestItemLayout(t *testing.T) {
 
 func TestEncryptedItem(t *testing.T) {
 	t.Parallel()
-	c, err := awsstore.NewAESGCM(awsstore.NewKey("k1"))
+	c, err := dynamostore.NewAESGCM(dynamostore.NewKey("k1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newStore(t, awsstore.Config{Cipher: c})
+	s := newStore(t, dynamostore.Config{Cipher: c})
 	a, b := grant("alice", 1), grant("bob", 1)
 	mustPut(t, s, a)
 	mustPut(t, s, b)
@@ -402,7 +402,7 @@ func TestEncryptedItem(t *testing.T) {
 	bobItem["tokens"] = sealed
 	rawPut(t, s, bobItem)
 	_, err = s.Get(t.Context(), "bob")
-	if !errors.Is(err, awsstore.ErrCorruptItem) {
+	if !errors.Is(err, dynamostore.ErrCorruptItem) {
 		t.Fatalf("Get of moved tokens = %v, want ErrCorruptItem", err)
 	}
 	if strings.Contains(err.Error(), "Atz") {
@@ -410,16 +410,16 @@ func TestEncryptedItem(t *testing.T) {
 	}
 
 	// A store without the cipher, or without the key, cannot read it.
-	plain, err := awsstore.New(awsstore.Config{Client: dynamoClient(t), Table: s.Table()})
+	plain, err := dynamostore.New(dynamostore.Config{Client: dynamoClient(t), Table: s.Table()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := plain.Get(t.Context(), "alice"); !errors.Is(err, awsstore.ErrCorruptItem) || !strings.Contains(err.Error(), "no Cipher") {
+	if _, err := plain.Get(t.Context(), "alice"); !errors.Is(err, dynamostore.ErrCorruptItem) || !strings.Contains(err.Error(), "no Cipher") {
 		t.Errorf("Get without a Cipher = %v, want ErrCorruptItem (no Cipher)", err)
 	}
-	other, _ := awsstore.NewAESGCM(awsstore.NewKey("k2"))
-	stranger, _ := awsstore.New(awsstore.Config{Client: dynamoClient(t), Table: s.Table(), Cipher: other})
-	if _, err := stranger.Get(t.Context(), "alice"); !errors.Is(err, awsstore.ErrCorruptItem) || !strings.Contains(err.Error(), `"k1"`) {
+	other, _ := dynamostore.NewAESGCM(dynamostore.NewKey("k2"))
+	stranger, _ := dynamostore.New(dynamostore.Config{Client: dynamoClient(t), Table: s.Table(), Cipher: other})
+	if _, err := stranger.Get(t.Context(), "alice"); !errors.Is(err, dynamostore.ErrCorruptItem) || !strings.Contains(err.Error(), `"k1"`) {
 		t.Errorf("Get with another key ring = %v, want ErrCorruptItem naming key k1", err)
 	}
 }
@@ -430,13 +430,13 @@ func TestEncryptionMigrationAndRotation(t *testing.T) {
 	t.Parallel()
 	client := dynamoClient(t)
 	table := newTable(t, client)
-	open := func(c awsstore.Cipher) *awsstore.Store {
-		var cfg awsstore.Config
+	open := func(c dynamostore.Cipher) *dynamostore.Store {
+		var cfg dynamostore.Config
 		if c != nil {
 			cfg.Cipher = c
 		}
 		cfg.Client, cfg.Table = client, table
-		s, err := awsstore.New(cfg)
+		s, err := dynamostore.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -445,8 +445,8 @@ func TestEncryptionMigrationAndRotation(t *testing.T) {
 	plain := open(nil)
 	mustPut(t, plain, grant("u", 1))
 
-	k1, k2 := awsstore.NewKey("k1"), awsstore.NewKey("k2")
-	ring1, _ := awsstore.NewAESGCM(k1)
+	k1, k2 := dynamostore.NewKey("k1"), dynamostore.NewKey("k2")
+	ring1, _ := dynamostore.NewAESGCM(k1)
 	s1 := open(ring1)
 	if !sameTokens(mustGet(t, s1, "u"), grant("u", 1)) {
 		t.Fatal("a Store with a Cipher did not read a plain item")
@@ -456,13 +456,13 @@ func TestEncryptionMigrationAndRotation(t *testing.T) {
 		t.Fatal("rewriting with a Cipher left the plain refresh token")
 	}
 
-	ring2, _ := awsstore.NewAESGCM(k2, k1)
+	ring2, _ := dynamostore.NewAESGCM(k2, k1)
 	s2 := open(ring2)
 	if !sameTokens(mustGet(t, s2, "u"), grant("u", 2)) {
 		t.Fatal("the rotated ring did not read an item of its older key")
 	}
 	mustPut(t, s2, grant("u", 3))
-	only2, _ := awsstore.NewAESGCM(k2)
+	only2, _ := dynamostore.NewAESGCM(k2)
 	if !sameTokens(mustGet(t, open(only2), "u"), grant("u", 3)) {
 		t.Fatal("an item rewritten after rotation needs the old key")
 	}
@@ -470,7 +470,7 @@ func TestEncryptionMigrationAndRotation(t *testing.T) {
 
 func TestCorruptItems(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{})
+	s := newStore(t, dynamostore.Config{})
 	S := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	N := func(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
 	valid := func() map[string]types.AttributeValue {
@@ -495,7 +495,7 @@ func TestCorruptItems(t *testing.T) {
 			change(item)
 			rawPut(t, s, item)
 			_, err := s.Get(t.Context(), "u")
-			if !errors.Is(err, awsstore.ErrCorruptItem) {
+			if !errors.Is(err, dynamostore.ErrCorruptItem) {
 				t.Fatalf("Get = %v, want ErrCorruptItem", err)
 			}
 			if strings.Contains(err.Error(), "secret") {
@@ -509,7 +509,7 @@ func TestCorruptItems(t *testing.T) {
 // hold no token.
 func TestErrorsHideTokens(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{Table: "no-such-table"})
+	s := newStore(t, dynamostore.Config{Table: "no-such-table"})
 	g := grant("u", 1)
 	errs := map[string]error{"Put": s.Put(t.Context(), g), "Delete": s.Delete(t.Context(), "u")}
 	_, errs["Get"] = s.Get(t.Context(), "u")
@@ -536,7 +536,7 @@ func TestErrorsHideTokens(t *testing.T) {
 // A canceled context stops a call.
 func TestCanceled(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{})
+	s := newStore(t, dynamostore.Config{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := s.Put(ctx, grant("u", 1)); !errors.Is(err, context.Canceled) {
@@ -555,7 +555,7 @@ func TestCanceled(t *testing.T) {
 // uses the stored token instead of refreshing again.
 func TestWithManagers(t *testing.T) {
 	t.Parallel()
-	s := newStore(t, awsstore.Config{})
+	s := newStore(t, dynamostore.Config{})
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -613,12 +613,12 @@ func TestWithManagers(t *testing.T) {
 
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
-	for name, cfg := range map[string]awsstore.Config{
+	for name, cfg := range map[string]dynamostore.Config{
 		"no client":         {Table: "t"},
 		"no table":          {Client: &dynamodb.Client{}},
 		"negative pagesize": {Client: &dynamodb.Client{}, Table: "t", ScanPageSize: -1},
 	} {
-		if _, err := awsstore.New(cfg); err == nil {
+		if _, err := dynamostore.New(cfg); err == nil {
 			t.Errorf("New(%s) = nil error", name)
 		}
 	}

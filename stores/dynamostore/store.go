@@ -1,4 +1,4 @@
-package awsstore
+package dynamostore
 
 import (
 	"context"
@@ -67,11 +67,11 @@ var (
 func New(cfg Config) (*Store, error) {
 	switch {
 	case cfg.Client == nil:
-		return nil, errors.New("awsstore: Config.Client is required")
+		return nil, errors.New("dynamostore: Config.Client is required")
 	case cfg.Table == "":
-		return nil, errors.New("awsstore: Config.Table is required")
+		return nil, errors.New("dynamostore: Config.Table is required")
 	case cfg.ScanPageSize < 0:
-		return nil, errors.New("awsstore: Config.ScanPageSize is negative")
+		return nil, errors.New("dynamostore: Config.ScanPageSize is negative")
 	}
 	s := &Store{
 		client:   cfg.Client,
@@ -119,17 +119,17 @@ func (s *Store) Get(ctx context.Context, userID string) (*lwa.Grant, error) {
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("awsstore: reading the grant of user %q from table %q: %w", userID, s.table, err)
+		return nil, fmt.Errorf("dynamostore: reading the grant of user %q from table %q: %w", userID, s.table, err)
 	}
 	if len(out.Item) == 0 {
 		return nil, fmt.Errorf("%w for user %q", lwa.ErrNotFound, userID)
 	}
 	g, err := s.decode(ctx, out.Item)
 	if err != nil {
-		return nil, fmt.Errorf("awsstore: the grant of user %q in table %q: %w", userID, s.table, err)
+		return nil, fmt.Errorf("dynamostore: the grant of user %q in table %q: %w", userID, s.table, err)
 	}
 	if g.UserID != userID {
-		return nil, fmt.Errorf("awsstore: the grant of user %q in table %q: %w: it has another user id", userID, s.table, ErrCorruptItem)
+		return nil, fmt.Errorf("dynamostore: the grant of user %q in table %q: %w: it has another user id", userID, s.table, ErrCorruptItem)
 	}
 	return g, nil
 }
@@ -140,11 +140,11 @@ func (s *Store) Get(ctx context.Context, userID string) (*lwa.Grant, error) {
 // refresh token.
 func (s *Store) Put(ctx context.Context, g *lwa.Grant) error {
 	if err := g.Validate(); err != nil {
-		return fmt.Errorf("awsstore: %w", err)
+		return fmt.Errorf("dynamostore: %w", err)
 	}
 	item, err := s.encode(ctx, g)
 	if err != nil {
-		return fmt.Errorf("awsstore: the grant of user %q: %w", g.UserID, err)
+		return fmt.Errorf("dynamostore: the grant of user %q: %w", g.UserID, err)
 	}
 	names, values := notNewerValues(g)
 	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{
@@ -155,12 +155,12 @@ func (s *Store) Put(ctx context.Context, g *lwa.Grant) error {
 		ExpressionAttributeValues: values,
 	})
 	if ccf := (*types.ConditionalCheckFailedException)(nil); errors.As(err, &ccf) {
-		s.log.LogAttrs(ctx, slog.LevelInfo, "awsstore: grant not written: the table holds a newer one",
+		s.log.LogAttrs(ctx, slog.LevelInfo, "dynamostore: grant not written: the table holds a newer one",
 			slog.String("table", s.table), slog.String("userId", g.UserID), slog.Time("expiry", g.Expiry))
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("awsstore: writing the grant of user %q to table %q: %w", g.UserID, s.table, err)
+		return fmt.Errorf("dynamostore: writing the grant of user %q to table %q: %w", g.UserID, s.table, err)
 	}
 	return nil
 }
@@ -176,7 +176,7 @@ func (s *Store) Delete(ctx context.Context, userID string) error {
 		Key:       key(userID),
 	})
 	if err != nil {
-		return fmt.Errorf("awsstore: deleting the grant of user %q from table %q: %w", userID, s.table, err)
+		return fmt.Errorf("dynamostore: deleting the grant of user %q from table %q: %w", userID, s.table, err)
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func (s *Store) Delete(ctx context.Context, userID string) error {
 // an error.
 func (s *Store) DeleteGrant(ctx context.Context, g *lwa.Grant) (deleted bool, err error) {
 	if g == nil || g.UserID == "" {
-		return false, errors.New("awsstore: DeleteGrant needs a grant with a user id")
+		return false, errors.New("dynamostore: DeleteGrant needs a grant with a user id")
 	}
 	names, values := notNewerValues(g)
 	out, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -200,12 +200,12 @@ func (s *Store) DeleteGrant(ctx context.Context, g *lwa.Grant) (deleted bool, er
 		ReturnValues:              types.ReturnValueAllOld,
 	})
 	if ccf := (*types.ConditionalCheckFailedException)(nil); errors.As(err, &ccf) {
-		s.log.LogAttrs(ctx, slog.LevelInfo, "awsstore: grant not deleted: the table holds a newer one",
+		s.log.LogAttrs(ctx, slog.LevelInfo, "dynamostore: grant not deleted: the table holds a newer one",
 			slog.String("table", s.table), slog.String("userId", g.UserID), slog.Time("expiry", g.Expiry))
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("awsstore: deleting the grant of user %q from table %q: %w", g.UserID, s.table, err)
+		return false, fmt.Errorf("dynamostore: deleting the grant of user %q from table %q: %w", g.UserID, s.table, err)
 	}
 	return len(out.Attributes) > 0, nil
 }
@@ -228,13 +228,13 @@ func (s *Store) Users(ctx context.Context) iter.Seq2[string, error] {
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if err != nil {
-				yield("", fmt.Errorf("awsstore: listing the users of table %q: %w", s.table, err))
+				yield("", fmt.Errorf("dynamostore: listing the users of table %q: %w", s.table, err))
 				return
 			}
 			for _, item := range page.Items {
 				id, ok := item[attrUserID].(*types.AttributeValueMemberS)
 				if !ok || id.Value == "" {
-					yield("", fmt.Errorf("awsstore: listing the users of table %q: %w: an item without a string userID", s.table, ErrCorruptItem))
+					yield("", fmt.Errorf("dynamostore: listing the users of table %q: %w: an item without a string userID", s.table, ErrCorruptItem))
 					return
 				}
 				if !yield(id.Value, nil) {

@@ -1,4 +1,4 @@
-package awsstore_test
+package dynamostore_test
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
+	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 func TestAESGCMRoundTrip(t *testing.T) {
 	t.Parallel()
-	c, err := awsstore.NewAESGCM(awsstore.NewKey("2025-03"))
+	c, err := dynamostore.NewAESGCM(dynamostore.NewKey("2025-03"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,8 +41,8 @@ func TestAESGCMRoundTrip(t *testing.T) {
 
 func TestAESGCMRejects(t *testing.T) {
 	t.Parallel()
-	k1 := awsstore.NewKey("k1")
-	c, _ := awsstore.NewAESGCM(k1)
+	k1 := dynamostore.NewKey("k1")
+	c, _ := dynamostore.NewAESGCM(k1)
 	ad := []byte("user-1")
 	ct, _ := c.Encrypt(t.Context(), []byte("secret"), ad)
 	flip := func(i int) []byte {
@@ -50,10 +50,10 @@ func TestAESGCMRejects(t *testing.T) {
 		b[i] ^= 1
 		return b
 	}
-	other, _ := awsstore.NewAESGCM(awsstore.NewKey("k2"))
-	sameIDOtherKey, _ := awsstore.NewAESGCM(awsstore.NewKey("k1"))
+	other, _ := dynamostore.NewAESGCM(dynamostore.NewKey("k2"))
+	sameIDOtherKey, _ := dynamostore.NewAESGCM(dynamostore.NewKey("k1"))
 	for name, tc := range map[string]struct {
-		c  *awsstore.AESGCM
+		c  *dynamostore.AESGCM
 		ct []byte
 		ad []byte
 		in string // in the error
@@ -76,9 +76,9 @@ func TestAESGCMRejects(t *testing.T) {
 
 func TestAESGCMRotation(t *testing.T) {
 	t.Parallel()
-	old, cur := awsstore.NewKey("old"), awsstore.NewKey("new")
-	before, _ := awsstore.NewAESGCM(old)
-	after, err := awsstore.NewAESGCM(cur, old)
+	old, cur := dynamostore.NewKey("old"), dynamostore.NewKey("new")
+	before, _ := dynamostore.NewAESGCM(old)
+	after, err := dynamostore.NewAESGCM(cur, old)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func TestAESGCMRotation(t *testing.T) {
 
 func TestNewAESGCMValidates(t *testing.T) {
 	t.Parallel()
-	good := awsstore.NewKey("a")
-	for name, keys := range map[string][]awsstore.Key{
+	good := dynamostore.NewKey("a")
+	for name, keys := range map[string][]dynamostore.Key{
 		"short key":    {{ID: "a", Secret: make([]byte, 16)}},
 		"no id":        {{Secret: make([]byte, 32)}},
 		"long id":      {{ID: strings.Repeat("x", 256), Secret: make([]byte, 32)}},
-		"duplicate id": {good, awsstore.NewKey("a")},
+		"duplicate id": {good, dynamostore.NewKey("a")},
 	} {
-		if _, err := awsstore.NewAESGCM(keys[0], keys[1:]...); err == nil {
+		if _, err := dynamostore.NewAESGCM(keys[0], keys[1:]...); err == nil {
 			t.Errorf("NewAESGCM(%s) = nil error", name)
 		}
 	}
@@ -112,23 +112,23 @@ func TestNewAESGCMValidates(t *testing.T) {
 
 func TestParseKeyRing(t *testing.T) {
 	t.Parallel()
-	k1, k2 := awsstore.NewKey("k1"), awsstore.NewKey("k2")
+	k1, k2 := dynamostore.NewKey("k1"), dynamostore.NewKey("k2")
 	b64 := base64.StdEncoding.EncodeToString
-	ring, err := awsstore.ParseKeyRing(" k2=" + b64(k2.Secret) + ", k1=" + b64(k1.Secret))
+	ring, err := dynamostore.ParseKeyRing(" k2=" + b64(k2.Secret) + ", k1=" + b64(k1.Secret))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ring.PrimaryID() != "k2" {
 		t.Errorf("PrimaryID = %q, want k2", ring.PrimaryID())
 	}
-	old, _ := awsstore.NewAESGCM(k1)
+	old, _ := dynamostore.NewAESGCM(k1)
 	ct, _ := old.Encrypt(t.Context(), []byte("x"), nil)
 	if _, err := ring.Decrypt(t.Context(), ct, nil); err != nil {
 		t.Errorf("the parsed ring does not hold k1: %v", err)
 	}
 	secret := b64(k1.Secret)
 	for _, spec := range []string{"", "k1", "=" + secret, "k1=" + secret[:10] + "!", "k1=" + b64([]byte("short")), "k1=" + secret + ",k1=" + secret} {
-		_, err := awsstore.ParseKeyRing(spec)
+		_, err := dynamostore.ParseKeyRing(spec)
 		if err == nil {
 			t.Errorf("ParseKeyRing(%q) = nil error", spec)
 		} else if strings.Contains(err.Error(), secret[:10]) {
@@ -139,7 +139,7 @@ func TestParseKeyRing(t *testing.T) {
 
 func TestKeyRedacted(t *testing.T) {
 	t.Parallel()
-	k := awsstore.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}
+	k := dynamostore.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("key", "key", k)
 	for _, s := range []string{fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s %x %q", k, k, k, k, k, k), logs.String()} {

@@ -1,4 +1,4 @@
-package awsstore
+package dynamostore
 
 import (
 	"context"
@@ -30,13 +30,13 @@ func CreateTable(ctx context.Context, client TableAPI, name string) error {
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String(attrUserID), KeyType: types.KeyTypeHash}},
 	})
 	if err != nil {
-		return fmt.Errorf("awsstore: creating table %q: %w", name, err)
+		return fmt.Errorf("dynamostore: creating table %q: %w", name, err)
 	}
 	w := dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
 		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 2*time.Second
 	})
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute); err != nil {
-		return fmt.Errorf("awsstore: waiting for table %q: %w", name, err)
+		return fmt.Errorf("dynamostore: waiting for table %q: %w", name, err)
 	}
 	return nil
 }
