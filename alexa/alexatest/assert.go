@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/schemas"
@@ -15,7 +14,7 @@ import (
 // AssertValid reports a test error, listing every violation, unless msg (a
 // directive or an event) is valid against package schemas. It returns
 // whether msg is valid.
-func AssertValid(t testing.TB, msg []byte) bool {
+func AssertValid(t TB, msg []byte) bool {
 	t.Helper()
 	err := schemas.Validate(msg)
 	if err == nil {
@@ -70,7 +69,7 @@ func upstreamDir(dir string) string {
 // looked up from the working directory and its parents), for tests that
 // read Amazon's sample messages. It skips the test when the variable is not
 // set, and fails it when the folder lacks Amazon's schema.
-func UpstreamDir(t testing.TB) string {
+func UpstreamDir(t TB) string {
 	t.Helper()
 	dir := os.Getenv(UpstreamEnv)
 	if dir == "" {
@@ -90,7 +89,7 @@ func UpstreamDir(t testing.TB) string {
 // message it does not cover, AssertUpstreamValid logs that and returns true.
 // Otherwise it reports a test error per violation and returns whether msg
 // is valid. The schema is loaded once per process.
-func AssertUpstreamValid(t testing.TB, msg []byte) bool {
+func AssertUpstreamValid(t TB, msg []byte) bool {
 	t.Helper()
 	dir := os.Getenv(UpstreamEnv)
 	if dir == "" {
@@ -134,7 +133,7 @@ type Invoker interface {
 // Router answers in place of a defective reply (with the reason,
 // [alexa.DefectReason]: the handler's reply failed validation, it
 // panicked, ...).
-func Invoke(t testing.TB, h Invoker, directive []byte) *alexa.EventMessage {
+func Invoke(t TB, h Invoker, directive []byte) *alexa.EventMessage {
 	t.Helper()
 	d, err := alexa.ParseDirective(directive)
 	if err != nil {

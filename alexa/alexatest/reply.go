@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
 )
@@ -31,7 +30,7 @@ import (
 // The fake gateway applies the same property checks to the asynchronous
 // responses it receives, and ChangeReports must carry only properties the
 // endpoint declared proactivelyReported.
-func CheckReply(t testing.TB, directive []byte, reply *alexa.EventMessage, discovered []alexa.DiscoveryEndpoint) bool {
+func CheckReply(t TB, directive []byte, reply *alexa.EventMessage, discovered []alexa.DiscoveryEndpoint) bool {
 	t.Helper()
 	d, err := alexa.ParseDirective(directive)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -184,7 +183,7 @@ type user struct {
 
 // NewServer starts a fake Alexa cloud. With a non-nil t it is closed when
 // the test ends; otherwise call Close.
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t TB, opts ...Option) *Server {
 	s := &Server{
 		validator: schemaValidator{},
 		users:     make(map[string]*user),

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,5 +83,23 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 	}
 	if c := run([]string{"-nope"}, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); c != 2 {
 		t.Errorf("unknown flag: exit %d", c)
+	}
+}
+
+// TestCommandsDoNotLinkTesting wants no deployable command to link package
+// testing: the fake cloud the local command runs takes alexatest.TB, not
+// testing.TB.
+func TestCommandsDoNotLinkTesting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "github.com/go-alexa/smarthome/examples/smartlight/cmd/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if strings.TrimSpace(line) == "testing" {
+			t.Fatal("a command under smartlight/cmd links package testing")
+		}
 	}
 }
