@@ -24,14 +24,7 @@ func NewCorrelationToken() string {
 // directives, which have none), and payload encoded as JSON (nil: {}). It
 // panics if payload cannot be encoded.
 func Directive(ns alexa.Namespace, name alexa.Name, endpointID, token string, payload any) []byte {
-	var p json.RawMessage = []byte(`{}`)
-	if payload != nil {
-		b, err := json.Marshal(payload)
-		if err != nil {
-			panic(fmt.Sprintf("alexatest: encoding the %s.%s payload: %v", ns, name, err))
-		}
-		p = b
-	}
+	p := payloadJSON(ns, name, payload)
 	d := alexa.DirectiveMessage{Directive: alexa.Directive{
 		Header: alexa.Header{
 			Namespace:      ns,
@@ -83,4 +76,17 @@ func TurnOff(endpointID, token string) []byte {
 // ReportState returns an Alexa ReportState directive to endpointID.
 func ReportState(endpointID, token string) []byte {
 	return Directive(alexa.NamespaceAlexa, alexa.NameReportState, endpointID, token, nil)
+}
+
+// payloadJSON encodes the payload of a directive ns.name (nil: {}),
+// panicking if it cannot.
+func payloadJSON(ns alexa.Namespace, name alexa.Name, payload any) json.RawMessage {
+	if payload == nil {
+		return json.RawMessage(`{}`)
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		panic(fmt.Sprintf("alexatest: encoding the %s.%s payload: %v", ns, name, err))
+	}
+	return b
 }

@@ -57,14 +57,7 @@ func (t Target) WithCorrelationToken(ct string) Target {
 // its header (none if empty) and payload encoded as JSON (nil: {}). It
 // panics if payload cannot be encoded.
 func (t Target) Directive(ns alexa.Namespace, name alexa.Name, instance string, payload any) []byte {
-	var p json.RawMessage = []byte(`{}`)
-	if payload != nil {
-		b, err := json.Marshal(payload)
-		if err != nil {
-			panic(fmt.Sprintf("alexatest: encoding the %s.%s payload: %v", ns, name, err))
-		}
-		p = b
-	}
+	p := payloadJSON(ns, name, payload)
 	ct := t.correlationToken
 	if ct == "" {
 		ct = NewCorrelationToken()
