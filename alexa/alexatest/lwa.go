@@ -66,7 +66,7 @@ type LWA struct {
 	mu      sync.Mutex
 	codes   map[string]lwaCode
 	access  map[string]lwaAccess // access token -> owner
-	refresh map[string]string    // live refresh token -> user id
+	refresh map[string]lwaRefresh // live refresh token -> owner
 	links   map[string]string    // account-linking token -> user id
 	fail    []lwaFailure
 	stats   LWAStats
@@ -75,11 +75,21 @@ type LWA struct {
 type lwaCode struct {
 	userID  string
 	expires time.Time
+	// For codes of the authorization page ([LWA.Authorize]): the scope
+	// granted, the redirect URI the exchange must repeat, and the PKCE
+	// S256 challenge its code_verifier must match.
+	scope, redirectURI, challenge string
 }
 
 type lwaAccess struct {
 	userID  string
+	scope   string // "" for the skill's messaging grant
 	expires time.Time
+}
+
+// lwaRefresh is the owner of a live refresh token.
+type lwaRefresh struct {
+	userID, scope string
 }
 
 type lwaFailure struct {
@@ -99,7 +109,7 @@ func NewLWA(cfg LWAConfig) *LWA {
 		now:          cfg.Now,
 		codes:        make(map[string]lwaCode),
 		access:       make(map[string]lwaAccess),
-		refresh:      make(map[string]string),
+		refresh:      make(map[string]lwaRefresh),
 		links:        make(map[string]string),
 		stats:        LWAStats{RefreshesByUser: make(map[string]int)},
 	}
@@ -140,15 +150,17 @@ func (l *LWA) LinkToken(userID string) string {
 	return tok
 }
 
-// ValidAccessToken reports whether token is an access token the fake
-// issued that has neither expired nor been invalidated by
-// [LWA.ExpireAccessTokens] or [LWA.Revoke], and whose user it belongs to.
+// ValidAccessToken reports whether token is an access token of a skill's
+// messaging grant (an AcceptGrant code's) that the fake issued and that
+// has neither expired nor been invalidated by [LWA.ExpireAccessTokens] or
+// [LWA.Revoke], and whose user it belongs to; a customer's token of the
+// authorization page ([LWA.Authorize]) is not one.
 // A fake event gateway checks its Authorization header with it.
 func (l *LWA) ValidAccessToken(token string) (userID string, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a, ok := l.access[token]
-	if !ok || !l.now().Before(a.expires) {
+	if !ok || a.scope != "" || !l.now().Before(a.expires) {
 		return "", false
 	}
 	return a.userID, true
@@ -174,17 +186,17 @@ func (l *LWA) Revoke(userID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for tok, a := range l.access {
-		if a.userID == userID {
+		if a.userID == userID && a.scope == "" {
 			delete(l.access, tok)
 		}
 	}
-	for tok, u := range l.refresh {
-		if u == userID {
+	for tok, r := range l.refresh {
+		if r.userID == userID && r.scope == "" {
 			delete(l.refresh, tok)
 		}
 	}
 	for code, c := range l.codes {
-		if c.userID == userID {
+		if c.userID == userID && c.scope == "" {
 			delete(l.codes, code)
 		}
 	}
@@ -213,14 +225,16 @@ func (l *LWA) Stats() LWAStats {
 	return s
 }
 
-// ServeHTTP serves POST /auth/o2/token and GET /user/profile; any other path
-// is 404.
+// ServeHTTP serves POST /auth/o2/token, GET /user/profile and the
+// authorization page GET /ap/oa; any other path is 404.
 func (l *LWA) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/auth/o2/token":
 		l.serveToken(w, r)
 	case "/user/profile":
 		l.serveProfile(w, r)
+	case "/ap/oa":
+		l.serveAuthorize(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -276,7 +290,7 @@ func (l *LWA) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := l.now()
-	var userID string
+	var userID, scope string
 	switch gt := r.PostForm.Get("grant_type"); gt {
 	case "authorization_code":
 		code := r.PostForm.Get("code")
@@ -290,7 +304,15 @@ func (l *LWA) serveToken(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusBadRequest, "invalid_grant", "The authorization code is invalid, expired or already used.")
 			return
 		}
-		userID = c.userID
+		if c.redirectURI != "" && r.PostForm.Get("redirect_uri") != c.redirectURI {
+			fail(http.StatusBadRequest, "invalid_grant", "The redirect_uri does not match the authorization request.")
+			return
+		}
+		if c.challenge != "" && !pkceMatches(r.PostForm.Get("code_verifier"), c.challenge) {
+			fail(http.StatusBadRequest, "invalid_grant", "The code_verifier does not match the code_challenge.")
+			return
+		}
+		userID, scope = c.userID, c.scope
 		l.stats.CodeExchanges++
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
@@ -298,15 +320,15 @@ func (l *LWA) serveToken(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusBadRequest, "invalid_request", "The request is missing a required parameter : refresh_token.")
 			return
 		}
-		u, ok := l.refresh[rt]
+		owner, ok := l.refresh[rt]
 		if !ok {
 			fail(http.StatusBadRequest, "invalid_grant", "The request has an invalid grant parameter : refresh_token.")
 			return
 		}
 		delete(l.refresh, rt) // rotation: the old refresh token is spent
-		userID = u
+		userID, scope = owner.userID, owner.scope
 		l.stats.Refreshes++
-		l.stats.RefreshesByUser[u]++
+		l.stats.RefreshesByUser[userID]++
 	case "":
 		fail(http.StatusBadRequest, "invalid_request", "The request is missing a required parameter : grant_type.")
 		return
@@ -315,8 +337,8 @@ func (l *LWA) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, rt := lwaAccessToken(), "Atzr|"+lwaRandom(300, lwaB64)
-	l.access[at] = lwaAccess{userID: userID, expires: now.Add(l.lifetime)}
-	l.refresh[rt] = userID
+	l.access[at] = lwaAccess{userID: userID, scope: scope, expires: now.Add(l.lifetime)}
+	l.refresh[rt] = lwaRefresh{userID: userID, scope: scope}
 	w.Header().Set("Cache-Control", "no-store")
 	lwaWriteJSON(w, http.StatusOK, map[string]any{
 		"access_token":  at,

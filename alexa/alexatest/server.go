@@ -172,6 +172,8 @@ type Server struct {
 	script   []Reply
 	hook     func(*Record) *Reply
 	changed  chan struct{} // closed and replaced on every record
+
+	enable enablements
 }
 
 type user struct {
@@ -201,6 +203,9 @@ func NewServer(t TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("/auth/o2/token", s.learnTokens(s.LWA))
 	mux.Handle("/user/profile", s.LWA)
+	mux.Handle("/ap/oa", s.LWA)
+	mux.HandleFunc("/v1/alexaApiEndpoint", s.serveAPIEndpoint)
+	mux.HandleFunc("/v1/users/~current/skills/{skill}/enablement", s.serveEnablement)
 	for _, r := range []alexa.Region{alexa.RegionNA, alexa.RegionEU, alexa.RegionFE} {
 		mux.Handle(regionPath(r), s.gateway(r))
 	}
