@@ -205,11 +205,44 @@ func (c *Client) Exchange(ctx context.Context, userID string, callback url.Value
 	if code == "" {
 		return nil, &Error{Op: OpAuthorize, Message: "the callback has no code"}
 	}
+	start := c.clock.Now()
 	tok, err := c.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, c.hc), code, oauth2.VerifierOption(st.Verifier))
 	if err != nil {
 		return nil, exchangeError(err)
 	}
-	return &Token{AccessToken: alexa.Token(tok.AccessToken), RefreshToken: alexa.Token(tok.RefreshToken), Expiry: tok.Expiry}, nil
+	return &Token{AccessToken: alexa.Token(tok.AccessToken), RefreshToken: alexa.Token(tok.RefreshToken), Expiry: expiry(start, tok)}, nil
+}
+
+// Refresh returns tok itself while its access token is valid for another
+// minute, and otherwise a fresh token from LWA (the refresh token may
+// rotate: keep the returned one).
+func (c *Client) Refresh(ctx context.Context, tok *Token) (*Token, error) {
+	if tok == nil || tok.RefreshToken == "" {
+		return nil, &Error{Op: OpExchange, Message: "no refresh token"}
+	}
+	if tok.AccessToken != "" && c.clock.Now().Add(time.Minute).Before(tok.Expiry) {
+		return tok, nil
+	}
+	start := c.clock.Now()
+	src := c.oauth.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, c.hc), &oauth2.Token{RefreshToken: string(tok.RefreshToken)})
+	t, err := src.Token()
+	if err != nil {
+		return nil, exchangeError(err)
+	}
+	out := &Token{AccessToken: alexa.Token(t.AccessToken), RefreshToken: tok.RefreshToken, Expiry: expiry(start, t)}
+	if t.RefreshToken != "" {
+		out.RefreshToken = alexa.Token(t.RefreshToken)
+	}
+	return out, nil
+}
+
+// expiry is when t expires on the Client's clock, counted from before the
+// request (LWA access tokens last an hour when expires_in is missing).
+func expiry(start time.Time, t *oauth2.Token) time.Time {
+	if t.ExpiresIn > 0 {
+		return start.Add(time.Duration(t.ExpiresIn) * time.Second)
+	}
+	return start.Add(time.Hour)
 }
 
 // Enablement is the state of the skill for the customer, as the Skill

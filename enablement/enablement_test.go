@@ -148,6 +148,10 @@ func TestAppToAppLinking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The callback replayed: the state still opens, but LWA's code is spent.
+	if _, err := e.client.Exchange(ctx, "app-user-1", callback); !errors.As(err, new(*enablement.Error)) || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Errorf("replayed callback: %v, want invalid_grant", err)
+	}
 	if _, err := e.client.Status(ctx, tok.AccessToken); !errors.Is(err, enablement.ErrNotEnabled) {
 		t.Fatalf("Status before Enable: %v, want ErrNotEnabled", err)
 	}
@@ -166,6 +170,14 @@ func TestAppToAppLinking(t *testing.T) {
 	if st, err := e.client.Status(ctx, tok.AccessToken); err != nil || st.Status != enablement.StatusEnabled {
 		t.Errorf("Status = %+v, %v", st, err)
 	}
+	// An hour later the access token has expired; Refresh renews it.
+	e.clock.Advance(time.Hour)
+	if _, err := e.client.Status(ctx, tok.AccessToken); !errors.Is(err, enablement.ErrUnauthorized) {
+		t.Errorf("Status with an expired token: %v, want ErrUnauthorized", err)
+	}
+	if tok, err = e.client.Refresh(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.client.Disable(ctx, tok.AccessToken); err != nil {
 		t.Fatal(err)
 	}
@@ -176,10 +188,6 @@ func TestAppToAppLinking(t *testing.T) {
 		t.Errorf("second Disable: %v, want ErrNotEnabled", err)
 	}
 
-	// The callback replayed: the state still opens, but LWA's code is spent.
-	if _, err := e.client.Exchange(ctx, "app-user-1", callback); !errors.As(err, new(*enablement.Error)) || !strings.Contains(err.Error(), "invalid_grant") {
-		t.Errorf("replayed callback: %v, want invalid_grant", err)
-	}
 	// A state for another app user, a forged one, a stale one.
 	mallory := e.signIn(t, "app-user-2", "amzn-mallory")
 	if _, err := e.client.Exchange(ctx, "app-user-1", mallory); !errors.Is(err, enablement.ErrBadState) {
