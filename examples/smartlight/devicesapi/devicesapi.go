@@ -20,6 +20,9 @@
 //	PUT    /devices/{serial}/power   switch {"status": "on" | "off"}
 //	DELETE /devices/{serial}         remove (release) the device
 //
+// and, with [Config].Linker, the /alexa-link routes of app-to-app account
+// linking (see [Linker]).
+//
 // A device is {"serialNumber", "friendlyName", "status", "battery",
 // "online"}; status and battery are what the device last reported (null
 // if never), friendlyName the name its owner gave.
@@ -94,6 +97,9 @@ type Config struct {
 	Verifier Verifier
 	// Announcer tells Alexa. Required.
 	Announcer Announcer
+	// Linker runs app-to-app account linking (the /alexa-link routes);
+	// nil leaves them out.
+	Linker Linker
 	// AllowedOrigins are the origins whose browsers may call the API
 	// (CORS), e.g. "https://app.example.com"; none by default.
 	AllowedOrigins []string
@@ -111,6 +117,7 @@ type API struct {
 	shadow   device.Shadow
 	verifier Verifier
 	announce Announcer
+	linker   Linker
 	origins  []string
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -132,7 +139,7 @@ func New(cfg Config) (*API, error) {
 		}
 	}
 	a := &API{registry: cfg.Registry, shadow: cfg.Shadow, verifier: cfg.Verifier, announce: cfg.Announcer,
-		origins: slices.Clone(cfg.AllowedOrigins), log: cfg.Logger, mux: http.NewServeMux()}
+		origins: slices.Clone(cfg.AllowedOrigins), log: cfg.Logger, mux: http.NewServeMux(), linker: cfg.Linker}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -142,6 +149,9 @@ func New(cfg Config) (*API, error) {
 	a.mux.Handle("PATCH /devices/{serial}", a.authed(a.rename))
 	a.mux.Handle("PUT /devices/{serial}/power", a.authed(a.power))
 	a.mux.Handle("DELETE /devices/{serial}", a.authed(a.remove))
+	if a.linker != nil {
+		a.linkRoutes()
+	}
 	return a, nil
 }
 

@@ -18,6 +18,7 @@ package local
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -37,8 +38,10 @@ import (
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/drs"
+	"github.com/go-alexa/smarthome/enablement"
 	"github.com/go-alexa/smarthome/events"
 	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
+	"github.com/go-alexa/smarthome/examples/smartlight/applink"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
@@ -73,9 +76,20 @@ const (
 	// DevicesPath is the devices API.
 	DevicesPath = "/devices"
 	// AuthPath is the identity provider's issuer path; its JWKS is at
-	// AuthPath + "/.well-known/jwks.json".
+	// AuthPath + "/.well-known/jwks.json", its sign-in page at
+	// AuthPath + auth.AuthorizePath and its token endpoint at
+	// AuthPath + auth.TokenPath.
 	AuthPath = "/auth"
+	// LinkPath is the devices API's app-to-app linking.
+	LinkPath = "/alexa-link"
 )
+
+// SkillID is the local skill's id at the fake Skill Enablement API.
+const SkillID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000l0ca"
+
+// DemoUsername is the demo user's sign-in name at the local identity
+// provider; its password is [App.DemoPassword].
+const DemoUsername = "demo"
 
 // Light is a provisioned light: its thing, its label and its simulator.
 type Light struct {
@@ -176,6 +190,11 @@ type App struct {
 	Lights []*Light
 	// Region is the Alexa region of the skill.
 	Region alexa.Region
+	// DemoPassword is the demo user's password at the local sign-in page,
+	// random per run.
+	DemoPassword string
+	// Linker runs app-to-app account linking.
+	Linker *applink.Linker
 
 	opts    Options
 	dbg     *Debugger
@@ -281,6 +300,24 @@ func (a *App) start(ctx context.Context) error {
 		return err
 	}
 	mux.Handle(AuthPath+auth.JWKSPath, a.Issuer)
+	// Its sign-in page and token endpoint: the web app (a public client,
+	// PKCE) and Alexa's account linking (a confidential one) come back to
+	// the web app's page.
+	alexaSecret, _ := device.NewClaimSecret()
+	a.DemoPassword, _ = device.NewClaimSecret()
+	oauthServer, err := auth.NewOAuthServer(auth.OAuthConfig{
+		Issuer: a.Issuer,
+		Clients: []auth.OAuthClient{
+			{ID: WebClientID, RedirectURIs: []string{a.URL + "/"}},
+			{ID: AlexaClientID, Secret: alexaSecret, RedirectURIs: []string{a.URL + "/"}},
+		},
+		Users: []auth.OAuthUser{{Username: DemoUsername, Password: a.DemoPassword, UserID: DemoUser}},
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle(AuthPath+auth.AuthorizePath, oauthServer)
+	mux.Handle(AuthPath+auth.TokenPath, oauthServer)
 	verifier := func(clients ...string) (*auth.Verifier, error) {
 		return auth.NewVerifier(a.ctx, auth.Config{Issuer: a.Issuer.IssuerURL(), ClientIDs: clients, Logger: a.log})
 	}
@@ -357,7 +394,10 @@ func (a *App) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.API, err = devicesapi.New(devicesapi.Config{Registry: a.IoT, Shadow: a.IoT, Verifier: webVerifier, Announcer: a.Updates, Logger: a.log, AllowedOrigins: cfg.AllowedOrigins})
+	if err := a.startLinking(secret, alexaSecret); err != nil {
+		return err
+	}
+	a.API, err = devicesapi.New(devicesapi.Config{Registry: a.IoT, Shadow: a.IoT, Verifier: webVerifier, Announcer: a.Updates, Linker: a.Linker, Logger: a.log, AllowedOrigins: cfg.AllowedOrigins})
 	if err != nil {
 		return err
 	}
@@ -365,6 +405,8 @@ func (a *App) start(ctx context.Context) error {
 	api := printRequests(a.dbg, a.API)
 	mux.Handle(DevicesPath, api)
 	mux.Handle(DevicesPath+"/", api)
+	mux.Handle(LinkPath, api)
+	mux.Handle(LinkPath+"/", api)
 
 	// The IoT rule: every accepted shadow update goes to the updates
 	// component, in order, retried while it fails for a reason that may pass.
@@ -803,6 +845,45 @@ func (a *App) Token(userID string, web bool, ttl time.Duration) (string, error) 
 		client = WebClientID
 	}
 	return a.Issuer.Issue(auth.TokenRequest{UserID: userID, ClientID: client, TTL: ttl})
+}
+
+// startLinking sets up app-to-app linking: the fake Skill Enablement API
+// enables the local skill (exchanging the account-linking code at the
+// local token endpoint with Alexa's client secret, and posting the
+// AcceptGrant to the skill), and the Linker behind the devices API's
+// /alexa-link routes.
+func (a *App) startLinking(lwaSecret, alexaSecret string) error {
+	a.Cloud.ConfigureSkill(alexatest.SkillConfig{
+		ID: SkillID, Region: a.Region,
+		TokenURL: a.URL + AuthPath + auth.TokenPath, ClientID: AlexaClientID, ClientSecret: alexaSecret,
+		HTTPClient: a.client, Skill: skillInvoker{a},
+	})
+	key, linkKey := make([]byte, 32), make([]byte, 32)
+	_, _ = rand.Read(key)
+	_, _ = rand.Read(linkKey)
+	ec, err := enablement.New(enablement.Config{
+		ClientID: lwaClientID, ClientSecret: alexa.Token(lwaSecret), RedirectURL: a.URL + "/",
+		SkillID: SkillID, Stage: enablement.StageDevelopment, StateKey: key,
+		AuthURL: a.Cloud.URL + "/ap/oa", TokenURL: a.Cloud.TokenURL(), EndpointURL: a.Cloud.URL, HTTPClient: a.Cloud.Client(),
+	})
+	if err != nil {
+		return err
+	}
+	a.Linker, err = applink.New(applink.Config{
+		Enablement: ec, Tokens: &applink.MemoryTokens{},
+		AuthorizeURL: a.URL + AuthPath + auth.AuthorizePath, ClientID: AlexaClientID, RedirectURL: a.URL + "/",
+		StateKey: linkKey,
+	})
+	return err
+}
+
+// skillInvoker posts directives to the skill over HTTP, as Alexa does.
+type skillInvoker struct{ a *App }
+
+// Invoke posts payload and returns the raw reply.
+func (s skillInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	_, raw, err := s.a.Directive(ctx, payload)
+	return raw, err
 }
 
 // Directive posts a directive to the skill over HTTP, as Alexa does, and
