@@ -14,6 +14,7 @@ import (
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 )
@@ -258,7 +259,8 @@ func mustJSON(v any) []byte {
 
 // WriteHelpers writes, in the data directory, the files that let a person
 // drive the run by hand (mode 0600, as they hold tokens): web.token (a web
-// app token of the demo user), and TurnOn.json, TurnOff.json,
+// app token of the demo user), demo.password (the demo user's password at
+// the local sign-in page), and TurnOn.json, TurnOff.json,
 // ReportState.json and Discover.json (directives with the demo user's
 // account-linking token). It returns the instructions to print.
 func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
@@ -283,6 +285,7 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
 		"TurnOff.json":     alexatest.TurnOff(serial, linking),
 		"ReportState.json": alexatest.ReportState(serial, linking),
 		"Discover.json":    alexatest.Discover(linking),
+		"demo.password":    []byte(a.DemoPassword),
 	}
 	for name, b := range files {
 		if err := atomicfile.Write(filepath.Join(a.opts.Dir, name), b); err != nil {
@@ -300,11 +303,16 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
   # Alexa: post a directive to the skill
   curl -s -X POST -H "Content-Type: application/json" -d @%s %s%s
 
+  # app-to-app linking: the local sign-in page is %s%s%s (user %s, password in %s)
+  curl -s -X POST -H "Authorization: Bearer $(cat %s)" %s%s
+
   # in this terminal: h + Enter runs the daily heartbeat, p presses the light's switch,
   # r replaces its batteries, q quits (or Ctrl-C)
 `, ttl,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath, serial,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath, serial,
-		filepath.Join(d, "TurnOn.json"), a.URL, SkillPath), nil
+		filepath.Join(d, "TurnOn.json"), a.URL, SkillPath,
+		a.URL, AuthPath, auth.AuthorizePath, DemoUsername, filepath.Join(d, "demo.password"),
+		filepath.Join(d, "web.token"), a.URL, LinkPath), nil
 }
