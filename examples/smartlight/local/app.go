@@ -52,6 +52,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/simulator"
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 	"github.com/go-alexa/smarthome/examples/smartlight/updates"
+	"github.com/go-alexa/smarthome/examples/smartlight/webapp"
 	"github.com/go-alexa/smarthome/lwa"
 	"github.com/go-alexa/smarthome/schemas"
 )
@@ -407,6 +408,15 @@ func (a *App) start(ctx context.Context) error {
 	mux.Handle(DevicesPath+"/", api)
 	mux.Handle(LinkPath, api)
 	mux.Handle(LinkPath+"/", api)
+	// The web app, at the root.
+	web, err := webapp.Handler(webapp.Config{
+		AuthorizeURL: a.URL + AuthPath + auth.AuthorizePath, TokenURL: a.URL + AuthPath + auth.TokenPath,
+		ClientID: WebClientID, RedirectURL: a.URL + "/",
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", web)
 
 	// The IoT rule: every accepted shadow update goes to the updates
 	// component, in order, retried while it fails for a reason that may pass.

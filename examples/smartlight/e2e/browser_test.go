@@ -1,0 +1,219 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/examples/smartlight/local"
+)
+
+// browser is a headless Chromium (Debian's, from CHROMIUM) driven by
+// chromedp, with the page's console collected.
+type browser struct {
+	t       *testing.T
+	ctx     context.Context // the tab, without a deadline
+	mu      sync.Mutex
+	console []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	bin := os.Getenv("CHROMIUM")
+	if bin == "" {
+		t.Skip("CHROMIUM is not set: `source scripts/services` installs Debian's chromium and sets it")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1024, 768))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	b := &browser{t: t, ctx: ctx}
+	if err := chromedp.Do(ctx); err != nil { // start the browser
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, m.String())
+			b.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+// run runs actions; on failure it saves a screenshot and the console log
+// and fails the test naming them.
+func (b *browser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	// One generous deadline per step, as a safety net.
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v%s", step, err, b.evidence(step))
+	}
+}
+
+// evidence writes a screenshot and the console log of the page, and
+// returns a sentence naming them.
+func (b *browser) evidence(step string) string {
+	dir, err := os.MkdirTemp("", "smartlight-browser-")
+	if err != nil {
+		return ""
+	}
+	name := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '/' {
+			return '-'
+		}
+		return r
+	}, step)
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	shot := filepath.Join(dir, name+".png")
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(shot, png, 0o644)
+	}
+	b.mu.Lock()
+	log := strings.Join(b.console, "\n")
+	b.mu.Unlock()
+	logFile := filepath.Join(dir, name+".console.log")
+	_ = os.WriteFile(logFile, []byte(log), 0o644)
+	return fmt.Sprintf("\n\tscreenshot: %s\n\tconsole log: %s", shot, logFile)
+}
+
+// waitText waits until the element of selector has text want.
+func waitText(selector, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e !== null && e.textContent === %q; })()`, selector, want),
+		chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// clearInput empties the input of id.
+func clearInput(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(document.getElementById(%q).value = "", true)`, id))(ctx, t)
+		return err
+	})
+}
+
+// css selects the first match of a CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// setCookie sets a cookie for url in the browser.
+func setCookie(url, name, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{Name: name, Value: value, URL: url})
+		return err
+	})
+}
+
+// signInForm fills and submits the local sign-in page.
+func signInForm(password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(css(`#username`)),
+		chromedp.SendKeys(css(`#username`), local.DemoUsername),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Click(css(`button[type=submit]`)),
+	)
+}
+
+// TestWebApp drives the web app in Chromium: sign in, claim the light,
+// power it on, see the battery drop, rename it with a hostile name (shown
+// as text), link and unlink Alexa from the Services page, remove the
+// light.
+func TestWebApp(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := newBrowser(t)
+	l := e.light(0)
+
+	b.run("sign in",
+		chromedp.Navigate(e.app.URL+"/"),
+		chromedp.WaitVisible(css(`#signin`)),
+		chromedp.Click(css(`#signin`)),
+		signInForm(e.app.DemoPassword),
+		chromedp.WaitVisible(css(`#empty`)))
+
+	b.run("claim the light",
+		chromedp.Click(css(`a[href="#/add"]`)),
+		chromedp.WaitVisible(css(`#serial`)),
+		chromedp.SendKeys(css(`#serial`), l.SerialNumber),
+		chromedp.SendKeys(css(`#secret`), l.ClaimSecret),
+		chromedp.SendKeys(css(`#name`), "Desk lamp"),
+		chromedp.Click(css(`#claim`)),
+		chromedp.WaitVisible(css(`#devices`)),
+		chromedp.Click(css(`#devices a`)),
+		chromedp.WaitVisible(css(`#toggle`)),
+		waitText(`#device-name`, "Desk lamp"))
+
+	b.run("power it on",
+		chromedp.Click(css(`#toggle`)),
+		waitText(`#power`, "ON"),
+		waitText(`#toggle`, "Turn off"))
+
+	battery := l.Sim().State().Battery
+	if err := l.Sim().Tick(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b.run("see the battery drop", waitText(`#battery`, fmt.Sprintf("%d %%", battery-1)))
+
+	const hostile = `<img src=x onerror=alert(1)>`
+	b.run("rename it",
+		clearInput(`rename`),
+		chromedp.SendKeys(css(`#rename`), hostile),
+		chromedp.Click(css(`#save`)),
+		waitText(`#device-name`, hostile))
+	images, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('img').length`))
+	if err != nil || images != 0 {
+		t.Errorf("the hostile name made %d img elements%s", images, b.evidence("hostile name"))
+	}
+
+	b.run("link Alexa",
+		setCookie(e.app.Cloud.URL, alexatest.SignInCookieName, "amzn1.account.demo"),
+		chromedp.Click(css(`a[href="#/alexa"]`)),
+		chromedp.WaitVisible(css(`#link`)),
+		waitText(`#alexa-status`, "not linked"),
+		chromedp.Click(css(`#link`)),
+		signInForm(e.app.DemoPassword), // Alexa's client, at the backend's sign-in page
+		chromedp.WaitVisible(css(`#unlink`)),
+		waitText(`#alexa-status`, "linked"))
+	if _, _, err := e.app.Grants.Token(t.Context(), local.DemoUser); err != nil {
+		t.Errorf("no grant after linking from the web app: %v", err)
+	}
+	b.run("unlink Alexa",
+		chromedp.Click(css(`#unlink`)),
+		chromedp.WaitVisible(css(`#link`)),
+		waitText(`#alexa-status`, "not linked"))
+
+	b.run("remove the light",
+		chromedp.Click(css(`a[href="#/"]`)),
+		chromedp.WaitVisible(css(`#devices`)),
+		chromedp.Click(css(`#devices a`)),
+		chromedp.WaitVisible(css(`#remove`)),
+		chromedp.Click(css(`#remove`)),
+		chromedp.WaitVisible(css(`#remove-yes`)),
+		chromedp.Click(css(`#remove-yes`)),
+		chromedp.WaitVisible(css(`#empty`)))
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, line := range b.console {
+		if strings.HasPrefix(line, string(chromedp.ConsoleException)) || strings.HasPrefix(line, string(chromedp.ConsoleError)) {
+			t.Errorf("the page logged: %s", line)
+		}
+	}
+}
