@@ -264,17 +264,27 @@ type Enablement struct {
 // Status is the enablement status of a skill.
 type Status string
 
-// Enablement statuses.
+// Enablement statuses. Amazon's reference shows ENABLED; the others are
+// the values public clients of the API handle, not confirmed in Amazon's
+// text.
 const (
-	StatusEnabled  Status = "ENABLED"
-	StatusEnabling Status = "ENABLING"
+	StatusEnabled         Status = "ENABLED"
+	StatusEnabling        Status = "ENABLING"
+	StatusEnablingFailed  Status = "ENABLING_FAILED"
+	StatusDisabling       Status = "DISABLING"
+	StatusDisablingFailed Status = "DISABLING_FAILED"
+	StatusDisabled        Status = "DISABLED"
+	StatusNoAssociation   Status = "NO_ASSOCIATION"
 )
 
 // LinkStatus is the account-linking status of an enablement.
 type LinkStatus string
 
-// LinkLinked is the status of a linked account.
-const LinkLinked LinkStatus = "LINKED"
+// Account-linking statuses (NOT_LINKED as public clients handle it).
+const (
+	LinkLinked    LinkStatus = "LINKED"
+	LinkNotLinked LinkStatus = "NOT_LINKED"
+)
 
 // accountLinkRequest is the body of an enable request.
 type enableRequest struct {
@@ -327,7 +337,10 @@ func (c *Client) Disable(ctx context.Context, token alexa.Token) error {
 }
 
 // Endpoints returns the base URLs of the customer's regional Alexa API
-// hosts (the Get API endpoint lookup), usually one.
+// hosts (the Get API endpoint lookup, GET /v1/alexaApiEndpoint), usually
+// one. The lookup is authoritative: Amazon's pages disagree on the Far
+// East host (api.fe.amazon.com on the Skill Enablement reference,
+// api.fe.amazonalexa.com elsewhere), so the Client never guesses one.
 func (c *Client) Endpoints(ctx context.Context, token alexa.Token) ([]string, error) {
 	var out struct {
 		Endpoints []string `json:"endpoints"`

@@ -43,11 +43,13 @@ var (
 	// ErrNotEnabled (404): the skill is not enabled for the customer (or
 	// does not exist at this host).
 	ErrNotEnabled = errors.New("enablement: the skill is not enabled for the customer")
-	// ErrConflict (409): the enablement changed meanwhile, e.g. another
-	// stage of the skill is enabled.
+	// ErrConflict (409): the enablement conflicts, e.g. another stage of
+	// the skill is enabled. Amazon's reference does not list 409 for this
+	// API (its developer enablement API does); public clients meet it.
 	ErrConflict = errors.New("enablement: conflict")
 	// ErrTransient: throttled (429), a server error (5xx) or no answer;
-	// retrying later may succeed.
+	// retrying later may succeed. (429 and 5xx are the usual Alexa API
+	// answers; this API's reference lists 400, 401 and 403.)
 	ErrTransient = errors.New("enablement: transient failure")
 )
 
