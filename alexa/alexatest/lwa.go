@@ -65,9 +65,9 @@ type LWA struct {
 
 	mu      sync.Mutex
 	codes   map[string]lwaCode
-	access  map[string]lwaAccess // access token -> owner
+	access  map[string]lwaAccess  // access token -> owner
 	refresh map[string]lwaRefresh // live refresh token -> owner
-	links   map[string]string    // account-linking token -> user id
+	links   map[string]string     // account-linking token -> user id
 	fail    []lwaFailure
 	stats   LWAStats
 }
