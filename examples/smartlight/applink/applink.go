@@ -35,11 +35,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/enablement"
+	"github.com/go-alexa/smarthome/lwa"
 )
 
 // Status is the owner's link, as the web app shows it.
@@ -59,40 +59,35 @@ type TokenStore interface {
 	Delete(ctx context.Context, userID string) error
 }
 
-// MemoryTokens is a TokenStore in memory (local mode).
-type MemoryTokens struct {
-	mu sync.Mutex
-	m  map[string]enablement.Token
+// GrantTokens keeps the owners' Amazon tokens in an lwa.Store (a memory
+// store in local mode, a DynamoDB table of their own on AWS), as grants of
+// Region: the store's conditional writes keep the newest token when two
+// instances refresh at once.
+type GrantTokens struct {
+	Store  lwa.Store
+	Region alexa.Region
 }
 
 // Get returns userID's token, or nil.
-func (s *MemoryTokens) Get(_ context.Context, userID string) (*enablement.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.m[userID]
-	if !ok {
+func (g GrantTokens) Get(ctx context.Context, userID string) (*enablement.Token, error) {
+	gr, err := g.Store.Get(ctx, userID)
+	switch {
+	case errors.Is(err, lwa.ErrNotFound):
 		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	return &t, nil
+	return &enablement.Token{AccessToken: gr.AccessToken, RefreshToken: gr.RefreshToken, Expiry: gr.Expiry}, nil
 }
 
 // Put keeps userID's token.
-func (s *MemoryTokens) Put(_ context.Context, userID string, t *enablement.Token) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = map[string]enablement.Token{}
-	}
-	s.m[userID] = *t
-	return nil
+func (g GrantTokens) Put(ctx context.Context, userID string, t *enablement.Token) error {
+	return g.Store.Put(ctx, &lwa.Grant{UserID: userID, Region: g.Region, AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry})
 }
 
 // Delete forgets userID's token.
-func (s *MemoryTokens) Delete(_ context.Context, userID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, userID)
-	return nil
+func (g GrantTokens) Delete(ctx context.Context, userID string) error {
+	return g.Store.Delete(ctx, userID)
 }
 
 // Config configures a [Linker].

@@ -6,6 +6,8 @@
 //	GRANTS_KEYRING_PARAMETER   an SSM SecureString parameter holding an
 //	                           AES-256 key ring that also encrypts the tokens
 //	                           client-side (dynamostore.ParseKeyRing); optional.
+//	APPLINK_*                  app-to-app linking in the devices API
+//	                           (config.AppLink); optional.
 //	IOT_DATA_ENDPOINT          the account's IoT data endpoint
 //	                           (aws iot describe-endpoint --endpoint-type
 //	                           iot:Data-ATS); empty asks the registry, at
@@ -20,19 +22,23 @@ package awsapp
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/enablement"
 	"github.com/go-alexa/smarthome/events"
+	"github.com/go-alexa/smarthome/examples/smartlight/applink"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
@@ -54,6 +60,8 @@ type Backend struct {
 	Events   *events.Client
 	Registry *awsiot.Registry
 	Shadow   *awsiot.Shadow
+	// Linker runs app-to-app linking, when the configuration has AppLink.
+	Linker *applink.Linker
 }
 
 // New builds the backend of component c from the environment (getenv is
@@ -138,9 +146,50 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	if err != nil {
 		return nil, err
 	}
+	var linker *applink.Linker
+	if cfg.AppLink != nil {
+		if linker, err = newLinker(ctx, cfg, awsCfg, params, storeCfg); err != nil {
+			return nil, err
+		}
+	}
 	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(c)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
 	return &Backend{Config: cfg, Model: model, Logger: logger, Grants: grants, Events: ev,
-		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow}, nil
+		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Linker: linker}, nil
+}
+
+// newLinker builds app-to-app linking from cfg.AppLink: the web app's LWA
+// secret and the state key from SSM, the owners' Amazon tokens in their own
+// table (encrypted as the grants are, with the same key ring).
+func newLinker(ctx context.Context, cfg config.Config, awsCfg aws.Config, params *ssm.Client, storeCfg dynamostore.Config) (*applink.Linker, error) {
+	al := cfg.AppLink
+	secret, err := awsstore.SecureParameter(ctx, params, al.LWAClientSecretParameter)
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: the web app's LWA client secret: %w", err)
+	}
+	keyText, err := awsstore.SecureParameter(ctx, params, al.StateKeyParameter)
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: the app-link state key: %w", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(keyText)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("awsapp: the app-link state key in %s must be the base64 of 32 bytes", al.StateKeyParameter)
+	}
+	ec, err := enablement.New(enablement.Config{
+		ClientID: al.LWAClientID, ClientSecret: secret, RedirectURL: al.RedirectURL,
+		SkillID: al.SkillID, Stage: enablement.Stage(al.Stage), StateKey: key,
+	})
+	if err != nil {
+		return nil, err
+	}
+	storeCfg.Table = al.TokensTable
+	tokens, err := dynamostore.New(storeCfg)
+	if err != nil {
+		return nil, err
+	}
+	return applink.New(applink.Config{
+		Enablement: ec, Tokens: applink.GrantTokens{Store: tokens, Region: cfg.Region},
+		AuthorizeURL: al.AuthorizeURL, ClientID: cfg.AlexaClientIDs[0], RedirectURL: al.RedirectURL, StateKey: key,
+	})
 }
 
 // verifier returns a token verifier for clients; its JWKS refresh runs for
@@ -179,6 +228,10 @@ func (b *Backend) DevicesAPI(ctx context.Context) (*devicesapi.API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return devicesapi.New(devicesapi.Config{Registry: b.Registry, Shadow: b.Shadow, Verifier: v, Announcer: u,
-		AllowedOrigins: b.Config.AllowedOrigins, Logger: b.Logger})
+	cfg := devicesapi.Config{Registry: b.Registry, Shadow: b.Shadow, Verifier: v, Announcer: u,
+		AllowedOrigins: b.Config.AllowedOrigins, Logger: b.Logger}
+	if b.Linker != nil {
+		cfg.Linker = b.Linker
+	}
+	return devicesapi.New(cfg)
 }

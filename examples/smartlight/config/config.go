@@ -100,6 +100,29 @@ type Config struct {
 	ConfirmTimeout           time.Duration
 	AllowedOrigins           []string
 	LogLevel                 slog.Level
+	// AppLink configures app-to-app account linking in the devices API;
+	// nil when APPLINK_SKILL_ID is not set.
+	AppLink *AppLink
+}
+
+// AppLink is the configuration of app-to-app account linking.
+type AppLink struct {
+	// SkillID and Stage name the skill to enable.
+	SkillID, Stage string
+	// LWAClientID and LWAClientSecretParameter are the web app's Login
+	// with Amazon security profile (the secret in an SSM SecureString).
+	LWAClientID, LWAClientSecretParameter string
+	// RedirectURL is the web app's URL, where both sign-ins return.
+	RedirectURL string
+	// AuthorizeURL is the identity provider's authorization endpoint
+	// (Cognito's hosted UI: https://<domain>/oauth2/authorize), where
+	// Alexa's account-linking client gets the owner's code.
+	AuthorizeURL string
+	// StateKeyParameter names the SSM SecureString holding the base64 of
+	// the 32-byte key that seals the sign-in states.
+	StateKeyParameter string
+	// TokensTable is the DynamoDB table of the owners' Amazon tokens.
+	TokensTable string
 }
 
 // Error lists every problem found in the configuration.
@@ -123,7 +146,7 @@ func Load(c Component, getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("config: unknown component %q", c)
 	}
 	l := &loader{c: c, getenv: getenv}
-	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog} {
+	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog, loadAppLink} {
 		part(l)
 	}
 	if len(l.problems) > 0 {
@@ -333,6 +356,47 @@ func loadLog(l *loader) {
 	}
 }
 
+// loadAppLink reads app-to-app linking, for the devices API on AWS: all of
+// APPLINK_SKILL_ID, APPLINK_LWA_CLIENT_ID, APPLINK_LWA_CLIENT_SECRET_PARAMETER,
+// APPLINK_REDIRECT_URL, APPLINK_AUTHORIZE_URL, APPLINK_STATE_KEY_PARAMETER
+// and APPLINK_TOKENS_TABLE, or none (APPLINK_SKILL_STAGE: development or
+// live, the default). It needs AUTH_ALEXA_CLIENT_IDS (the client Alexa's
+// account linking uses).
+func loadAppLink(l *loader) {
+	if l.c != DevicesAPI || l.get("APPLINK_SKILL_ID") == "" {
+		return
+	}
+	a := &AppLink{
+		SkillID: l.get("APPLINK_SKILL_ID"), Stage: l.get("APPLINK_SKILL_STAGE"),
+		LWAClientID: l.get("APPLINK_LWA_CLIENT_ID"), LWAClientSecretParameter: l.get("APPLINK_LWA_CLIENT_SECRET_PARAMETER"),
+		RedirectURL: l.get("APPLINK_REDIRECT_URL"), AuthorizeURL: l.get("APPLINK_AUTHORIZE_URL"),
+		StateKeyParameter: l.get("APPLINK_STATE_KEY_PARAMETER"), TokensTable: l.get("APPLINK_TOKENS_TABLE"),
+	}
+	if a.Stage == "" {
+		a.Stage = "live"
+	}
+	if a.Stage != "live" && a.Stage != "development" {
+		l.bad("APPLINK_SKILL_STAGE=%q: want development or live", a.Stage)
+	}
+	for name, v := range map[string]string{
+		"APPLINK_LWA_CLIENT_ID": a.LWAClientID, "APPLINK_LWA_CLIENT_SECRET_PARAMETER": a.LWAClientSecretParameter,
+		"APPLINK_STATE_KEY_PARAMETER": a.StateKeyParameter, "APPLINK_TOKENS_TABLE": a.TokensTable,
+	} {
+		if v == "" {
+			l.bad("%s is required with APPLINK_SKILL_ID", name)
+		}
+	}
+	for name, v := range map[string]string{"APPLINK_REDIRECT_URL": a.RedirectURL, "APPLINK_AUTHORIZE_URL": a.AuthorizeURL} {
+		if !httpURL(v) {
+			l.bad("%s=%q must be an http(s) URL (required with APPLINK_SKILL_ID)", name, v)
+		}
+	}
+	if len(l.cfg.AlexaClientIDs) == 0 {
+		l.bad("AUTH_ALEXA_CLIENT_IDS is required with APPLINK_SKILL_ID: the client of Alexa's account linking")
+	}
+	l.cfg.AppLink = a
+}
+
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
@@ -353,6 +417,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("confirmTimeout", c.ConfirmTimeout),
 		slog.Any("allowedOrigins", c.AllowedOrigins),
 		slog.String("logLevel", c.LogLevel.String()),
+		slog.Bool("appLink", c.AppLink != nil),
 	)
 }
 

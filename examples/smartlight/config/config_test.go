@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,5 +125,36 @@ func TestSecretFile(t *testing.T) {
 func TestMaxConfirmTimeoutIsTheSkills(t *testing.T) {
 	if config.MaxConfirmTimeout != skill.MaxConfirmTimeout {
 		t.Errorf("config.MaxConfirmTimeout %v, skill.MaxConfirmTimeout %v", config.MaxConfirmTimeout, skill.MaxConfirmTimeout)
+	}
+}
+
+func TestLoadAppLink(t *testing.T) {
+	base := map[string]string{
+		"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b", "AUTH_ISSUER": "https://idp.example.com/pool",
+		"AUTH_WEB_CLIENT_IDS": "web", "AUTH_ALEXA_CLIENT_IDS": "alexa",
+	}
+	cfg, err := config.Load(config.DevicesAPI, env(base))
+	if err != nil || cfg.AppLink != nil {
+		t.Fatalf("without APPLINK_SKILL_ID: %+v, %v", cfg.AppLink, err)
+	}
+	full := maps.Clone(base)
+	maps.Copy(full, map[string]string{
+		"APPLINK_SKILL_ID": "amzn1.ask.skill.x", "APPLINK_LWA_CLIENT_ID": "amzn1.application-oa2-client.web",
+		"APPLINK_LWA_CLIENT_SECRET_PARAMETER": "/smartlight/web-lwa-secret", "APPLINK_REDIRECT_URL": "https://app.example.com/",
+		"APPLINK_AUTHORIZE_URL": "https://auth.example.com/oauth2/authorize", "APPLINK_STATE_KEY_PARAMETER": "/smartlight/link-state-key",
+		"APPLINK_TOKENS_TABLE": "amazon-tokens",
+	})
+	cfg, err = config.Load(config.DevicesAPI, env(full))
+	if err != nil || cfg.AppLink == nil || cfg.AppLink.Stage != "live" || cfg.AppLink.TokensTable != "amazon-tokens" {
+		t.Fatalf("with app-link: %+v, %v", cfg.AppLink, err)
+	}
+	partial := maps.Clone(base)
+	partial["APPLINK_SKILL_ID"] = "amzn1.ask.skill.x"
+	partial["APPLINK_SKILL_STAGE"] = "beta"
+	_, err = config.Load(config.DevicesAPI, env(partial))
+	for _, want := range []string{"APPLINK_SKILL_STAGE", "APPLINK_LWA_CLIENT_ID", "APPLINK_TOKENS_TABLE", "APPLINK_REDIRECT_URL"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("partial app-link: %v, want it to name %s", err, want)
+		}
 	}
 }

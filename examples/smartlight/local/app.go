@@ -880,7 +880,7 @@ func (a *App) startLinking(lwaSecret, alexaSecret string) error {
 		return err
 	}
 	a.Linker, err = applink.New(applink.Config{
-		Enablement: ec, Tokens: &applink.MemoryTokens{},
+		Enablement: ec, Tokens: applink.GrantTokens{Store: lwa.NewMemoryStore(), Region: a.Region},
 		AuthorizeURL: a.URL + AuthPath + auth.AuthorizePath, ClientID: AlexaClientID, RedirectURL: a.URL + "/",
 		StateKey: linkKey,
 	})
