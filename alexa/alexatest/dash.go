@@ -80,6 +80,10 @@ type DashSlot struct {
 	// Ordered reports that an order was placed and the level has not been
 	// reported above the threshold since: no further order until it has.
 	Ordered bool
+	// Manual reports that the customer turned auto-reorder off for the
+	// slot ([DashBrain.SetAutoReorder]): low levels are counted, no order
+	// is placed.
+	Manual bool
 	// Orders counts the slot's orders.
 	Orders int
 	// Consumed sums the usage of the slot's InventoryConsumed events.
@@ -137,6 +141,7 @@ type DashBrain struct {
 	mu         sync.Mutex
 	slots      map[DashSlotKey]*DashSlot
 	thresholds map[DashSlotKey]float64
+	manual     map[DashSlotKey]bool
 	orders     []DashOrder
 	seen       map[string]struct{}
 }
@@ -153,6 +158,7 @@ func NewDashBrain(cfg DashConfig) *DashBrain {
 		cfg:        cfg,
 		slots:      make(map[DashSlotKey]*DashSlot),
 		thresholds: make(map[DashSlotKey]float64),
+		manual:     make(map[DashSlotKey]bool),
 		seen:       make(map[string]struct{}),
 	}
 }
@@ -171,6 +177,18 @@ func (b *DashBrain) SetThreshold(k DashSlotKey, threshold float64) {
 	}
 }
 
+// SetAutoReorder turns auto-reorder of the slot k on or off, as the
+// customer does in the Alexa app's Supply section (on by default). While
+// it is off, low levels are counted but no order is placed.
+func (b *DashBrain) SetAutoReorder(k DashSlotKey, on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.manual[k] = !on
+	if s, ok := b.slots[k]; ok {
+		s.Manual = !on
+	}
+}
+
 // threshold returns the threshold of k. The caller holds b.mu.
 func (b *DashBrain) threshold(k DashSlotKey) float64 {
 	if t, ok := b.thresholds[k]; ok {
@@ -186,7 +204,7 @@ func (b *DashBrain) threshold(k DashSlotKey) float64 {
 func (b *DashBrain) slot(k DashSlotKey, at time.Time) *DashSlot {
 	s, ok := b.slots[k]
 	if !ok {
-		s = &DashSlot{Key: k, Threshold: b.threshold(k), Since: at}
+		s = &DashSlot{Key: k, Threshold: b.threshold(k), Since: at, Manual: b.manual[k]}
 		b.slots[k] = s
 	}
 	return s
@@ -321,7 +339,7 @@ func (b *DashBrain) report(k DashSlotKey, l alexa.Level, at time.Time) (DashOrde
 		return DashOrder{}, false
 	}
 	s.Low++
-	if s.Low < b.cfg.ReportsToOrder || (b.cfg.RequireReplenishmentID && s.ReplenishmentID == "") {
+	if s.Low < b.cfg.ReportsToOrder || s.Manual || (b.cfg.RequireReplenishmentID && s.ReplenishmentID == "") {
 		return DashOrder{}, false
 	}
 	s.Low, s.Ordered = 0, true

@@ -290,3 +290,22 @@ func TestDashBrainSync(t *testing.T) {
 		}
 	}
 }
+
+func TestDashBrainAutoReorderOff(t *testing.T) {
+	t.Parallel()
+	b := alexatest.NewDashBrain(alexatest.DashConfig{Threshold: 10})
+	k := alexatest.DashSlotKey{UserID: "u", EndpointID: "light-1", Instance: "InventoryLevelSensor-1"}
+	b.SetAutoReorder(k, false)
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		b.Observe("u", changeReport(t, "light-1", 5, false), now.Add(time.Duration(i)*time.Minute))
+	}
+	if s, ok := b.Slot(k); !ok || !s.Manual || s.Low != 5 || len(b.Orders()) != 0 {
+		t.Fatalf("auto-reorder off: slot %+v, orders %v", s, b.Orders())
+	}
+	b.SetAutoReorder(k, true)
+	b.Observe("u", changeReport(t, "light-1", 4, false), now.Add(time.Hour))
+	if len(b.Orders()) != 1 {
+		t.Errorf("auto-reorder back on: orders %v, want one", b.Orders())
+	}
+}

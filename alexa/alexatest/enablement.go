@@ -35,8 +35,12 @@ type SkillConfig struct {
 	TokenURL, ClientID, ClientSecret string
 	// HTTPClient calls TokenURL; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	// Skill receives the AcceptGrant directive, as Alexa would send it.
+	// Skill receives the AcceptGrant directive, and then a Discover, as
+	// Alexa sends them.
 	Skill Invoker
+	// OnDiscovered, if set, is called with the endpoints of that
+	// discovery (e.g. to tell a [DashBrain]).
+	OnDiscovered func(userID string, endpoints []alexa.DiscoveryEndpoint)
 }
 
 // enablements is the fake Skill Enablement API's state.
@@ -211,7 +215,28 @@ func (s *Server) enableSkill(w http.ResponseWriter, r *http.Request, skill *Skil
 	s.enable.mu.Lock()
 	s.enable.enabled[user] = req.Stage
 	s.enable.mu.Unlock()
+	s.discoverAfterLinking(ctx, skill, user, granteeToken)
 	writeEnablement(w, http.StatusCreated, enablementBody(skill.ID, req.Stage, user))
+}
+
+// discoverAfterLinking runs the discovery Alexa runs once an account is
+// linked. A failed discovery leaves the enablement as it is, as with
+// Alexa (the customer can ask again).
+func (s *Server) discoverAfterLinking(ctx context.Context, skill *SkillConfig, user, token string) {
+	out, err := skill.Skill.Invoke(ctx, Discover(token))
+	if err != nil {
+		return
+	}
+	m, err := alexa.ParseEvent(out)
+	if err != nil || s.DiscoveredFrom(user, m) != nil {
+		return
+	}
+	if skill.OnDiscovered != nil {
+		var p alexa.DiscoverResponsePayload
+		if m.DecodePayload(&p) == nil {
+			skill.OnDiscovered(user, p.Endpoints)
+		}
+	}
 }
 
 // linkAccount exchanges the customer's code at the skill's OAuth server,

@@ -365,6 +365,19 @@ func (s *Server) Endpoints(userID string) []string {
 	return ids
 }
 
+// Endpoint returns userID's discovered endpoint id, as the user's last
+// discovery (and the reports since) left it.
+func (s *Server) Endpoint(userID, id string) (alexa.DiscoveryEndpoint, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[userID]
+	if !ok {
+		return alexa.DiscoveryEndpoint{}, false
+	}
+	ep, ok := u.endpoints[id]
+	return ep, ok
+}
+
 // FailNext makes the gateway answer the next n requests with status and
 // the error code code (e.g. FailNext(2, 503, CodeServiceUnavailable, 0)),
 // with a Retry-After header if retryAfter is positive. Scripted answers

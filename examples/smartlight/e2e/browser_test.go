@@ -183,7 +183,7 @@ func TestWebApp(t *testing.T) {
 	}
 
 	b.run("link Alexa",
-		setCookie(e.app.Cloud.URL, alexatest.SignInCookieName, "amzn1.account.demo"),
+		setCookie(e.app.Cloud.URL, alexatest.SignInCookieName, local.DemoUser), // the demo user's Amazon account
 		chromedp.Click(css(`a[href="#/alexa"]`)),
 		chromedp.WaitVisible(css(`#link`)),
 		waitText(`#alexa-status`, "not linked"),
@@ -194,6 +194,35 @@ func TestWebApp(t *testing.T) {
 	if _, _, err := e.app.Grants.Token(t.Context(), local.DemoUser); err != nil {
 		t.Errorf("no grant after linking from the web app: %v", err)
 	}
+
+	// The Alexa view: Alexa discovered the light after the link; the owner
+	// sets the Battery slot to reorder at 99 %, the light drains three
+	// steps, and the Dash order appears in the Supply section, the
+	// ChangeReports in the debugger.
+	slot := `[data-endpoint="` + l.SerialNumber + `"] [data-instance="InventoryLevelSensor-1"]`
+	b.run("open the Alexa view",
+		chromedp.Navigate(e.app.URL+local.ViewPath),
+		chromedp.WaitVisible(css(slot)),
+		chromedp.Focus(css(slot+` [data-role=threshold]`)),
+		clearInput("threshold-"+l.SerialNumber+"-InventoryLevelSensor-1"),
+		chromedp.SendKeys(css(slot+` [data-role=threshold]`), "99"),
+		chromedp.Click(css(slot+` [data-role=save-supply]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector('`+slot+` [data-role=threshold]').value === "99"`))
+	for range 3 {
+		if err := l.Sim().Tick(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.run("see the Dash order and the ChangeReports",
+		chromedp.Click(css(`h1`)), // leave the form, so the page refreshes it
+		chromedp.Poll[chromedp.Void](`(() => { const o = document.querySelector('`+slot+` [data-role=orders]'); return o !== null && o.textContent.includes("Order #1"); })()`,
+			chromedp.WithPollingInterval(50*time.Millisecond)),
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#events .text')].some((e) => e.textContent.includes("Alexa.ChangeReport"))`,
+			chromedp.WithPollingInterval(50*time.Millisecond)),
+		waitText(`[data-endpoint="`+l.SerialNumber+`"] [data-role=power]`, "ON"), // from the ChangeReports' context
+		waitText(slot+` [data-role=level]`, fmt.Sprintf("%d %%", battery-4)),
+		chromedp.Navigate(e.app.URL+"/#/alexa"),
+		chromedp.WaitVisible(css(`#unlink`)))
 	b.run("unlink Alexa",
 		chromedp.Click(css(`#unlink`)),
 		chromedp.WaitVisible(css(`#link`)),

@@ -225,6 +225,9 @@ type App struct {
 // lights (provisioned on the first run). Close it to stop and save.
 func Start(ctx context.Context, opts Options) (*App, error) {
 	a := &App{opts: opts, dbg: opts.Debugger, log: opts.Logger, Region: opts.Config.Region}
+	if a.dbg == nil {
+		a.dbg = &Debugger{} // keeps the entries of the Alexa view, prints nothing
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -417,6 +420,11 @@ func (a *App) start(ctx context.Context) error {
 		return err
 	}
 	mux.Handle("/", web)
+	view, err := a.alexaView()
+	if err != nil {
+		return err
+	}
+	mux.Handle(ViewPath, view)
 
 	// The IoT rule: every accepted shadow update goes to the updates
 	// component, in order, retried while it fails for a reason that may pass.
@@ -867,6 +875,9 @@ func (a *App) startLinking(lwaSecret, alexaSecret string) error {
 		ID: SkillID, Region: a.Region,
 		TokenURL: a.URL + AuthPath + auth.TokenPath, ClientID: AlexaClientID, ClientSecret: alexaSecret,
 		HTTPClient: a.client, Skill: skillInvoker{a},
+		OnDiscovered: func(userID string, eps []alexa.DiscoveryEndpoint) {
+			a.Brain.Discovered(userID, eps, time.Now())
+		},
 	})
 	key, linkKey := make([]byte, 32), make([]byte, 32)
 	_, _ = rand.Read(key)

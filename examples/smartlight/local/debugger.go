@@ -30,7 +30,39 @@ type Debugger struct {
 	// Now is the clock of the line times; nil means time.Now.
 	Now func() time.Time
 
-	mu sync.Mutex
+	mu      sync.Mutex
+	entries []DebugEntry // the last maxEntries
+	seq     int64
+}
+
+// DebugEntry is one line of the debugger, for the Alexa view.
+type DebugEntry struct {
+	Seq       int64     `json:"seq"`
+	Time      time.Time `json:"time"`
+	Direction string    `json:"direction"`
+	Text      string    `json:"text"`
+	// JSON is the message, every token and grant code redacted; absent
+	// for lines that are not messages.
+	JSON json.RawMessage `json:"json,omitempty"`
+}
+
+// maxEntries is how many entries the debugger keeps.
+const maxEntries = 1000
+
+// Entries returns the entries after seq, oldest first.
+func (d *Debugger) Entries(after int64) []DebugEntry {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []DebugEntry
+	for _, e := range d.entries {
+		if e.Seq > after {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Direction labels.
@@ -44,32 +76,41 @@ const (
 	dirNote      = "local          "
 )
 
-func (d *Debugger) printf(dir, format string, args ...any) {
-	if d == nil || d.Out == nil {
+func (d *Debugger) printf(dir, format string, args ...any) { d.record(dir, nil, format, args...) }
+
+// record prints a line (and the message raw, with FullJSON) and keeps it
+// as an entry.
+func (d *Debugger) record(dir string, raw []byte, format string, args ...any) {
+	if d == nil {
 		return
 	}
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now
 	}
-	line := now().Format("15:04:05.000") + "  " + dir + "  " + fmt.Sprintf(format, args...) + "\n"
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	_, _ = io.WriteString(d.Out, line)
-}
-
-func (d *Debugger) json(raw []byte) {
-	if d == nil || d.Out == nil || !d.FullJSON || len(raw) == 0 {
-		return
-	}
-	b := Redact(raw)
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, b, "    ", "  "); err != nil {
-		return
+	t := now()
+	text := fmt.Sprintf(format, args...)
+	var redacted json.RawMessage
+	if len(raw) > 0 && json.Valid(raw) {
+		redacted = Redact(raw)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	_, _ = io.WriteString(d.Out, "    "+buf.String()+"\n")
+	d.seq++
+	d.entries = append(d.entries, DebugEntry{Seq: d.seq, Time: t, Direction: strings.TrimSpace(dir), Text: text, JSON: redacted})
+	if len(d.entries) > maxEntries {
+		d.entries = append(d.entries[:0:0], d.entries[len(d.entries)-maxEntries:]...)
+	}
+	if d.Out == nil {
+		return
+	}
+	_, _ = io.WriteString(d.Out, t.Format("15:04:05.000")+"  "+dir+"  "+text+"\n")
+	if d.FullJSON && redacted != nil {
+		var buf bytes.Buffer
+		if json.Indent(&buf, redacted, "    ", "  ") == nil {
+			_, _ = io.WriteString(d.Out, "    "+buf.String()+"\n")
+		}
+	}
 }
 
 // Note prints a line of the local run itself.
@@ -109,14 +150,12 @@ func (d *Debugger) Directive(raw []byte) {
 	if id := dir.EndpointID(); id != "" {
 		s += "  " + id
 	}
-	d.printf(dirToSkill, "%s", s)
-	d.json(raw)
+	d.record(dirToSkill, raw, "%s", s)
 }
 
 // Reply prints the skill's answer to a directive.
 func (d *Debugger) Reply(raw []byte) {
-	d.printf(dirFromSkill, "%s", summarize(raw, 0))
-	d.json(raw)
+	d.record(dirFromSkill, raw, "%s", summarize(raw, 0))
 }
 
 // Event prints an event sent to the event gateway and the gateway's
@@ -126,8 +165,7 @@ func (d *Debugger) Event(raw []byte, status int, err error) {
 	if err != nil {
 		answer = "failed: " + err.Error()
 	}
-	d.printf(dirGateway, "%s  → %s", summarize(raw, status), answer)
-	d.json(raw)
+	d.record(dirGateway, raw, "%s  → %s", summarize(raw, status), answer)
 }
 
 // App prints a request to the devices API.
