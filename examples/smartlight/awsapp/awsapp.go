@@ -6,6 +6,8 @@
 //	GRANTS_KEYRING_PARAMETER   an SSM SecureString parameter holding an
 //	                           AES-256 key ring that also encrypts the tokens
 //	                           client-side (dynamostore.ParseKeyRing); optional.
+//	WEBAPP_*                   the web app, served by the devices API
+//	                           function (config); optional.
 //	APPLINK_*                  app-to-app linking in the devices API
 //	                           (config.AppLink); optional.
 //	IOT_DATA_ENDPOINT          the account's IoT data endpoint
@@ -27,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,6 +50,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/light"
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 	"github.com/go-alexa/smarthome/examples/smartlight/updates"
+	"github.com/go-alexa/smarthome/examples/smartlight/webapp"
 	"github.com/go-alexa/smarthome/lwa"
 	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
@@ -215,6 +219,18 @@ func (b *Backend) Skill(ctx context.Context) (*alexa.Router, error) {
 	}
 	return skill.New(skill.Config{Model: b.Model, Registry: b.Registry, Shadow: b.Shadow, Users: v, Authorizer: authorizer,
 		ConfirmTimeout: b.Config.ConfirmTimeout, Logger: b.Logger})
+}
+
+// WebApp returns the owner's web app, signing in at the configured
+// identity provider with the first web client id; nil when the
+// configuration has no WEBAPP_AUTHORIZE_URL.
+func (b *Backend) WebApp() (http.Handler, error) {
+	if b.Config.WebAppAuthorizeURL == "" || len(b.Config.WebClientIDs) == 0 {
+		return nil, nil
+	}
+	return webapp.Handler(webapp.Config{
+		AuthorizeURL: b.Config.WebAppAuthorizeURL, TokenURL: b.Config.WebAppTokenURL, ClientID: b.Config.WebClientIDs[0],
+	})
 }
 
 // DevicesAPI returns the devices API, announcing devices through the

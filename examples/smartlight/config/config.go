@@ -103,6 +103,10 @@ type Config struct {
 	// AppLink configures app-to-app account linking in the devices API;
 	// nil when APPLINK_SKILL_ID is not set.
 	AppLink *AppLink
+	// WebAppAuthorizeURL and WebAppTokenURL are the identity provider's
+	// endpoints the web app signs in with (Cognito's hosted UI); the
+	// devices API function serves the web app when they are set.
+	WebAppAuthorizeURL, WebAppTokenURL string
 }
 
 // AppLink is the configuration of app-to-app account linking.
@@ -146,7 +150,7 @@ func Load(c Component, getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("config: unknown component %q", c)
 	}
 	l := &loader{c: c, getenv: getenv}
-	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog, loadAppLink} {
+	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog, loadAppLink, loadWebApp} {
 		part(l)
 	}
 	if len(l.problems) > 0 {
@@ -395,6 +399,21 @@ func loadAppLink(l *loader) {
 		l.bad("AUTH_ALEXA_CLIENT_IDS is required with APPLINK_SKILL_ID: the client of Alexa's account linking")
 	}
 	l.cfg.AppLink = a
+}
+
+// loadWebApp reads WEBAPP_AUTHORIZE_URL and WEBAPP_TOKEN_URL (both or
+// neither), for the devices API.
+func loadWebApp(l *loader) {
+	if l.c != DevicesAPI {
+		return
+	}
+	l.cfg.WebAppAuthorizeURL, l.cfg.WebAppTokenURL = l.get("WEBAPP_AUTHORIZE_URL"), l.get("WEBAPP_TOKEN_URL")
+	if l.cfg.WebAppAuthorizeURL == "" && l.cfg.WebAppTokenURL == "" {
+		return
+	}
+	if !httpURL(l.cfg.WebAppAuthorizeURL) || !httpURL(l.cfg.WebAppTokenURL) {
+		l.bad("WEBAPP_AUTHORIZE_URL and WEBAPP_TOKEN_URL must both be http(s) URLs (the identity provider's /oauth2/authorize and /oauth2/token)")
+	}
 }
 
 func httpURL(s string) bool {

@@ -44,7 +44,10 @@ var static embed.FS
 type Config struct {
 	// AuthorizeURL and TokenURL are the identity provider's endpoints;
 	// ClientID is the app's (public) client there and RedirectURL the
-	// app's own URL, registered with the provider.
+	// app's own URL, registered with the provider. An empty RedirectURL is
+	// the origin of each request plus "/" (https, except for a loopback
+	// host), for an app served where its URL is known only after
+	// deployment (API Gateway).
 	AuthorizeURL, TokenURL, ClientID, RedirectURL string
 	// APIURL is the devices API's base URL; "" means the app's origin.
 	APIURL string
@@ -54,9 +57,12 @@ type Config struct {
 func Handler(cfg Config) (http.Handler, error) {
 	var origins []string
 	for _, u := range []string{cfg.AuthorizeURL, cfg.TokenURL, cfg.RedirectURL} {
+		if u == "" && u == cfg.RedirectURL {
+			continue
+		}
 		p, err := url.Parse(u)
 		if err != nil || p.Host == "" || p.Scheme != "https" && p.Scheme != "http" {
-			return nil, errors.New("webapp: Config.AuthorizeURL, TokenURL and RedirectURL must be absolute http(s) URLs")
+			return nil, errors.New("webapp: Config.AuthorizeURL, TokenURL and RedirectURL (if set) must be absolute http(s) URLs")
 		}
 		origins = append(origins, p.Scheme+"://"+p.Host)
 	}
@@ -70,12 +76,19 @@ func Handler(cfg Config) (http.Handler, error) {
 		}
 		origins = append(origins, p.Scheme+"://"+p.Host)
 	}
-	conf, err := json.Marshal(map[string]string{
-		"authorizeUrl": cfg.AuthorizeURL, "tokenUrl": cfg.TokenURL, "clientId": cfg.ClientID,
-		"redirectUrl": cfg.RedirectURL, "apiUrl": strings.TrimSuffix(cfg.APIURL, "/"),
-	})
-	if err != nil {
-		return nil, err
+	conf := func(r *http.Request) ([]byte, error) {
+		redirect := cfg.RedirectURL
+		if redirect == "" {
+			scheme := "https"
+			if h, _, _ := strings.Cut(r.Host, ":"); h == "127.0.0.1" || h == "localhost" || h == "[::1]" {
+				scheme = "http"
+			}
+			redirect = scheme + "://" + r.Host + "/"
+		}
+		return json.Marshal(map[string]string{
+			"authorizeUrl": cfg.AuthorizeURL, "tokenUrl": cfg.TokenURL, "clientId": cfg.ClientID,
+			"redirectUrl": redirect, "apiUrl": strings.TrimSuffix(cfg.APIURL, "/"),
+		})
 	}
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
@@ -97,9 +110,14 @@ func Handler(cfg Config) (http.Handler, error) {
 		}
 		switch r.URL.Path {
 		case "/config.json":
+			b, err := conf(r)
+			if err != nil {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
 			h.Set("Content-Type", "application/json")
 			h.Set("Cache-Control", "no-store")
-			_, _ = w.Write(conf)
+			_, _ = w.Write(b)
 		case "/favicon.ico":
 			w.WriteHeader(http.StatusNoContent)
 		case "/", "/app.js", "/app.css", "/index.html":

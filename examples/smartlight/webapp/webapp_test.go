@@ -47,3 +47,22 @@ func TestHandler(t *testing.T) {
 		t.Error("Handler accepted a non-http authorize URL")
 	}
 }
+
+func TestRedirectFromTheRequest(t *testing.T) {
+	h, err := webapp.Handler(webapp.Config{
+		AuthorizeURL: "https://auth.example.com/oauth2/authorize", TokenURL: "https://auth.example.com/oauth2/token", ClientID: "web",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]string{"abc.execute-api.eu-west-1.amazonaws.com": "https://abc.execute-api.eu-west-1.amazonaws.com/", "127.0.0.1:8080": "http://127.0.0.1:8080/"} {
+		req := httptest.NewRequest(http.MethodGet, "/config.json", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var cfg map[string]string
+		if err := json.Unmarshal(rec.Body.Bytes(), &cfg); err != nil || cfg["redirectUrl"] != want {
+			t.Errorf("host %s: redirectUrl %q, want %q", host, cfg["redirectUrl"], want)
+		}
+	}
+}

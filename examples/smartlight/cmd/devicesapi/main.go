@@ -1,6 +1,7 @@
 // Command devicesapi is the smart light's devices API on AWS Lambda (the
 // workshop's webBackend), behind an API Gateway HTTP API: the owner's app
-// lists, claims, renames, switches and removes lights. See package
+// lists, claims, renames, switches and removes lights; with WEBAPP_* set,
+// it also serves the web app (package webapp) at the root. See package
 // devicesapi for the API, and package awsapp and package config for its
 // environment.
 package main
@@ -8,6 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -30,7 +32,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	serve := lambdahttp.Handler(api)
+	var h http.Handler = api
+	web, err := b.WebApp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if web != nil {
+		// The web app at the root, the API at its paths.
+		mux := http.NewServeMux()
+		for _, p := range []string{"/devices", "/devices/", "/alexa-link", "/alexa-link/"} {
+			mux.Handle(p, api)
+		}
+		mux.Handle("/", web)
+		h = mux
+	}
+	serve := lambdahttp.Handler(h)
 	lambda.Start(func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		resp, err := serve(ctx, e)
 		// Before the sandbox may freeze: save any refreshed grant whose
