@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
@@ -245,4 +246,116 @@ func TestWebApp(t *testing.T) {
 			t.Errorf("the page logged: %s", line)
 		}
 	}
+}
+
+// tabTo presses Tab until the focused element matches selector (at most
+// 30 times), as a keyboard user moves through the page.
+func tabTo(selector string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for range 30 {
+			on, err := chromedp.Evaluate[bool](fmt.Sprintf(`document.activeElement !== null && document.activeElement.matches(%q)`, selector))(ctx, t)
+			if err != nil {
+				return err
+			}
+			if on {
+				return nil
+			}
+			if _, err := chromedp.KeyEvent(kb.Tab)(ctx, t); err != nil {
+				return err
+			}
+		}
+		return fmt.Errorf("Tab never reached %s", selector)
+	})
+}
+
+// labelled fails unless every input of the page has a label and every
+// button and link a name.
+func labelled(page string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		bad, err := chromedp.Evaluate[[]string](`[...document.querySelectorAll('input, button, a')].filter((e) =>
+			e.type !== 'hidden' && (e.tagName === 'INPUT' ? e.labels.length === 0 : e.textContent.trim() === '')).map((e) => e.outerHTML)`)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if len(bad) > 0 {
+			return fmt.Errorf("%s: controls without a label or a name: %v", page, bad)
+		}
+		return nil
+	})
+}
+
+// TestWebAppKeyboard runs the main flow with the keyboard alone: sign in,
+// a claim refused for a wrong code (the message shown), the claim, the
+// light switched on; and checks that every control of each page is
+// labelled. It measures the first load's weight and the time to the
+// first device list, and with SMARTLIGHT_SCREENSHOTS set writes a PNG of
+// each page there.
+func TestWebAppKeyboard(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := newBrowser(t)
+	l := e.light(0)
+	shots := os.Getenv("SMARTLIGHT_SCREENSHOTS")
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			if shots == "" {
+				return nil
+			}
+			png, err := chromedp.FullScreenshot(100)(ctx, t)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+		})
+	}
+
+	start := time.Now()
+	b.run("first load",
+		chromedp.Navigate(e.app.URL+"/"),
+		chromedp.WaitVisible(css(`#signin`)),
+		labelled("welcome"), shot("welcome"))
+	weight, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run("sign in with the keyboard",
+		tabTo(`#signin`), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(css(`#username`)),
+		labelled("sign-in"), shot("sign-in"),
+		tabTo(`#username`), chromedp.KeyEvent(local.DemoUsername),
+		tabTo(`#password`), chromedp.KeyEvent(e.app.DemoPassword+kb.Enter),
+		chromedp.WaitVisible(css(`#empty`)),
+		labelled("home"))
+	toList := time.Since(start)
+
+	b.run("a wrong claim code",
+		tabTo(`a[href="#/add"]`), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(css(`#serial`)),
+		labelled("add"),
+		chromedp.KeyEvent(l.SerialNumber),
+		tabTo(`#secret`), chromedp.KeyEvent("WRONG-CODE"),
+		tabTo(`#name`), chromedp.KeyEvent("Desk lamp"+kb.Enter),
+		chromedp.Poll[chromedp.Void](`document.getElementById('error').hidden === false && document.getElementById('error').textContent.length > 0`),
+		shot("add-error"))
+	b.run("claim with the keyboard",
+		tabTo(`#secret`), clearInput("secret"),
+		chromedp.KeyEvent(l.ClaimSecret+kb.Enter),
+		chromedp.WaitVisible(css(`#devices`)),
+		shot("home"))
+	b.run("switch on with the keyboard",
+		tabTo(`#devices a`), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(css(`#toggle`)),
+		labelled("device"),
+		tabTo(`#toggle`), chromedp.KeyEvent(kb.Enter),
+		waitText(`#power`, "ON"),
+		shot("device"))
+	b.run("the Services page",
+		tabTo(`a[href="#/alexa"]`), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(css(`#link`)),
+		labelled("services"), shot("services"))
+	b.run("the Alexa view",
+		chromedp.Navigate(e.app.URL+local.ViewPath),
+		chromedp.WaitVisible(css(`#events li`)),
+		labelled("alexa view"), shot("alexa-view"))
+	t.Logf("first load: %.0f bytes transferred; sign-in to the first device list: %v", weight, toList.Round(time.Millisecond))
 }

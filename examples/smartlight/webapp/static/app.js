@@ -200,7 +200,10 @@
       el('button', {
         type: 'button', id: 'toggle',
         onclick: () => call('PUT', path + '/power', { status: document.getElementById('power').textContent === 'ON' ? 'off' : 'on' })
-          .then(() => { showError(''); devicePage(serial, true); }).catch((e) => showError(e.message)),
+          .then((dev) => {
+            showError(dev.online === false ? 'The light is offline: it will switch when it is back online.' : '');
+            devicePage(serial, true);
+          }).catch((e) => showError(e.message)),
       }, d.status === 'on' ? 'Turn off' : 'Turn on'),
       renameForm,
       el('button', { type: 'button', id: 'remove', onclick: () => { confirmBox.hidden = false; document.getElementById('remove-yes').focus(); } }, 'Remove'),
