@@ -54,11 +54,21 @@
 // ([Directive.Response], [Directive.StateReport],
 // [Directive.DeferredResponse], ...) or an error. The router turns every
 // failure into the right Alexa ErrorResponse: an [*Error] (or an error
-// wrapping one) becomes that error type; any other error, and a panic,
-// becomes INTERNAL_ERROR with a generic message, the details going to the
-// optional [*slog.Logger]; a directive without a handler, or input that is
-// not a directive, becomes INVALID_DIRECTIVE. Domain failures never fail the
-// Lambda invocation: Invoke returns a nil error whenever it can answer.
+// wrapping one) becomes that error type; any other error becomes
+// INTERNAL_ERROR with a generic message, the details going to the logger
+// ([WithLogger], or [slog.Default]); a directive without a handler, or input
+// that is not a directive, becomes INVALID_DIRECTIVE. Domain failures never
+// fail the Lambda invocation: Invoke returns a nil error whenever it can
+// answer.
+//
+// The router also checks every reply before it leaves: the context
+// properties' values against their interfaces ([Property.Validate]) and
+// against the instances registered with it (declared modes, ranges), and
+// the whole message against the validator when one is set
+// ([WithValidator]). A defective reply (one that fails these checks, a
+// panic, no reply at all) is answered with INTERNAL_ERROR whose message
+// says why without quoting a value ([DefectReason]), and
+// alexatest.Invoke fails the test with it.
 //
 // # Boilerplate
 //
