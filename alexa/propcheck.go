@@ -83,6 +83,18 @@ func intRangeCheck(min, max int) valueCheck {
 	}
 }
 
+// numberRangeCheck accepts numbers from min to max.
+func numberRangeCheck(min, max float64) valueCheck {
+	want := fmt.Sprintf("must be a number from %v to %v", min, max)
+	return func(v json.RawMessage) string {
+		f, ok := number(v)
+		if !ok || f < min || f > max {
+			return want
+		}
+		return ""
+	}
+}
+
 // temperatureCheck accepts a temperature object with a documented scale.
 func temperatureCheck(v json.RawMessage) string {
 	var t struct {
@@ -126,6 +138,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
 	{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
 	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
+	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
@@ -134,7 +147,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // Validate checks the value of a property whose interface documents a
 // closed set or a range of values (powerState, toggleState, lockState,
 // detectionState, connectivity, brightness, percentage, powerLevel,
-// volume, muted, colorTemperatureInKelvin, temperatures and setpoints):
+// volume, muted, colorTemperatureInKelvin, relativeHumidity, temperatures
+// and setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,
