@@ -142,11 +142,12 @@ func Endpoint(k Kettle) (alexa.DiscoveryEndpoint, error) {
 		return alexa.DiscoveryEndpoint{}, err
 	}
 	return alexa.DiscoveryEndpoint{
-		EndpointID:        k.ID,
-		ManufacturerName:  "Acme",
-		Description:       "Acme smart kettle",
-		FriendlyName:      k.Name,
-		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayOther},
+		EndpointID:           k.ID,
+		ManufacturerName:     "Acme",
+		Description:          "Acme smart kettle",
+		FriendlyName:         k.Name,
+		DisplayCategories:    []alexa.DisplayCategory{alexa.DisplayOther},
+		AdditionalAttributes: &alexa.AdditionalAttributes{Manufacturer: "Acme", Model: "K-1"},
 		Capabilities: []alexa.Capability{
 			alexa.AlexaCapability(),
 			alexa.PowerControllerCapability(alexa.Reported()),

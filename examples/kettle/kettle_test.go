@@ -111,6 +111,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("discovered %d endpoints, %v", len(p.Endpoints), err)
 	}
 	e.discovered = p.Endpoints
+	for _, f := range alexa.Lint(p.Endpoints) {
+		t.Errorf("lint: %v", f)
+	}
 	return e
 }
 

@@ -1,0 +1,89 @@
+package alexa
+
+import (
+	"fmt"
+	"slices"
+)
+
+// LintRule names a rule of [Lint].
+type LintRule string
+
+// The rules [Lint] checks: what Amazon requires of sensors and asks of
+// devices certified Works with Alexa, beyond what discovery accepts.
+// See https://developer.amazon.com/en-US/docs/alexa/device-apis/alexa-endpointhealth.html
+// and https://developer.amazon.com/docs/smarthome/understand-wwa.html.
+const (
+	// LintSensorHealth: a sensor (temperature, humidity, contact,
+	// motion) must implement Alexa.EndpointHealth.
+	LintSensorHealth LintRule = "sensor-endpoint-health"
+	// LintEndpointHealth: Works with Alexa certification asks every
+	// device for Alexa.EndpointHealth.
+	LintEndpointHealth LintRule = "endpoint-health"
+	// LintConnectivityReporting: connectivity must be both retrievable
+	// and proactively reported.
+	LintConnectivityReporting LintRule = "connectivity-reporting"
+	// LintSensorReporting: a sensor's properties are proactively
+	// reported and retrievable (Alexa reads and routines trigger on them).
+	LintSensorReporting LintRule = "sensor-reporting"
+	// LintModel: Works with Alexa asks for the manufacturer and model in
+	// additionalAttributes.
+	LintModel LintRule = "manufacturer-and-model"
+)
+
+// LintFinding is one way an endpoint falls short of a [LintRule].
+type LintFinding struct {
+	EndpointID string
+	Rule       LintRule
+	Message    string
+}
+
+// String returns "endpointId: rule: message".
+func (f LintFinding) String() string {
+	return f.EndpointID + ": " + string(f.Rule) + ": " + f.Message
+}
+
+// sensors are the interfaces of sensor devices.
+var sensors = []Namespace{NamespaceTemperatureSensor, NamespaceHumiditySensor, NamespaceContactSensor, NamespaceMotionSensor}
+
+// Lint checks endpoints against what Amazon requires of sensors and asks
+// of devices for Works with Alexa certification, which discovery itself
+// does not enforce ([ValidateEndpoints] checks the protocol's limits).
+// Run it in a skill's tests: a finding is a reason certification (or a
+// customer's routine) would fail. It returns the findings in endpoint
+// order, nil when there are none.
+func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
+	var out []LintFinding
+	for _, e := range endpoints {
+		add := func(rule LintRule, format string, args ...any) {
+			out = append(out, LintFinding{EndpointID: e.EndpointID, Rule: rule, Message: fmt.Sprintf(format, args...)})
+		}
+		var health *Capability
+		var sensing []Capability
+		for i := range e.Capabilities {
+			c := &e.Capabilities[i]
+			switch {
+			case c.Interface == NamespaceEndpointHealth:
+				health = c
+			case slices.Contains(sensors, c.Interface):
+				sensing = append(sensing, *c)
+			}
+		}
+		switch {
+		case health == nil && len(sensing) > 0:
+			add(LintSensorHealth, "%s is a sensor, which must implement Alexa.EndpointHealth", sensing[0].Interface)
+		case health == nil:
+			add(LintEndpointHealth, "no Alexa.EndpointHealth: Works with Alexa asks every device to report its connectivity")
+		case health.Properties == nil || !health.Properties.ProactivelyReported || !health.Properties.Retrievable:
+			add(LintConnectivityReporting, "Alexa.EndpointHealth connectivity must be proactively reported and retrievable")
+		}
+		for _, c := range sensing {
+			if c.Properties == nil || !c.Properties.ProactivelyReported || !c.Properties.Retrievable {
+				add(LintSensorReporting, "%s properties must be proactively reported and retrievable", c.Interface)
+			}
+		}
+		if a := e.AdditionalAttributes; a == nil || a.Manufacturer == "" || a.Model == "" {
+			add(LintModel, "additionalAttributes needs the manufacturer and the model")
+		}
+	}
+	return out
+}

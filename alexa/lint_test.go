@@ -1,0 +1,57 @@
+package alexa_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/go-alexa/smarthome/alexa"
+)
+
+func TestLint(t *testing.T) {
+	t.Parallel()
+	attrs := &alexa.AdditionalAttributes{Manufacturer: "Acme", Model: "TH-1"}
+	ep := func(id string, a *alexa.AdditionalAttributes, caps ...alexa.Capability) alexa.DiscoveryEndpoint {
+		return alexa.DiscoveryEndpoint{EndpointID: id, ManufacturerName: "Acme", Description: "d", FriendlyName: "f",
+			DisplayCategories: []alexa.DisplayCategory{alexa.DisplayOther}, AdditionalAttributes: a,
+			Capabilities: append([]alexa.Capability{alexa.AlexaCapability()}, caps...)}
+	}
+	health := alexa.EndpointHealthCapability(alexa.Reported())
+	for _, tc := range []struct {
+		name string
+		ep   alexa.DiscoveryEndpoint
+		want []alexa.LintRule
+	}{
+		{"certifiable sensor", ep("s1", attrs, alexa.TemperatureSensorCapability(alexa.Reported()), alexa.HumiditySensorCapability(alexa.Reported()), health), nil},
+		{"sensor without health", ep("s2", attrs, alexa.HumiditySensorCapability(alexa.Reported())), []alexa.LintRule{alexa.LintSensorHealth}},
+		{"sensor not reported", ep("s3", attrs, alexa.ContactSensorCapability(alexa.Reporting{Retrievable: true}), health), []alexa.LintRule{alexa.LintSensorReporting}},
+		{"light without health or model", ep("l1", nil, alexa.PowerControllerCapability(alexa.Reported())), []alexa.LintRule{alexa.LintEndpointHealth, alexa.LintModel}},
+		{"health not proactive", ep("l2", attrs, alexa.PowerControllerCapability(alexa.Reported()), alexa.EndpointHealthCapability(alexa.Reporting{Retrievable: true})), []alexa.LintRule{alexa.LintConnectivityReporting}},
+	} {
+		var got []alexa.LintRule
+		for _, f := range alexa.Lint([]alexa.DiscoveryEndpoint{tc.ep}) {
+			if f.EndpointID != tc.ep.EndpointID || f.Message == "" {
+				t.Errorf("%s: finding %v", tc.name, f)
+			}
+			got = append(got, f.Rule)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: rules %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A skill's test runs Lint over what its discovery returns.
+func ExampleLint() {
+	hygrometer := alexa.DiscoveryEndpoint{
+		EndpointID: "cellar-1", ManufacturerName: "Acme", Description: "Acme hygrometer", FriendlyName: "Cellar",
+		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayOther},
+		Capabilities:      []alexa.Capability{alexa.AlexaCapability(), alexa.HumiditySensorCapability(alexa.Reported())},
+	}
+	for _, f := range alexa.Lint([]alexa.DiscoveryEndpoint{hygrometer}) {
+		fmt.Println(f)
+	}
+	// Output:
+	// cellar-1: sensor-endpoint-health: Alexa.HumiditySensor is a sensor, which must implement Alexa.EndpointHealth
+	// cellar-1: manufacturer-and-model: additionalAttributes needs the manufacturer and the model
+}
