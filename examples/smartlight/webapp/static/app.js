@@ -135,8 +135,25 @@
       el('button', { type: 'button', id: 'signin', onclick: () => signIn().catch((e) => showError(e.message)) }, 'Sign in'));
   }
 
-  async function homePage() {
+  async function homePage(refresh) {
     const devices = (await call('GET', '/devices')).devices;
+    const table = document.getElementById('devices');
+    const shown = table ? [...table.querySelectorAll('tbody tr')].map((r) => r.dataset.serial) : [];
+    if (refresh && table && shown.join('\n') === devices.map((d) => d.serialNumber).join('\n')) {
+      // The same devices: update their cells in place, so focus and
+      // reading position stay where they are.
+      for (const d of devices) {
+        const row = table.querySelector('tr[data-serial="' + CSS.escape(d.serialNumber) + '"]');
+        const cells = row.querySelectorAll('td');
+        cells[0].firstChild.textContent = d.friendlyName;
+        cells[1].textContent = statusText(d);
+        cells[1].className = d.status === 'on' ? 'status-on' : '';
+        cells[2].textContent = battery(d);
+        cells[3].textContent = d.online ? 'online' : 'offline';
+        cells[3].className = d.online ? '' : 'offline';
+      }
+      return;
+    }
     const rows = devices.map((d) => el('tr', { 'data-serial': d.serialNumber },
       el('td', {}, el('a', { href: '#/device/' + encodeURIComponent(d.serialNumber) }, d.friendlyName)),
       el('td', { className: d.status === 'on' ? 'status-on' : '' }, statusText(d)),
@@ -249,7 +266,7 @@
         await devicePage(serial, refresh);
         if (!refresh) timer = setInterval(() => route(true), 2000);
       } else {
-        await homePage();
+        await homePage(refresh);
         if (!refresh) timer = setInterval(() => route(true), 2000);
       }
     } catch (e) {
