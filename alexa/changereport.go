@@ -27,6 +27,12 @@ const (
 	CauseVoiceInteraction CauseType = "VOICE_INTERACTION"
 	// CauseAlexaInteraction: a change Alexa caused.
 	CauseAlexaInteraction CauseType = "ALEXA_INTERACTION"
+	// CauseInvalidCredentials and CauseSubscriptionExpired are in the
+	// cause enumeration of Amazon's published message schema
+	// (alexa-samples/alexa-smarthome validation_schemas); the ChangeReport
+	// page does not describe when Alexa expects them.
+	CauseInvalidCredentials  CauseType = "INVALID_CREDENTIALS"
+	CauseSubscriptionExpired CauseType = "SUBSCRIPTION_EXPIRED"
 )
 
 // Cause is the cause object of a ChangeReport.

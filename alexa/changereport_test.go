@@ -1,11 +1,13 @@
 package alexa_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/schemas"
 )
 
 func mustLevel(t testing.TB, instance string, l alexa.Level) alexa.Property {
@@ -201,5 +203,26 @@ func TestRegion(t *testing.T) {
 	}
 	if _, ok := alexa.RegionForAWSRegion("ap-south-1"); ok {
 		t.Error("ap-south-1 mapped")
+	}
+}
+
+// TestEveryCauseIsValid builds a ChangeReport of every cause constant and
+// validates it against our schema (and Amazon's, where available).
+func TestEveryCauseIsValid(t *testing.T) {
+	t.Parallel()
+	for _, c := range []alexa.CauseType{alexa.CauseAppInteraction, alexa.CausePhysicalInteraction, alexa.CausePeriodicPoll,
+		alexa.CauseRuleTrigger, alexa.CauseVoiceInteraction, alexa.CauseAlexaInteraction, alexa.CauseInvalidCredentials, alexa.CauseSubscriptionExpired} {
+		m, err := alexa.NewChangeReport("lamp-1", c, []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.SetScope(*alexa.BearerScope("token"))
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schemas.Validate(b); err != nil {
+			t.Errorf("%s: %v", c, err)
+		}
 	}
 }

@@ -60,6 +60,13 @@ const (
 	DisplayThermostat        DisplayCategory = "THERMOSTAT"
 	DisplayTV                DisplayCategory = "TV"
 	DisplayWearable          DisplayCategory = "WEARABLE"
+
+	// Newer categories, from Amazon's device templates
+	// (https://developer.amazon.com/docs/smarthome/get-started-with-device-templates.html)
+	// and the Alexa.SimpleEventSource page (REMOTE).
+	DisplayAirConditioner DisplayCategory = "AIR_CONDITIONER"
+	DisplayAirPurifier    DisplayCategory = "AIR_PURIFIER"
+	DisplayRemote         DisplayCategory = "REMOTE"
 )
 
 // DiscoveryEndpoint describes one endpoint in a Discover.Response or an
