@@ -102,6 +102,65 @@ func BenchmarkInvokeTurnOnBaseline(b *testing.B) {
 // discoveryEndpoints returns n endpoints like the reference backend's
 // smart light: Alexa, PowerController, EndpointHealth and a Dash battery
 // slot each.
+// BenchmarkDiscoverResponse300Baseline is the baseline of
+// BenchmarkDiscoverResponse300: json.Marshal of the same reply built from
+// plain structs (no limit checks, no lossless encoders, a fixed messageId).
+func BenchmarkDiscoverResponse300Baseline(b *testing.B) {
+	type plainCapability struct {
+		Type                string                      `json:"type"`
+		Interface           string                      `json:"interface"`
+		Instance            string                      `json:"instance,omitempty"`
+		Version             string                      `json:"version"`
+		Properties          *alexa.CapabilityProperties `json:"properties,omitempty"`
+		CapabilityResources *alexa.CapabilityResources  `json:"capabilityResources,omitempty"`
+		Configuration       json.RawMessage             `json:"configuration,omitempty"`
+	}
+	type plainEndpoint struct {
+		EndpointID           string                      `json:"endpointId"`
+		ManufacturerName     string                      `json:"manufacturerName"`
+		Description          string                      `json:"description"`
+		FriendlyName         string                      `json:"friendlyName"`
+		DisplayCategories    []alexa.DisplayCategory     `json:"displayCategories"`
+		AdditionalAttributes *alexa.AdditionalAttributes `json:"additionalAttributes,omitempty"`
+		Capabilities         []plainCapability           `json:"capabilities"`
+	}
+	type reply struct {
+		Event struct {
+			Header struct {
+				Namespace      string `json:"namespace"`
+				Name           string `json:"name"`
+				MessageID      string `json:"messageId"`
+				PayloadVersion string `json:"payloadVersion"`
+			} `json:"header"`
+			Payload struct {
+				Endpoints []plainEndpoint `json:"endpoints"`
+			} `json:"payload"`
+		} `json:"event"`
+	}
+	var r reply
+	r.Event.Header.Namespace, r.Event.Header.Name = "Alexa.Discovery", "Discover.Response"
+	r.Event.Header.MessageID, r.Event.Header.PayloadVersion = "7d6c9a3b-2e1f-4a5b-8c9d-0e1f2a3b4c5d", "3"
+	for _, e := range discoveryEndpoints(b, alexa.MaxEndpoints) {
+		p := plainEndpoint{EndpointID: e.EndpointID, ManufacturerName: e.ManufacturerName, Description: e.Description,
+			FriendlyName: e.FriendlyName, DisplayCategories: e.DisplayCategories, AdditionalAttributes: e.AdditionalAttributes}
+		for _, c := range e.Capabilities {
+			p.Capabilities = append(p.Capabilities, plainCapability{Type: string(c.Type), Interface: string(c.Interface), Instance: c.Instance,
+				Version: c.Version, Properties: c.Properties, CapabilityResources: c.CapabilityResources, Configuration: c.Configuration})
+		}
+		r.Event.Payload.Endpoints = append(r.Event.Payload.Endpoints, p)
+	}
+	var size int
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := json.Marshal(&r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out)
+	}
+	b.ReportMetric(float64(size), "bytes/reply")
+}
+
 func discoveryEndpoints(b *testing.B, n int) []alexa.DiscoveryEndpoint {
 	b.Helper()
 	battery, err := alexa.InventoryLevelSensorCapability(alexa.InventorySensor{

@@ -380,7 +380,7 @@ func (d *Directive) DiscoverResponse(endpoints []DiscoveryEndpoint) (*EventMessa
 	if eps == nil {
 		eps = []DiscoveryEndpoint{}
 	}
-	b, err := json.Marshal(DiscoverResponsePayload{Endpoints: eps})
+	b, err := marshalEndpoints(eps)
 	if err != nil {
 		return nil, errfmt.Errorf("alexa: Discover.Response: %w", err)
 	}
@@ -428,7 +428,7 @@ func (b Builder) AddOrUpdateReports(endpoints []DiscoveryEndpoint) ([]*EventMess
 		return nil
 	}
 	for i, e := range eps {
-		raw, err := json.Marshal(e)
+		raw, err := marshalEndpoint(e)
 		if err != nil {
 			return nil, errfmt.Errorf("alexa: AddOrUpdateReport: endpoints[%d]: %w", i, err)
 		}

@@ -1,0 +1,64 @@
+package alexa
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// TestPlainEndpointMirrorsDiscoveryEndpoint wants the fast path's mirror to
+// have every field of DiscoveryEndpoint with the same tag, so a field
+// added to one is not silently dropped by the other.
+func TestPlainEndpointMirrorsDiscoveryEndpoint(t *testing.T) {
+	orig, mirror := reflect.TypeFor[DiscoveryEndpoint](), reflect.TypeFor[plainEndpoint]()
+	n := 0
+	for f := range orig.Fields() {
+		if f.Name == "Unknown" {
+			continue
+		}
+		n++
+		m, ok := mirror.FieldByName(f.Name)
+		if !ok || m.Tag != f.Tag {
+			t.Errorf("plainEndpoint.%s: %v (tag %q), want tag %q", f.Name, ok, m.Tag, f.Tag)
+		}
+	}
+	if mirror.NumField() != n {
+		t.Errorf("plainEndpoint has %d fields, DiscoveryEndpoint %d", mirror.NumField(), n)
+	}
+}
+
+// TestPlainPathWritesTheSameBytes encodes endpoints of every shape both
+// ways and wants the same bytes; with unknown members, the lossless path.
+func TestPlainPathWritesTheSameBytes(t *testing.T) {
+	power := PowerControllerCapability(Reported())
+	eps := []DiscoveryEndpoint{
+		{EndpointID: "a", ManufacturerName: "m", Description: "d", FriendlyName: "f", DisplayCategories: []DisplayCategory{DisplayLight},
+			Capabilities: []Capability{AlexaCapability(), power}},
+		{EndpointID: "b", ManufacturerName: "m", Description: "d", FriendlyName: "f", DisplayCategories: []DisplayCategory{DisplayOther},
+			AdditionalAttributes: &AdditionalAttributes{Manufacturer: "m", Model: "x"}, Cookie: map[string]string{"k": "v"},
+			Connections: []Connection{{Type: "TCP_IP", MacAddress: "00:11:22:33:44:55"}}, Relationships: json.RawMessage(`{"isPartOf":{"endpointId":"a"}}`),
+			Capabilities: []Capability{AlexaCapability()}},
+		{EndpointID: "c", ManufacturerName: "m", Description: "d", FriendlyName: "f"},
+	}
+	fast, err := marshalEndpoints(eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := json.Marshal(DiscoverResponsePayload{Endpoints: eps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fast, slow) {
+		t.Errorf("fast path:\n%s\nlossless path:\n%s", fast, slow)
+	}
+	withUnknown := append([]DiscoveryEndpoint(nil), eps...)
+	withUnknown[0].Capabilities = []Capability{{Type: CapabilityTypeAlexaInterface, Interface: NamespaceAlexa, Version: "3", Unknown: Unknown{"future": json.RawMessage(`1`)}}}
+	if _, ok := plainEndpoints(withUnknown); ok {
+		t.Error("the fast path took an endpoint with unknown members")
+	}
+	b, err := marshalEndpoints(withUnknown)
+	if err != nil || !bytes.Contains(b, []byte(`"future":1`)) {
+		t.Errorf("the lossless path lost a member: %s %v", b, err)
+	}
+}
