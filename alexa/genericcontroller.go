@@ -147,6 +147,16 @@ type SemanticState string
 const (
 	StateOpen   SemanticState = "Alexa.States.Open"
 	StateClosed SemanticState = "Alexa.States.Closed"
+
+	// The states of Alexa.ProactiveNotificationSource: a mode or range
+	// value mapped to one of them ("Your vacuum bin is full") is what Alexa
+	// announces when a ChangeReport reports it.
+	// See https://developer.amazon.com/en-US/docs/alexa/device-apis/alexa-proactivenotificationsource.html.
+	StateLow   SemanticState = "Alexa.States.Low"
+	StateEmpty SemanticState = "Alexa.States.Empty"
+	StateFull  SemanticState = "Alexa.States.Full"
+	StateDone  SemanticState = "Alexa.States.Done"
+	StateStuck SemanticState = "Alexa.States.Stuck"
 )
 
 // MappingType is the @type of a semantics mapping.

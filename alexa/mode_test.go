@@ -221,3 +221,38 @@ func TestModeInstanceValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestProactiveNotificationStates maps a mode to a state Alexa announces
+// (Alexa.ProactiveNotificationSource) and wants the capability valid.
+func TestProactiveNotificationStates(t *testing.T) {
+	t.Parallel()
+	bin := alexa.ModeInstance{
+		Instance:      "Vacuum.Bin",
+		FriendlyNames: []alexa.FriendlyName{alexa.TextName("Bin", "en-US")},
+		SupportedModes: []alexa.SupportedMode{
+			alexa.ModeValue("Bin.Empty", alexa.TextName("Empty", "en-US")),
+			alexa.ModeValue("Bin.Full", alexa.TextName("Full", "en-US")),
+		},
+		Semantics: &alexa.Semantics{StateMappings: []alexa.StateMapping{
+			alexa.ModeStateMapping("Bin.Full", alexa.StateFull),
+			alexa.ModeStateMapping("Bin.Empty", alexa.StateEmpty),
+		}},
+	}
+	c, err := alexa.ModeControllerCapability(bin, alexa.Reported())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := alexa.DiscoveryEndpoint{EndpointID: "vacuum-1", ManufacturerName: "Acme", Description: "vacuum", FriendlyName: "Vacuum",
+		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayOther}, Capabilities: []alexa.Capability{alexa.AlexaCapability(), c}}
+	if err := alexa.ValidateEndpoints([]alexa.DiscoveryEndpoint{ep}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []alexa.SemanticState{alexa.StateLow, alexa.StateEmpty, alexa.StateFull, alexa.StateDone, alexa.StateStuck} {
+		if !strings.HasPrefix(string(s), "Alexa.States.") {
+			t.Errorf("state %q", s)
+		}
+	}
+	if !strings.Contains(string(c.Semantics), `"Alexa.States.Full"`) {
+		t.Errorf("semantics %s", c.Semantics)
+	}
+}
