@@ -61,6 +61,8 @@ type Devices interface {
 // Skill answers Alexa's directives for the kettles of Devices.
 type Skill struct {
 	Devices Devices
+	// kind is the kettle's EndpointType, made by Router.
+	kind alexa.EndpointType[Kettle]
 	// Users resolves a customer's account-linking token to their user id
 	// (lwa.ProfileResolver's Resolve when account linking is Login with
 	// Amazon).
@@ -89,6 +91,9 @@ func (s *Skill) Router(opts ...alexa.RouterOption) (*alexa.Router, error) {
 	}
 	mode, err := modeInstance()
 	if err != nil {
+		return nil, err
+	}
+	if s.kind, err = kettleType(); err != nil {
 		return nil, err
 	}
 	r := alexa.NewRouter(opts...)
@@ -131,48 +136,43 @@ func modeInstance() (alexa.ModeInstance, error) {
 	return m, m.Validate()
 }
 
-// Endpoint returns the discovery endpoint of k.
-func Endpoint(k Kettle) (alexa.DiscoveryEndpoint, error) {
+// kettleType declares the kettle's capabilities once, with how each reads
+// its properties from a Kettle: discovery, replies and ChangeReports derive
+// from it.
+func kettleType() (alexa.EndpointType[Kettle], error) {
 	m, err := modeInstance()
 	if err != nil {
-		return alexa.DiscoveryEndpoint{}, err
+		return alexa.EndpointType[Kettle]{}, err
 	}
 	mode, err := alexa.ModeControllerCapability(m, alexa.Reported())
 	if err != nil {
-		return alexa.DiscoveryEndpoint{}, err
+		return alexa.EndpointType[Kettle]{}, err
 	}
-	return alexa.DiscoveryEndpoint{
-		EndpointID:           k.ID,
-		ManufacturerName:     "Acme",
-		Description:          "Acme smart kettle",
-		FriendlyName:         k.Name,
+	return alexa.EndpointType[Kettle]{
+		ManufacturerName: "Acme", Description: "Acme smart kettle",
 		DisplayCategories:    []alexa.DisplayCategory{alexa.DisplayOther},
 		AdditionalAttributes: &alexa.AdditionalAttributes{Manufacturer: "Acme", Model: "K-1"},
-		Capabilities: []alexa.Capability{
-			alexa.AlexaCapability(),
-			alexa.PowerControllerCapability(alexa.Reported()),
-			mode,
-			alexa.TemperatureSensorCapability(alexa.Reported()),
-			alexa.EndpointHealthCapability(alexa.Reported()),
+		Capabilities: []alexa.StateCapability[Kettle]{
+			alexa.Reads(alexa.PowerControllerCapability(alexa.Reported()), func(k Kettle) ([]alexa.Property, error) {
+				if k.On {
+					return []alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)}, nil
+				}
+				return []alexa.Property{alexa.PowerStateProperty(alexa.PowerOff)}, nil
+			}),
+			alexa.Reads(mode, func(k Kettle) ([]alexa.Property, error) {
+				return []alexa.Property{alexa.ModeProperty(Instance, k.Mode)}, nil
+			}),
+			alexa.Reads(alexa.TemperatureSensorCapability(alexa.Reported()), func(k Kettle) ([]alexa.Property, error) {
+				p, err := alexa.TemperatureProperty(alexa.Temperature{Value: k.WaterC, Scale: alexa.Celsius})
+				return []alexa.Property{p}, err
+			}),
+			alexa.Reads(alexa.EndpointHealthCapability(alexa.Reported()), func(k Kettle) ([]alexa.Property, error) {
+				if k.Online {
+					return []alexa.Property{alexa.ConnectivityProperty(alexa.ConnectivityOK)}, nil
+				}
+				return []alexa.Property{alexa.ConnectivityProperty(alexa.ConnectivityUnreachable)}, nil
+			}),
 		},
-	}, nil
-}
-
-// Properties returns the properties of k, for replies and ChangeReports.
-func Properties(k Kettle) ([]alexa.Property, error) {
-	power := alexa.PowerOff
-	if k.On {
-		power = alexa.PowerOn
-	}
-	water, err := alexa.TemperatureProperty(alexa.Temperature{Value: k.WaterC, Scale: alexa.Celsius})
-	if err != nil {
-		return nil, err
-	}
-	return []alexa.Property{
-		alexa.PowerStateProperty(power),
-		alexa.ModeProperty(Instance, k.Mode),
-		water,
-		alexa.ConnectivityProperty(alexa.ConnectivityOK),
 	}, nil
 }
 
@@ -183,7 +183,7 @@ func (s *Skill) discover(ctx context.Context, _ *alexa.Directive, _ alexa.Discov
 	}
 	eps := make([]alexa.DiscoveryEndpoint, 0, len(ks))
 	for _, k := range ks {
-		ep, err := Endpoint(k)
+		ep, err := s.kind.Endpoint(k.ID, k.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +194,7 @@ func (s *Skill) discover(ctx context.Context, _ *alexa.Directive, _ alexa.Discov
 
 // state turns a kettle or a Devices error into the kettle's properties or
 // the error Alexa tells the customer.
-func state(k Kettle, err error) ([]alexa.Property, error) {
+func (s *Skill) state(k Kettle, err error) ([]alexa.Property, error) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, &alexa.Error{Type: alexa.ErrorNoSuchEndpoint, Message: "no such kettle", Err: err}
@@ -203,12 +203,12 @@ func state(k Kettle, err error) ([]alexa.Property, error) {
 	case err != nil:
 		return nil, fmt.Errorf("kettle: %w", err)
 	}
-	return Properties(k)
+	return s.kind.Properties(k)
 }
 
 // respond answers d with the kettle's properties.
-func respond(d *alexa.Directive, k Kettle, err error) (*alexa.EventMessage, error) {
-	props, err := state(k, err)
+func (s *Skill) respond(d *alexa.Directive, k Kettle, err error) (*alexa.EventMessage, error) {
+	props, err := s.state(k, err)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func respond(d *alexa.Directive, k Kettle, err error) (*alexa.EventMessage, erro
 }
 
 func (s *Skill) reportState(ctx context.Context, d *alexa.Directive) ([]alexa.Property, error) {
-	return state(s.Devices.Kettle(ctx, userFrom(ctx), d.EndpointID()))
+	return s.state(s.Devices.Kettle(ctx, userFrom(ctx), d.EndpointID()))
 }
 
 // power is the kettle's Alexa.PowerController.
@@ -224,7 +224,7 @@ type power struct{ s *Skill }
 
 func (p power) set(ctx context.Context, d *alexa.Directive, on bool) (*alexa.EventMessage, error) {
 	k, err := p.s.Devices.SetPower(ctx, userFrom(ctx), d.EndpointID(), on)
-	return respond(d, k, err)
+	return p.s.respond(d, k, err)
 }
 
 func (p power) TurnOn(ctx context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
@@ -241,17 +241,16 @@ type temperatureMode struct{ s *Skill }
 
 func (m temperatureMode) SetMode(ctx context.Context, d *alexa.Directive, p alexa.SetModePayload) (*alexa.EventMessage, error) {
 	k, err := m.s.Devices.SetMode(ctx, userFrom(ctx), d.EndpointID(), p.Mode)
-	return respond(d, k, err)
+	return m.s.respond(d, k, err)
 }
 
-// Boiled reports to Alexa that userID's kettle k reached its temperature
-// and switched itself off: a ChangeReport of the power state and the
-// water temperature, the other properties in its context.
-func (s *Skill) Boiled(ctx context.Context, userID string, k Kettle) error {
-	props, err := Properties(k)
-	if err != nil {
+// Boiled reports to Alexa that userID's kettle, which was was, reached its
+// temperature and switched itself off (now): a ChangeReport of what
+// changed (power, water temperature), the rest in its context.
+func (s *Skill) Boiled(ctx context.Context, userID string, was, now Kettle) error {
+	changed, unchanged, err := s.kind.Changes(was, now)
+	if err != nil || len(changed) == 0 {
 		return err
 	}
-	power, mode, water, health := props[0], props[1], props[2], props[3]
-	return s.Events.ChangeReport(ctx, userID, k.ID, alexa.CausePhysicalInteraction, []alexa.Property{power, water}, mode, health)
+	return s.Events.ChangeReport(ctx, userID, now.ID, alexa.CausePhysicalInteraction, changed, unchanged...)
 }

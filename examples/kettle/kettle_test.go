@@ -173,17 +173,18 @@ func TestKettle(t *testing.T) {
 func TestKettleBoiled(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	heating := kettle.Kettle{ID: "kettle-1", Name: "Kitchen kettle", On: true, Mode: "Temperature.Boil", WaterC: 96, Online: true}
 	boiled := kettle.Kettle{ID: "kettle-1", Name: "Kitchen kettle", Mode: "Temperature.Boil", WaterC: 100, Online: true}
 
 	e.srv.FailNext(2, http.StatusServiceUnavailable, alexatest.CodeInternalService, 0)
-	if err := e.skill.Boiled(t.Context(), "alice", boiled); err != nil {
+	if err := e.skill.Boiled(t.Context(), "alice", heating, boiled); err != nil {
 		t.Fatal(err)
 	}
 	if sleeps := e.clock.Sleeps(); len(sleeps) != 2 {
 		t.Errorf("backoffs %v, want 2 (on the fake clock)", sleeps)
 	}
 	e.clock.Advance(time.Hour)
-	if err := e.skill.Boiled(t.Context(), "alice", boiled); err != nil {
+	if err := e.skill.Boiled(t.Context(), "alice", heating, boiled); err != nil {
 		t.Fatal(err)
 	}
 	events := e.srv.Events("alice")
