@@ -196,6 +196,11 @@ type Event struct {
 type EventMessage struct {
 	Event   Event    `json:"event"`
 	Context *Context `json:"context,omitempty"`
+
+	// encoded is the payload the SDK encoded itself (compact and valid),
+	// which the Router writes without re-scanning it while
+	// Event.Payload is still that slice.
+	encoded json.RawMessage
 }
 
 // Context carries property values beside an event.

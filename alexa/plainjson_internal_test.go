@@ -62,3 +62,37 @@ func TestPlainPathWritesTheSameBytes(t *testing.T) {
 		t.Errorf("the lossless path lost a member: %s %v", b, err)
 	}
 }
+
+// TestSpliceWritesTheSameBytes wants the Router's spliced encoding of a
+// large Discover.Response to be json.Marshal's, and no splice once the
+// payload is not the one the SDK encoded.
+func TestSpliceWritesTheSameBytes(t *testing.T) {
+	eps := make([]DiscoveryEndpoint, 60)
+	for i := range eps {
+		eps[i] = DiscoveryEndpoint{EndpointID: "lamp-" + string(rune('a'+i%26)) + string(rune('a'+i/26)), ManufacturerName: "m", Description: "d",
+			FriendlyName: "f", DisplayCategories: []DisplayCategory{DisplayLight},
+			Cookie:       map[string]string{"payload": "0"}, Capabilities: []Capability{PowerControllerCapability(Reported())}}
+	}
+	d := &Directive{Header: Header{Namespace: NamespaceDiscovery, Name: NameDiscover, MessageID: "m", PayloadVersion: "3"}}
+	m, err := d.DiscoverResponse(eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRouter()
+	r.builder.Finalize(m, true)
+	spliced, ok := r.splice(m)
+	if !ok {
+		t.Fatal("no splice for a large Discover.Response")
+	}
+	want, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(spliced, want) {
+		t.Errorf("spliced:\n%.300s\nwant:\n%.300s", spliced, want)
+	}
+	m.Event.Payload = append(json.RawMessage(nil), m.Event.Payload...)
+	if _, ok := r.splice(m); ok {
+		t.Error("spliced a payload the SDK did not encode")
+	}
+}

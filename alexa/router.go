@@ -1,7 +1,10 @@
 package alexa
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,6 +113,7 @@ type Router struct {
 	instances instanceChecks // under mu
 	builder   Builder
 	now       func() time.Time // builder.now, made once
+	nonce     []byte           // a number no message contains, to splice payloads in
 	maxBytes  int64
 	validator Validator
 }
@@ -129,6 +133,9 @@ func NewRouter(opts ...RouterOption) *Router {
 		o(r)
 	}
 	r.now = r.builder.now
+	var n [8]byte
+	_, _ = rand.Read(n[:])
+	r.nonce = strconv.AppendUint(nil, binary.BigEndian.Uint64(n[:])|1<<62, 10)
 	return r
 }
 
@@ -425,6 +432,32 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 	return m
 }
 
+// splice encodes m, whose payload the SDK encoded itself (a large
+// Discover.Response), without encoding/json re-scanning the payload: it
+// encodes the envelope around a placeholder number no message contains
+// and puts the payload in its place. It reports false when it cannot.
+func (r *Router) splice(m *EventMessage) ([]byte, bool) {
+	p := m.Event.Payload
+	if len(p) < 4096 || len(m.encoded) != len(p) || &m.encoded[0] != &p[0] {
+		return nil, false
+	}
+	mm := *m
+	mm.Event.Payload = r.nonce
+	env, err := json.Marshal(&mm)
+	if err != nil {
+		return nil, false
+	}
+	key := append([]byte(`"payload":`), r.nonce...)
+	i := bytes.Index(env, key)
+	if i < 0 || bytes.Index(env[i+len(key):], key) >= 0 {
+		return nil, false
+	}
+	at := i + len(`"payload":`)
+	out := make([]byte, 0, len(env)+len(p))
+	out = append(append(append(out, env[:at]...), p...), env[at+len(r.nonce):]...)
+	return out, true
+}
+
 // Invoke answers one directive, given and returned as JSON. Its signature
 // is the one aws-lambda-go's lambda.Handler expects, so a Router can be
 // passed to lambda.Start directly. Invoke returns a nil error whenever it
@@ -482,6 +515,9 @@ func (r *Router) invalid(ctx context.Context, d *Directive, msg string) *EventMe
 // marshal encodes m; if that fails (a handler put an unencodable value in
 // it), it logs and encodes an INTERNAL_ERROR instead.
 func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
+	if out, ok := r.splice(m); ok {
+		return out, nil
+	}
 	out, err := json.Marshal(m)
 	if err == nil {
 		return out, nil
