@@ -385,7 +385,7 @@ func (d *Directive) DiscoverResponse(endpoints []DiscoveryEndpoint) (*EventMessa
 		return nil, errfmt.Errorf("alexa: Discover.Response: %w", err)
 	}
 	m := d.reply(NamespaceDiscovery, NameDiscoverResponse, b)
-	m.encoded = b
+	d.encoded = b
 	m.Event.Endpoint = nil
 	m.Event.Header.CorrelationToken = ""
 	return m, nil

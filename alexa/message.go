@@ -167,6 +167,10 @@ type Directive struct {
 	// clock is the clock of the Router that received the directive
 	// ([WithBuilder]); nil means time.Now.
 	clock func() time.Time
+	// encoded is the payload DiscoverResponse encoded for its reply: the
+	// Router writes it into the envelope without re-scanning it while the
+	// reply's payload is still that slice.
+	encoded json.RawMessage
 }
 
 // now is the time by the clock of the Router that received d.
@@ -196,11 +200,6 @@ type Event struct {
 type EventMessage struct {
 	Event   Event    `json:"event"`
 	Context *Context `json:"context,omitempty"`
-
-	// encoded is the payload the SDK encoded itself (compact and valid),
-	// which the Router writes without re-scanning it while
-	// Event.Payload is still that slice.
-	encoded json.RawMessage
 }
 
 // Context carries property values beside an event.

@@ -71,7 +71,7 @@ func TestSpliceWritesTheSameBytes(t *testing.T) {
 	for i := range eps {
 		eps[i] = DiscoveryEndpoint{EndpointID: "lamp-" + string(rune('a'+i%26)) + string(rune('a'+i/26)), ManufacturerName: "m", Description: "d",
 			FriendlyName: "f", DisplayCategories: []DisplayCategory{DisplayLight},
-			Cookie:       map[string]string{"payload": "0"}, Capabilities: []Capability{PowerControllerCapability(Reported())}}
+			Cookie: map[string]string{"payload": "0"}, Capabilities: []Capability{PowerControllerCapability(Reported())}}
 	}
 	d := &Directive{Header: Header{Namespace: NamespaceDiscovery, Name: NameDiscover, MessageID: "m", PayloadVersion: "3"}}
 	m, err := d.DiscoverResponse(eps)
@@ -80,7 +80,7 @@ func TestSpliceWritesTheSameBytes(t *testing.T) {
 	}
 	r := NewRouter()
 	r.builder.Finalize(m, true)
-	spliced, ok := r.splice(m)
+	spliced, ok := r.splice(m, d.encoded)
 	if !ok {
 		t.Fatal("no splice for a large Discover.Response")
 	}
@@ -92,7 +92,7 @@ func TestSpliceWritesTheSameBytes(t *testing.T) {
 		t.Errorf("spliced:\n%.300s\nwant:\n%.300s", spliced, want)
 	}
 	m.Event.Payload = append(json.RawMessage(nil), m.Event.Payload...)
-	if _, ok := r.splice(m); ok {
+	if _, ok := r.splice(m, d.encoded); ok {
 		t.Error("spliced a payload the SDK did not encode")
 	}
 }

@@ -235,6 +235,13 @@ func notFound(_ context.Context, d *Directive) (*EventMessage, error) {
 // time (such as [Directive.ActivationStarted]) take the time from the
 // Router's clock ([WithBuilder]).
 func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessage, error) {
+	m, _ := r.serve(ctx, d)
+	return m, nil
+}
+
+// serve is ServeDirective, which also returns the payload the SDK encoded
+// for the reply, if any (see [Router.splice]).
+func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, json.RawMessage) {
 	if err := checkEnvelope(d); err != nil {
 		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
 		m := r.errorReply(ctx, d, err)
@@ -245,6 +252,7 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 	// be served on other goroutines at once).
 	dc := *d
 	dc.clock = r.now
+	dc.encoded = nil
 	d = &dc
 	m, err := r.call(ctx, d)
 	if err == nil && m != nil {
@@ -257,7 +265,7 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 		m = r.defect(ctx, d, "the handler returned neither a message nor an error")
 	}
 	r.builder.Finalize(m, true)
-	return m, nil
+	return m, dc.encoded
 }
 
 // call runs the handler, turning a panic into an error.
@@ -432,13 +440,14 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 	return m
 }
 
-// splice encodes m, whose payload the SDK encoded itself (a large
-// Discover.Response), without encoding/json re-scanning the payload: it
-// encodes the envelope around a placeholder number no message contains
-// and puts the payload in its place. It reports false when it cannot.
-func (r *Router) splice(m *EventMessage) ([]byte, bool) {
+// splice encodes m, whose payload is encoded, the bytes the SDK encoded
+// itself (compact and valid) for a large reply, without encoding/json
+// re-scanning them: it encodes the envelope around a placeholder number
+// no message contains and puts the payload in its place. It reports false
+// when it cannot (the payload is small, or no longer those bytes).
+func (r *Router) splice(m *EventMessage, encoded json.RawMessage) ([]byte, bool) {
 	p := m.Event.Payload
-	if len(p) < 4096 || len(m.encoded) != len(p) || &m.encoded[0] != &p[0] {
+	if len(p) < 4096 || len(encoded) != len(p) || &encoded[0] != &p[0] {
 		return nil, false
 	}
 	mm := *m
@@ -486,8 +495,8 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			return r.marshal(ctx, r.invalid(ctx, d, "directive fails validation"))
 		}
 	}
-	m, _ := r.ServeDirective(ctx, d)
-	out, err := r.marshal(ctx, m)
+	m, encoded := r.serve(ctx, d)
+	out, err := r.marshalEncoded(ctx, m, encoded)
 	if err != nil {
 		return nil, err
 	}
@@ -515,7 +524,13 @@ func (r *Router) invalid(ctx context.Context, d *Directive, msg string) *EventMe
 // marshal encodes m; if that fails (a handler put an unencodable value in
 // it), it logs and encodes an INTERNAL_ERROR instead.
 func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
-	if out, ok := r.splice(m); ok {
+	return r.marshalEncoded(ctx, m, nil)
+}
+
+// marshalEncoded is marshal for a reply whose payload may be encoded, the
+// bytes the SDK encoded for it.
+func (r *Router) marshalEncoded(ctx context.Context, m *EventMessage, encoded json.RawMessage) ([]byte, error) {
+	if out, ok := r.splice(m, encoded); ok {
 		return out, nil
 	}
 	out, err := json.Marshal(m)
