@@ -233,6 +233,20 @@ func (b *Backend) WebApp() (http.Handler, error) {
 	})
 }
 
+// Compose serves the web app at the root and the devices API at its
+// paths (/devices, /alexa-link and below); with a nil web, the API alone.
+func Compose(api, web http.Handler) http.Handler {
+	if web == nil {
+		return api
+	}
+	mux := http.NewServeMux()
+	for _, p := range []string{"/devices", "/devices/", "/alexa-link", "/alexa-link/"} {
+		mux.Handle(p, api)
+	}
+	mux.Handle("/", web)
+	return mux
+}
+
 // DevicesAPI returns the devices API, announcing devices through the
 // updates component in process.
 func (b *Backend) DevicesAPI(ctx context.Context) (*devicesapi.API, error) {

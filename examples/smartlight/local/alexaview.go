@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"io/fs"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -65,6 +66,12 @@ func (a *App) alexaView() (http.Handler, error) {
 		writeViewJSON(w, a.viewDevices(DemoUser))
 	})
 	mux.HandleFunc("POST "+ViewPath+"api/supply", func(w http.ResponseWriter, r *http.Request) {
+		// JSON only: another site's page can post a form here, but not
+		// application/json without a CORS preflight this server refuses.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			http.Error(w, `{"error":"the body must be application/json"}`, http.StatusUnsupportedMediaType)
+			return
+		}
 		var req struct {
 			EndpointID  string  `json:"endpointId"`
 			Instance    string  `json:"instance"`

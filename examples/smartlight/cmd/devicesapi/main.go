@@ -32,20 +32,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	var h http.Handler = api
 	web, err := b.WebApp()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	var h http.Handler = api
 	if web != nil {
-		// The web app at the root, the API at its paths.
-		mux := http.NewServeMux()
-		for _, p := range []string{"/devices", "/devices/", "/alexa-link", "/alexa-link/"} {
-			mux.Handle(p, api)
-		}
-		mux.Handle("/", web)
-		h = mux
+		h = awsapp.Compose(api, web)
 	}
 	serve := lambdahttp.Handler(h)
 	lambda.Start(func(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
