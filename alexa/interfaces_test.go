@@ -309,6 +309,14 @@ func (s *ctlSample) none(d *alexa.Directive) (*alexa.EventMessage, error) {
 	return s.record(d, ctlNoPayload{d.Header.Name})
 }
 
+func (s *ctlSample) ChangeChannel(_ context.Context, d *alexa.Directive, p alexa.ChangeChannelPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
+func (s *ctlSample) SkipChannels(_ context.Context, d *alexa.Directive, p alexa.SkipChannelsPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
 func (s *ctlSample) SetBrightness(_ context.Context, d *alexa.Directive, p alexa.SetBrightnessPayload) (*alexa.EventMessage, error) {
 	return s.record(d, p)
 }
@@ -442,6 +450,7 @@ func TestInterfaceSamples(t *testing.T) {
 	colorTemp := respond(must(alexa.ColorTemperatureProperty(5000)), ok)
 	percentage := respond(must(alexa.PercentageProperty(74)), ok)
 	powerLevel := respond(must(alexa.PowerLevelProperty(42)), ok)
+	channel := respond(must(alexa.ChannelProperty(alexa.Channel{Number: "1234", CallSign: "callsign1", AffiliateCallSign: "callsign2"})), ok)
 	thermostatError := func(e *alexa.Error) func(d *alexa.Directive) (*alexa.EventMessage, error) {
 		return func(*alexa.Directive) (*alexa.EventMessage, error) { return nil, e }
 	}
@@ -512,6 +521,13 @@ func TestInterfaceSamples(t *testing.T) {
 			ctlNoPayload{alexa.NameDeactivate}, scene(func(d *alexa.Directive) (*alexa.EventMessage, error) {
 				return d.DeactivationStarted(alexa.CauseAppInteraction, t17, ok)
 			})},
+		{"ChannelController/ChannelController.ChangeChannel.request.json", "ChannelController/ChannelController.response.json",
+			alexa.ChangeChannelPayload{
+				Channel:         alexa.Channel{Number: "1234", CallSign: "KSTATION1", AffiliateCallSign: "KSTATION2", URI: "someUrl"},
+				ChannelMetadata: &alexa.ChannelMetadata{Name: "Alternate Channel Name", Image: "urlToImage"},
+			}, channel},
+		{"ChannelController/ChannelController.SkipChannels.request.json", "ChannelController/ChannelController.response.json",
+			alexa.SkipChannelsPayload{ChannelCount: 5}, channel},
 		// Alexa.TemperatureSensor has no directive: its sample answers a
 		// ReportState.
 		{"StateReport/ReportState.json", "TemperatureSensor/TemperatureSensor.response.json",
@@ -532,6 +548,7 @@ func TestInterfaceSamples(t *testing.T) {
 			s := &ctlSample{reply: tc.reply}
 			r := alexa.NewRouter()
 			r.HandleBrightnessController(s)
+			r.HandleChannelController(s)
 			r.HandlePercentageController(s)
 			r.HandlePowerLevelController(s)
 			r.HandleColorController(s)
@@ -618,6 +635,7 @@ func ctlFuzzRouter() *alexa.Router {
 	n := &ctlCounter{}
 	r := ctlRouter()
 	r.HandleBrightnessController(&ctlDimmer{level: 50, calls: n})
+	r.HandleChannelController(&ctlTV{channel: alexa.Channel{Number: "1"}, calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -645,6 +663,8 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		instance, input string
 	}{
 		{alexa.NamespaceBrightnessController, alexa.NameSetBrightness, "", `{"brightness":75}`},
+		{alexa.NamespaceChannelController, alexa.NameChangeChannel, "", `{"channel":{"number":"200"},"channelMetadata":{"name":"PBS"}}`},
+		{alexa.NamespaceChannelController, alexa.NameSkipChannels, "", `{"channelCount":-2}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

@@ -28,6 +28,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"ColorTemperatureController":       func(r *alexa.Router) { r.HandleColorTemperatureController(nil) },
 		"LockController":                   func(r *alexa.Router) { r.HandleLockController(nil) },
 		"ModeController":                   func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) },
+		"ChannelController":                func(r *alexa.Router) { r.HandleChannelController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

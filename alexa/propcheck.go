@@ -95,6 +95,17 @@ func numberRangeCheck(min, max float64) valueCheck {
 	}
 }
 
+// channelCheck accepts a channel object naming the channel.
+func channelCheck(v json.RawMessage) string {
+	var c Channel
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&c) != nil || c.Validate() != nil {
+		return "must be an object with a number, callSign, affiliateCallSign or uri"
+	}
+	return ""
+}
+
 // temperatureCheck accepts a temperature object with a documented scale.
 func temperatureCheck(v json.RawMessage) string {
 	var t struct {
@@ -138,6 +149,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
 	{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
 	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
+	{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,

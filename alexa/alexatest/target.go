@@ -250,6 +250,16 @@ func (t Target) AdjustRangeValue(instance string, delta float64, isDefault bool)
 	return t.Directive(alexa.NamespaceRangeController, alexa.NameAdjustRangeValue, instance, alexa.AdjustRangeValuePayload{RangeValueDelta: delta, RangeValueDeltaDefault: isDefault})
 }
 
+// ChangeChannel returns an Alexa.ChannelController ChangeChannel directive.
+func (t Target) ChangeChannel(p alexa.ChangeChannelPayload) []byte {
+	return t.Directive(alexa.NamespaceChannelController, alexa.NameChangeChannel, "", p)
+}
+
+// SkipChannels returns an Alexa.ChannelController SkipChannels directive.
+func (t Target) SkipChannels(count int) []byte {
+	return t.Directive(alexa.NamespaceChannelController, alexa.NameSkipChannels, "", alexa.SkipChannelsPayload{ChannelCount: count})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

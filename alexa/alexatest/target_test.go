@@ -52,6 +52,8 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.AdjustMode("Kettle.Temperature", 1), "Kettle.Temperature", `{"modeDelta":1}`},
 		{to.SetRangeValue("Kettle.KeepWarm", 30), "Kettle.KeepWarm", `{"rangeValue":30}`},
 		{to.AdjustRangeValue("Kettle.KeepWarm", -5, false), "Kettle.KeepWarm", `{"rangeValueDelta":-5,"rangeValueDeltaDefault":false}`},
+		{to.ChangeChannel(alexa.ChangeChannelPayload{Channel: alexa.Channel{Number: "200"}}), "", `{"channel":{"number":"200"}}`},
+		{to.SkipChannels(-2), "", `{"channelCount":-2}`},
 		{to.ToggleOn("Kettle.Light"), "Kettle.Light", `{}`},
 		{to.ToggleOff("Kettle.Light"), "Kettle.Light", `{}`},
 		{alexatest.Discover("Atza|token"), "", ""},

@@ -1,0 +1,79 @@
+package alexa_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/go-alexa/smarthome/alexa"
+)
+
+// ctlTV is a television that tunes channels.
+type ctlTV struct {
+	channel alexa.Channel
+	number  int
+	calls   *ctlCounter
+}
+
+func (tv *ctlTV) reply(d *alexa.Directive) (*alexa.EventMessage, error) {
+	p, err := alexa.ChannelProperty(tv.channel)
+	if err != nil {
+		return nil, err
+	}
+	return d.Response(p), nil
+}
+
+func (tv *ctlTV) ChangeChannel(_ context.Context, d *alexa.Directive, p alexa.ChangeChannelPayload) (*alexa.EventMessage, error) {
+	tv.calls.inc()
+	tv.channel = p.Channel
+	if tv.channel.Validate() != nil {
+		tv.channel = alexa.Channel{CallSign: p.ChannelMetadata.Name} // tuned by name
+	}
+	return tv.reply(d)
+}
+
+func (tv *ctlTV) SkipChannels(_ context.Context, d *alexa.Directive, p alexa.SkipChannelsPayload) (*alexa.EventMessage, error) {
+	tv.calls.inc()
+	tv.number += p.ChannelCount
+	tv.channel = alexa.Channel{Number: "7"}
+	return tv.reply(d)
+}
+
+func TestHandleChannelController(t *testing.T) {
+	t.Parallel()
+	setup := func() (*alexa.Router, *ctlCounter) {
+		n := &ctlCounter{}
+		r := ctlRouter()
+		r.HandleChannelController(&ctlTV{calls: n})
+		return r, n
+	}
+	dir := func(name alexa.Name, payload string) []byte {
+		return ctlDirective(alexa.NamespaceChannelController, name, "", payload)
+	}
+	channel := func(v string) string {
+		return ctlResponse(ctlProp(alexa.NamespaceChannelController, "", alexa.PropertyChannel, v))
+	}
+	ctlRun(t, setup, []ctlCase{
+		{name: "by number", in: dir(alexa.NameChangeChannel, `{"channel":{"number":"200"}}`), want: channel(`{"number":"200"}`), calls: 1},
+		{name: "by name", in: dir(alexa.NameChangeChannel, `{"channel":{},"channelMetadata":{"name":"PBS"}}`), want: channel(`{"callSign":"PBS"}`), calls: 1},
+		{name: "skip", in: dir(alexa.NameSkipChannels, `{"channelCount":-3}`), want: channel(`{"number":"7"}`), calls: 1},
+		{name: "no channel", in: dir(alexa.NameChangeChannel, `{"channel":{}}`), wantErr: ctlInvalidValue},
+		{name: "skip none", in: dir(alexa.NameSkipChannels, `{"channelCount":0}`), wantErr: ctlInvalidValue},
+		{name: "skip missing", in: dir(alexa.NameSkipChannels, `{}`), wantErr: ctlInvalidDirective},
+	})
+}
+
+func TestChannelProperty(t *testing.T) {
+	t.Parallel()
+	p, err := alexa.ChannelProperty(alexa.Channel{Number: "5", CallSign: "KQED"})
+	if err != nil || string(p.Value) != `{"number":"5","callSign":"KQED"}` || p.Validate() != nil {
+		t.Errorf("ChannelProperty = %s, %v", p.Value, err)
+	}
+	if _, err := alexa.ChannelProperty(alexa.Channel{}); !errors.Is(err, alexa.ErrInvalidValue) {
+		t.Errorf("an empty channel: %v, want ErrInvalidValue", err)
+	}
+	bad := alexa.Property{Namespace: alexa.NamespaceChannelController, Name: alexa.PropertyChannel, Value: []byte(`{"station":"x"}`)}
+	if bad.Validate() == nil {
+		t.Error("Validate accepted a channel with an unknown member")
+	}
+}
