@@ -11,8 +11,19 @@ import (
 // ctlTV is a television that tunes channels.
 type ctlTV struct {
 	channel alexa.Channel
+	input   string
 	number  int
 	calls   *ctlCounter
+}
+
+func (tv *ctlTV) SelectInput(_ context.Context, d *alexa.Directive, p alexa.SelectInputPayload) (*alexa.EventMessage, error) {
+	tv.calls.inc()
+	tv.input = p.Input
+	in, err := alexa.InputProperty(tv.input)
+	if err != nil {
+		return nil, err
+	}
+	return d.Response(in), nil
 }
 
 func (tv *ctlTV) reply(d *alexa.Directive) (*alexa.EventMessage, error) {
@@ -75,5 +86,34 @@ func TestChannelProperty(t *testing.T) {
 	bad := alexa.Property{Namespace: alexa.NamespaceChannelController, Name: alexa.PropertyChannel, Value: []byte(`{"station":"x"}`)}
 	if bad.Validate() == nil {
 		t.Error("Validate accepted a channel with an unknown member")
+	}
+}
+
+func TestHandleInputController(t *testing.T) {
+	t.Parallel()
+	setup := func() (*alexa.Router, *ctlCounter) {
+		n := &ctlCounter{}
+		r := ctlRouter()
+		r.HandleInputController(&ctlTV{calls: n})
+		return r, n
+	}
+	dir := func(payload string) []byte {
+		return ctlDirective(alexa.NamespaceInputController, alexa.NameSelectInput, "", payload)
+	}
+	ctlRun(t, setup, []ctlCase{
+		{name: "select", in: dir(`{"input":"HDMI2"}`), want: ctlResponse(ctlProp(alexa.NamespaceInputController, "", alexa.PropertyInput, `"HDMI2"`)), calls: 1},
+		{name: "empty", in: dir(`{"input":""}`), wantErr: ctlInvalidValue},
+		{name: "missing", in: dir(`{}`), wantErr: ctlInvalidDirective},
+	})
+	c := alexa.InputControllerCapability(alexa.Reported(), alexa.Input{Name: "HDMI1", FriendlyNames: []string{"Game console"}}, alexa.Input{Name: "TV"})
+	got := ctlCapabilityJSON(t, c)
+	want := `{"type":"AlexaInterface","interface":"Alexa.InputController","version":"3",
+		"properties":{"supported":[{"name":"input"}],"proactivelyReported":true,"retrievable":true},
+		"inputs":[{"name":"HDMI1","friendlyNames":["Game console"]},{"name":"TV"}]}`
+	if d := ctlJSONDiff(t, []byte(want), got); d != "" {
+		t.Errorf("capability (-want +got):\n%s", d)
+	}
+	if _, err := alexa.InputProperty(""); err == nil {
+		t.Error("an empty input property was built")
 	}
 }

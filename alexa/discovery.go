@@ -165,6 +165,9 @@ type Capability struct {
 	CapabilityResources *CapabilityResources  `json:"capabilityResources,omitempty"`
 	Configuration       json.RawMessage       `json:"configuration,omitempty"`
 	Semantics           json.RawMessage       `json:"semantics,omitempty"`
+	// Inputs are the inputs of an Alexa.InputController capability
+	// ([InputControllerCapability]).
+	Inputs []Input `json:"inputs,omitempty"`
 	// Unknown holds members this SDK does not model.
 	Unknown Unknown `json:"-"`
 }

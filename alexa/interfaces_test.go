@@ -309,6 +309,10 @@ func (s *ctlSample) none(d *alexa.Directive) (*alexa.EventMessage, error) {
 	return s.record(d, ctlNoPayload{d.Header.Name})
 }
 
+func (s *ctlSample) SelectInput(_ context.Context, d *alexa.Directive, p alexa.SelectInputPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
 func (s *ctlSample) ChangeChannel(_ context.Context, d *alexa.Directive, p alexa.ChangeChannelPayload) (*alexa.EventMessage, error) {
 	return s.record(d, p)
 }
@@ -528,6 +532,8 @@ func TestInterfaceSamples(t *testing.T) {
 			}, channel},
 		{"ChannelController/ChannelController.SkipChannels.request.json", "ChannelController/ChannelController.response.json",
 			alexa.SkipChannelsPayload{ChannelCount: 5}, channel},
+		{"InputController/InputController.SelectInput.request.json", "InputController/InputController.SelectInput.response.json",
+			alexa.SelectInputPayload{Input: "HDMI1"}, respond(must(alexa.InputProperty("HDMI1")), ok)},
 		// Alexa.TemperatureSensor has no directive: its sample answers a
 		// ReportState.
 		{"StateReport/ReportState.json", "TemperatureSensor/TemperatureSensor.response.json",
@@ -549,6 +555,7 @@ func TestInterfaceSamples(t *testing.T) {
 			r := alexa.NewRouter()
 			r.HandleBrightnessController(s)
 			r.HandleChannelController(s)
+			r.HandleInputController(s)
 			r.HandlePercentageController(s)
 			r.HandlePowerLevelController(s)
 			r.HandleColorController(s)
@@ -636,6 +643,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r := ctlRouter()
 	r.HandleBrightnessController(&ctlDimmer{level: 50, calls: n})
 	r.HandleChannelController(&ctlTV{channel: alexa.Channel{Number: "1"}, calls: n})
+	r.HandleInputController(&ctlTV{channel: alexa.Channel{Number: "1"}, input: "HDMI1", calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -665,6 +673,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceBrightnessController, alexa.NameSetBrightness, "", `{"brightness":75}`},
 		{alexa.NamespaceChannelController, alexa.NameChangeChannel, "", `{"channel":{"number":"200"},"channelMetadata":{"name":"PBS"}}`},
 		{alexa.NamespaceChannelController, alexa.NameSkipChannels, "", `{"channelCount":-2}`},
+		{alexa.NamespaceInputController, alexa.NameSelectInput, "", `{"input":"HDMI2"}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

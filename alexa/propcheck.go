@@ -106,6 +106,15 @@ func channelCheck(v json.RawMessage) string {
 	return ""
 }
 
+// nonEmptyStringCheck accepts a non-empty JSON string.
+func nonEmptyStringCheck(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) != nil || s == "" {
+		return "must be a non-empty string"
+	}
+	return ""
+}
+
 // temperatureCheck accepts a temperature object with a documented scale.
 func temperatureCheck(v json.RawMessage) string {
 	var t struct {
@@ -149,6 +158,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
 	{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
 	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
+	{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
 	{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,

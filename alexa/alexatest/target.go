@@ -260,6 +260,11 @@ func (t Target) SkipChannels(count int) []byte {
 	return t.Directive(alexa.NamespaceChannelController, alexa.NameSkipChannels, "", alexa.SkipChannelsPayload{ChannelCount: count})
 }
 
+// SelectInput returns an Alexa.InputController SelectInput directive.
+func (t Target) SelectInput(input string) []byte {
+	return t.Directive(alexa.NamespaceInputController, alexa.NameSelectInput, "", alexa.SelectInputPayload{Input: input})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

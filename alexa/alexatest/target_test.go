@@ -54,6 +54,7 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.AdjustRangeValue("Kettle.KeepWarm", -5, false), "Kettle.KeepWarm", `{"rangeValueDelta":-5,"rangeValueDeltaDefault":false}`},
 		{to.ChangeChannel(alexa.ChangeChannelPayload{Channel: alexa.Channel{Number: "200"}}), "", `{"channel":{"number":"200"}}`},
 		{to.SkipChannels(-2), "", `{"channelCount":-2}`},
+		{to.SelectInput("HDMI1"), "", `{"input":"HDMI1"}`},
 		{to.ToggleOn("Kettle.Light"), "Kettle.Light", `{}`},
 		{to.ToggleOff("Kettle.Light"), "Kettle.Light", `{}`},
 		{alexatest.Discover("Atza|token"), "", ""},
