@@ -117,3 +117,41 @@ func TestHandleInputController(t *testing.T) {
 		t.Error("an empty input property was built")
 	}
 }
+
+func TestHandlePlaybackController(t *testing.T) {
+	t.Parallel()
+	setup := func() (*alexa.Router, *ctlCounter) {
+		n := &ctlCounter{}
+		r := ctlRouter()
+		r.HandlePlaybackController(alexa.PlaybackControllerFunc(func(_ context.Context, d *alexa.Directive, op alexa.PlaybackOperation) (*alexa.EventMessage, error) {
+			n.inc()
+			if op == alexa.PlaybackPause {
+				return nil, alexa.NotSupportedInCurrentMode("ASLEEP", "nothing is playing")
+			}
+			return d.Response(alexa.ConnectivityProperty(alexa.ConnectivityOK)), nil
+		}), alexa.PlaybackPlay, alexa.PlaybackPause)
+		return r, n
+	}
+	dir := func(op alexa.PlaybackOperation) []byte {
+		return ctlDirective(alexa.NamespacePlaybackController, alexa.Name(op), "", `{}`)
+	}
+	ctlRun(t, setup, []ctlCase{
+		{name: "play", in: dir(alexa.PlaybackPlay), want: ctlResponse(ctlProp(alexa.NamespaceEndpointHealth, "", alexa.PropertyConnectivity, `{"value":"OK"}`)), calls: 1},
+		{name: "pause refused", in: dir(alexa.PlaybackPause), wantErr: &alexa.Error{Type: alexa.ErrorNotSupportedInCurrentMode, CurrentDeviceMode: "ASLEEP"}, calls: 1},
+		{name: "undeclared operation", in: dir(alexa.PlaybackRewind), wantErr: ctlInvalidDirective},
+	})
+	got := ctlCapabilityJSON(t, alexa.PlaybackControllerCapability(alexa.PlaybackPlay, alexa.PlaybackPause))
+	if d := ctlJSONDiff(t, []byte(`{"type":"AlexaInterface","interface":"Alexa.PlaybackController","version":"3","supportedOperations":["Play","Pause"]}`), got); d != "" {
+		t.Errorf("capability (-want +got):\n%s", d)
+	}
+	if p := ctlPanics(func() { alexa.NewRouter().HandlePlaybackController(alexa.PlaybackControllerFunc(nil)) }); p == "" {
+		t.Error("HandlePlaybackController(nil) did not panic")
+	}
+	if p := ctlPanics(func() {
+		alexa.NewRouter().HandlePlaybackController(alexa.PlaybackControllerFunc(func(context.Context, *alexa.Directive, alexa.PlaybackOperation) (*alexa.EventMessage, error) {
+			return nil, nil
+		}), "Dance")
+	}); p == "" {
+		t.Error("an unknown operation was registered")
+	}
+}

@@ -168,6 +168,9 @@ type Capability struct {
 	// Inputs are the inputs of an Alexa.InputController capability
 	// ([InputControllerCapability]).
 	Inputs []Input `json:"inputs,omitempty"`
+	// SupportedOperations are the operations of an
+	// Alexa.PlaybackController capability ([PlaybackControllerCapability]).
+	SupportedOperations []PlaybackOperation `json:"supportedOperations,omitempty"`
 	// Unknown holds members this SDK does not model.
 	Unknown Unknown `json:"-"`
 }

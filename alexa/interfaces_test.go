@@ -309,6 +309,10 @@ func (s *ctlSample) none(d *alexa.Directive) (*alexa.EventMessage, error) {
 	return s.record(d, ctlNoPayload{d.Header.Name})
 }
 
+func (s *ctlSample) Playback(_ context.Context, d *alexa.Directive, op alexa.PlaybackOperation) (*alexa.EventMessage, error) {
+	return s.record(d, op)
+}
+
 func (s *ctlSample) SelectInput(_ context.Context, d *alexa.Directive, p alexa.SelectInputPayload) (*alexa.EventMessage, error) {
 	return s.record(d, p)
 }
@@ -534,6 +538,22 @@ func TestInterfaceSamples(t *testing.T) {
 			alexa.SkipChannelsPayload{ChannelCount: 5}, channel},
 		{"InputController/InputController.SelectInput.request.json", "InputController/InputController.SelectInput.response.json",
 			alexa.SelectInputPayload{Input: "HDMI1"}, respond(must(alexa.InputProperty("HDMI1")), ok)},
+		{"PlaybackController/PlaybackController.Play.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackPlay, respond(ok)},
+		{"PlaybackController/PlaybackController.Pause.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackPause, respond(ok)},
+		{"PlaybackController/PlaybackController.Stop.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackStop, respond(ok)},
+		{"PlaybackController/PlaybackController.StartOver.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackStartOver, respond(ok)},
+		{"PlaybackController/PlaybackController.Previous.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackPrevious, respond(ok)},
+		{"PlaybackController/PlaybackController.Next.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackNext, respond(ok)},
+		{"PlaybackController/PlaybackController.Rewind.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackRewind, respond(ok)},
+		{"PlaybackController/PlaybackController.FastForward.request.json", "PlaybackController/PlaybackController.response.json",
+			alexa.PlaybackFastForward, respond(ok)},
 		// Alexa.TemperatureSensor has no directive: its sample answers a
 		// ReportState.
 		{"StateReport/ReportState.json", "TemperatureSensor/TemperatureSensor.response.json",
@@ -556,6 +576,7 @@ func TestInterfaceSamples(t *testing.T) {
 			r.HandleBrightnessController(s)
 			r.HandleChannelController(s)
 			r.HandleInputController(s)
+			r.HandlePlaybackController(s)
 			r.HandlePercentageController(s)
 			r.HandlePowerLevelController(s)
 			r.HandleColorController(s)
@@ -644,6 +665,9 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleBrightnessController(&ctlDimmer{level: 50, calls: n})
 	r.HandleChannelController(&ctlTV{channel: alexa.Channel{Number: "1"}, calls: n})
 	r.HandleInputController(&ctlTV{channel: alexa.Channel{Number: "1"}, input: "HDMI1", calls: n})
+	r.HandlePlaybackController(alexa.PlaybackControllerFunc(func(_ context.Context, d *alexa.Directive, _ alexa.PlaybackOperation) (*alexa.EventMessage, error) {
+		return d.Response(alexa.ConnectivityProperty(alexa.ConnectivityOK)), nil
+	}))
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -674,6 +698,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceChannelController, alexa.NameChangeChannel, "", `{"channel":{"number":"200"},"channelMetadata":{"name":"PBS"}}`},
 		{alexa.NamespaceChannelController, alexa.NameSkipChannels, "", `{"channelCount":-2}`},
 		{alexa.NamespaceInputController, alexa.NameSelectInput, "", `{"input":"HDMI2"}`},
+		{alexa.NamespacePlaybackController, alexa.Name(alexa.PlaybackPause), "", `{}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

@@ -30,6 +30,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"ModeController":                   func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) },
 		"ChannelController":                func(r *alexa.Router) { r.HandleChannelController(nil) },
 		"InputController":                  func(r *alexa.Router) { r.HandleInputController(nil) },
+		"PlaybackController":               func(r *alexa.Router) { r.HandlePlaybackController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

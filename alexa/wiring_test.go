@@ -32,6 +32,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.ModeAdjuster](),
 	reflect.TypeFor[alexa.ModeController](),
 	reflect.TypeFor[alexa.PercentageController](),
+	reflect.TypeFor[alexa.PlaybackController](),
 	reflect.TypeFor[alexa.PowerController](),
 	reflect.TypeFor[alexa.PowerLevelController](),
 	reflect.TypeFor[alexa.RangeController](),

@@ -265,6 +265,12 @@ func (t Target) SelectInput(input string) []byte {
 	return t.Directive(alexa.NamespaceInputController, alexa.NameSelectInput, "", alexa.SelectInputPayload{Input: input})
 }
 
+// Playback returns the Alexa.PlaybackController directive of op (Play,
+// Pause, ...).
+func (t Target) Playback(op alexa.PlaybackOperation) []byte {
+	return t.Directive(alexa.NamespacePlaybackController, alexa.Name(op), "", nil)
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
