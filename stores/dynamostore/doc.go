@@ -93,4 +93,11 @@
 // dynamodb:DeleteItem and dynamodb:Scan (with a projection of userID) on
 // the table, and nothing else; grant exactly these on the table's ARN
 // (Scan only where [Store.Users] is used).
+//
+// # Throttle
+//
+// [Throttle] is an events.Throttle on one item of a table of its own
+// (not the grant table, which [Store.Users] scans): the event gateway's
+// 429 backoff shared by every process of a skill. It calls
+// dynamodb:GetItem and dynamodb:UpdateItem on that table.
 package dynamostore
