@@ -136,6 +136,11 @@ const (
 	ReasonListing Reason = "listing"
 	// ReasonNoLevels: the device had no level readings.
 	ReasonNoLevels Reason = "no-levels"
+	// ReasonQueued: the gateway did not take the report now, and the
+	// events client put it in its outbox ([events.ErrQueued],
+	// [events.WithOutbox]), which will redeliver it: not retried by the
+	// heartbeat.
+	ReasonQueued Reason = "queued"
 )
 
 // stopsUser reports whether a failure with reason r makes the user's other
@@ -154,6 +159,8 @@ func Classify(err error) Reason {
 	switch {
 	case err == nil:
 		return ReasonNone
+	case errors.Is(err, events.ErrQueued):
+		return ReasonQueued
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return ReasonCanceled
 	case errors.Is(err, events.ErrSkillDisabled), errors.Is(err, lwa.ErrRevoked):
@@ -332,8 +339,9 @@ type stopCause struct {
 
 // run is one heartbeat in progress.
 type run struct {
-	r   *Reporter
-	job *Job
+	r        *Reporter
+	job      *Job
+	dispatch context.Context // ends when no more devices are handed out
 
 	mu  sync.Mutex
 	res Result
@@ -375,7 +383,20 @@ func (r *Reporter) Heartbeat(ctx context.Context, job Job) (*Result, error) {
 	if job.Users == nil || job.Devices == nil {
 		return &Result{Reasons: map[Reason]int{}}, errors.New("drs: Heartbeat needs Job.Users and Job.Devices")
 	}
-	rn := &run{r: r, job: &job}
+	res, listErrs := r.heartbeat(ctx, ctx, &job)
+	err := errors.Join(listErrs...)
+	if cerr := ctx.Err(); cerr != nil {
+		err = errors.Join(errfmt.Errorf("drs: heartbeat incomplete: %w", context.Cause(ctx)), err)
+	} else if err != nil {
+		err = errfmt.Errorf("drs: heartbeat incomplete: listing users: %w", err)
+	}
+	return res, err
+}
+
+// heartbeat runs job: devices are handed to the workers until dispatch
+// ends, and sent with ctx. It returns the user source's errors.
+func (r *Reporter) heartbeat(ctx, dispatch context.Context, job *Job) (*Result, []error) {
+	rn := &run{r: r, job: job, dispatch: dispatch}
 	rn.res.Start = r.clock.Now()
 	rn.res.Reasons = make(map[Reason]int)
 
@@ -388,7 +409,7 @@ func (r *Reporter) Heartbeat(ctx context.Context, job Job) (*Result, error) {
 			}
 		})
 	}
-	listErrs := rn.list(ctx, tasks)
+	listErrs := rn.list(dispatch, tasks)
 	close(tasks)
 	wg.Wait()
 
@@ -398,13 +419,7 @@ func (r *Reporter) Heartbeat(ctx context.Context, job Job) (*Result, error) {
 	res := rn.res
 	r.logger.LogAttrs(ctx, slog.LevelInfo, "drs: heartbeat done", slog.String("result", res.String()),
 		slog.Duration("duration", res.End.Sub(res.Start)))
-	err := errors.Join(listErrs...)
-	if cerr := ctx.Err(); cerr != nil {
-		err = errors.Join(errfmt.Errorf("drs: heartbeat incomplete: %w", context.Cause(ctx)), err)
-	} else if err != nil {
-		err = errfmt.Errorf("drs: heartbeat incomplete: listing users: %w", err)
-	}
-	return &res, err
+	return &res, listErrs
 }
 
 // list walks the users and their devices, handing devices to the workers

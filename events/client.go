@@ -63,6 +63,9 @@ type Client struct {
 	builder   alexa.Builder
 	validator alexa.Validator
 	batch     int
+	outbox    Outbox
+	limiter   Limiter
+	throttle  Throttle
 }
 
 // Option configures a [Client]. Options check their arguments: NewClient
@@ -357,7 +360,7 @@ func (c *Client) Send(ctx context.Context, userID string, event *alexa.EventMess
 	if err != nil {
 		return err
 	}
-	return c.send(ctx, userID, m)
+	return c.deliver(ctx, userID, m, c.outbox != nil)
 }
 
 // attempt is the outcome of one request.
@@ -369,7 +372,9 @@ type attempt struct {
 	err        error // transport error, status == 0
 }
 
-func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage) error {
+// deliver sends m (finalized), queueing it in the outbox on a temporary
+// failure if queue.
+func (c *Client) deliver(ctx context.Context, userID string, m *alexa.EventMessage, queue bool) error {
 	h := m.Event.Header
 	kind := string(h.Namespace) + "." + string(h.Name)
 	tok, region, err := c.token(ctx, userID, false, "")
@@ -391,7 +396,13 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 		if err != nil {
 			return errfmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
 		}
+		if err := c.pace(ctx); err != nil {
+			return errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w", kind, h.MessageID, userID, n-1, err)
+		}
 		a := c.post(ctx, gw, tok, body)
+		if a.status == http.StatusTooManyRequests {
+			c.hold(ctx, a.retryAfter)
+		}
 		if a.err == nil && a.status >= 200 && a.status < 300 {
 			if !c.logger.Enabled(ctx, slog.LevelDebug) {
 				return nil
@@ -401,7 +412,11 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 			return nil
 		}
 		if ctx.Err() != nil {
-			return errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w", kind, h.MessageID, userID, n, context.Cause(ctx))
+			err := errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w", kind, h.MessageID, userID, n, context.Cause(ctx))
+			if queue {
+				return c.queue(ctx, userID, m, n, 0, err)
+			}
+			return err
 		}
 		gwErr := c.gatewayError(a, userID, region, m, n, tok)
 
@@ -422,6 +437,9 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 
 		case (a.err != nil || retryableStatus(a.status)) && retries < c.retry.MaxRetries:
 			if a.retryAfter > c.retry.MaxRetryAfter {
+				if queue {
+					return c.queue(ctx, userID, m, n, a.retryAfter, gwErr)
+				}
 				return gwErr
 			}
 			delay := c.retry.delay(retries, a.retryAfter)
@@ -435,7 +453,11 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 			}
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "events: retrying", attrs...)
 			if err := c.clock.Sleep(ctx, delay); err != nil {
-				return errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w (last: %w)", kind, h.MessageID, userID, n, context.Cause(ctx), gwErr)
+				err = errfmt.Errorf("events: %s %s for user %q not delivered after %d attempts: %w (last: %w)", kind, h.MessageID, userID, n, context.Cause(ctx), gwErr)
+				if queue {
+					return c.queue(ctx, userID, m, n, 0, err)
+				}
+				return err
 			}
 			continue
 
@@ -449,6 +471,9 @@ func (c *Client) send(ctx context.Context, userID string, m *alexa.EventMessage)
 				return errors.Join(ge, errfmt.Errorf("events: revoking the grant of user %q: %w", userID, rerr))
 			}
 			return ge
+		}
+		if queue && queueable(a) {
+			return c.queue(ctx, userID, m, n, a.retryAfter, gwErr)
 		}
 		return gwErr
 	}

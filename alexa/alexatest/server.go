@@ -157,6 +157,9 @@ type Server struct {
 	URL string
 
 	hs         *httptest.Server
+	inProcess  bool
+	hc         *http.Client
+	cond       conditions
 	lwaConfig  LWAConfig
 	clock      alexa.Clock
 	validator  alexa.Validator
@@ -171,6 +174,7 @@ type Server struct {
 	accepted int
 	script   []Reply
 	hook     func(*Record) *Reply
+	onRecord func(*Record)
 	changed  chan struct{} // closed and replaced on every record
 
 	enable enablements
@@ -209,8 +213,14 @@ func NewServer(t TB, opts ...Option) *Server {
 	for _, r := range []alexa.Region{alexa.RegionNA, alexa.RegionEU, alexa.RegionFE} {
 		mux.Handle(regionPath(r), s.gateway(r))
 	}
-	s.hs = httptest.NewServer(mux)
-	s.URL = s.hs.URL
+	if s.inProcess {
+		s.URL = inProcessURL
+		s.hc = &http.Client{Transport: roundTripper{mux}}
+	} else {
+		s.hs = httptest.NewServer(mux)
+		s.URL = s.hs.URL
+		s.hc = s.hs.Client()
+	}
 	if t != nil {
 		t.Cleanup(s.Close)
 	}
@@ -250,12 +260,14 @@ func (s *Server) learnTokens(h http.Handler) http.Handler {
 
 // Close shuts the server down, closing its connections.
 func (s *Server) Close() {
-	s.hs.CloseClientConnections()
-	s.hs.Close()
+	if s.hs != nil {
+		s.hs.CloseClientConnections()
+		s.hs.Close()
+	}
 }
 
 // Client returns an HTTP client for the server (httptest.Server.Client).
-func (s *Server) Client() *http.Client { return s.hs.Client() }
+func (s *Server) Client() *http.Client { return s.hc }
 
 // TokenURL returns the URL of the fake LWA token endpoint.
 func (s *Server) TokenURL() string { return s.URL + "/auth/o2/token" }
@@ -390,6 +402,18 @@ func (s *Server) FailNext(n, status int, code string, retryAfter time.Duration) 
 	}
 }
 
+// OnRecord sets a hook called with every record as it is made, in the
+// order of Seq, accepted or not: a way to count what the gateway answered
+// over a long run without keeping the records ([WithMaxRecords]). It runs
+// with the Server's lock held: keep it short, and do not call the Server
+// from it. The record must not be kept or modified. OnRecord(nil) removes
+// it.
+func (s *Server) OnRecord(hook func(r *Record)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onRecord = hook
+}
+
 // OnRequest sets a hook called for every gateway request not answered by
 // FailNext, before the fake's checks, with the request's record (Region,
 // UserID, Raw and Message filled in). A non-nil Reply answers the request;
@@ -471,6 +495,9 @@ func (s *Server) record(r *Record) {
 		s.accepted++
 	}
 	s.records = append(s.records, *r)
+	if s.onRecord != nil {
+		s.onRecord(r)
+	}
 	if s.maxRecords > 0 && len(s.records) > 2*s.maxRecords {
 		s.records = append(s.records[:0:0], s.records[len(s.records)-s.maxRecords:]...)
 	}
@@ -519,6 +546,17 @@ func (s *Server) gateway(region alexa.Region) http.Handler {
 		s.mu.Unlock()
 		if reply == nil && hook != nil {
 			reply = hook(rec)
+		}
+		if reply == nil {
+			lat, r := s.underConditions()
+			if !wait(req.Context(), lat) {
+				rec.Scripted, rec.Reason = true, "conditions: the client gave up during the latency"
+				s.mu.Lock()
+				s.record(rec)
+				s.mu.Unlock()
+				return
+			}
+			reply = r
 		}
 		if reply != nil && reply.Status == 0 && !reply.CloseConnection {
 			// Only a delay: wait, then check the request as usual.
