@@ -101,6 +101,27 @@
 // every outcome to the caller. Keep the [DeviceSource] streaming too (a
 // database cursor rather than a slice of every device).
 //
+// # A large fleet
+//
+// One process reports a few hundred devices a second against the real
+// gateway's latency, so a heartbeat in one Lambda invocation (at most 15
+// minutes) stops finishing somewhere in the hundreds of thousands of
+// devices. The sharded heartbeat spreads a round over many invocations: a
+// [Planner] lists the users once and enqueues [Shard]s of them on a
+// [ShardQueue] (an SQS queue, in the reference backend), sized by
+// [ShardSizing] from the invocation's time; each worker invocation runs
+// [Reporter.RunShard], which stops handing out devices before its deadline
+// and returns a remainder (the devices not reached, and the ones to try
+// again after a temporary failure) to enqueue again. A device reported in
+// one invocation is never in its remainder: a round reports each device
+// once, and gives up a device only after [ShardJob].MaxTries temporary
+// failures.
+//
+//	plan, err := (&drs.Planner{Users: grants, Queue: shardQueue, UsersPerShard: n}).Plan(ctx, round)
+//	// in each worker, for a shard from the queue:
+//	res, err := r.RunShard(ctx, shard, drs.ShardJob{Devices: fleet})
+//	if res.Remainder != nil { shardQueue.Enqueue(ctx, *res.Remainder) }
+//
 // # DRS enrolment
 //
 // Needs Dash Replenishment enrolment (the Dash Replenishment developer

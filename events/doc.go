@@ -39,6 +39,22 @@
 // ([WithLogger]) gets retries and revocations (Warn) and deliveries
 // (Debug).
 //
+// # Nothing lost, and the fleet slowed together
+//
+// With [WithOutbox], an event the gateway could not take now (429, 5xx or
+// the network, after the retries) is stored in an [Outbox] (an SQS queue,
+// a [FileOutbox]) and Send returns an error matching [ErrQueued].
+// [Client.Redeliver] sends it later, with its original messageId and
+// timeOfSample while it is younger than [RedeliverOptions].MaxAge and still
+// the endpoint's newest state; otherwise it sends the current state in its
+// place ([RedeliverOptions].Current), so a late ChangeReport never
+// overwrites a newer one. Events refused for good (400, 403, 404, 413) are
+// never queued.
+//
+// [WithThrottle] shares a 429's backoff among every client of the skill
+// ([Throttle]: a DynamoDB item across processes, [MemoryThrottle] within
+// one), and [WithLimiter] paces every request (a per-skill send rate).
+//
 // # Validation
 //
 // Before sending, Send refuses what the gateway would refuse or what
