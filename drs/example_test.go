@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"log"
+	"strings"
+	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
@@ -185,4 +187,89 @@ func ExampleReporter_Heartbeat() {
 	// 2 users; devices: 2 sent, 0 failed, 0 skipped; slots: 2 sent, 0 failed, 0 skipped
 	// alice PERIODIC_POLL: 0 Percentage
 	// bob PERIODIC_POLL: 64 Percentage
+}
+
+// sliceQueue stands in for an SQS queue.
+type sliceQueue struct{ shards []drs.Shard }
+
+func (q *sliceQueue) Enqueue(_ context.Context, shards ...drs.Shard) error {
+	q.shards = append(q.shards, shards...)
+	return nil
+}
+
+// A scheduled planner splits the round into shards of users, sized from
+// the worker function's time.
+func ExamplePlanner() {
+	users := drs.UsersFunc(func(context.Context) iter.Seq2[string, error] {
+		return func(yield func(string, error) bool) {
+			for _, u := range []string{"alice", "bob", "carol", "dave", "erin"} {
+				if !yield(u, nil) {
+					return
+				}
+			}
+		}
+	})
+	sizing := drs.ShardSizing{Budget: 15 * time.Minute, PerReport: 200 * time.Millisecond, Concurrency: 32, DevicesPerUser: 1.5}
+	fmt.Println("users per shard:", sizing.UsersPerShard())
+
+	q := &sliceQueue{}
+	plan, err := (&drs.Planner{Users: users, Queue: q, UsersPerShard: 2}).Plan(context.Background(), "2026-12-05T06")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d users in %d shards\n", plan.Users, plan.Shards)
+	for _, s := range q.shards {
+		b, _ := json.Marshal(s)
+		fmt.Println(string(b))
+	}
+	// Output:
+	// users per shard: 43200
+	// 5 users in 3 shards
+	// {"round":"2026-12-05T06","index":0,"users":[{"user":"alice"},{"user":"bob"}]}
+	// {"round":"2026-12-05T06","index":1,"users":[{"user":"carol"},{"user":"dave"}]}
+	// {"round":"2026-12-05T06","index":2,"users":[{"user":"erin"}]}
+}
+
+// flakySender accepts every report but one, which meets a 503.
+type flakySender struct{ drs.Sender }
+
+func (flakySender) ChangeReport(_ context.Context, userID, endpointID string, _ alexa.CauseType, _ []alexa.Property, _ ...alexa.Property) error {
+	if endpointID == "bob-kettle" {
+		return &events.Error{StatusCode: 503, Code: events.CodeServiceUnavailable}
+	}
+	return nil
+}
+
+// A worker reports one shard and hands back what it could not finish, to
+// enqueue again: here the device whose report met a 503 after the events
+// client's retries.
+func ExampleReporter_RunShard() {
+	battery := drs.Slot{
+		Instance: "InventoryLevelSensor-1", FriendlyNames: []alexa.FriendlyName{alexa.TextName("Battery", "en-US")},
+		Kind: drs.KindLevel, Measurement: alexa.Measurement{Type: alexa.MeasurementPercentage},
+		ReplenishmentID: "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84",
+	}
+	fleet := myFleet{}
+	for _, id := range []string{"alice-light", "bob-light", "bob-kettle"} {
+		user, _, _ := strings.Cut(id, "-")
+		fleet[user] = append(fleet[user], drs.Device{EndpointID: id, Levels: []drs.Reading{{Slot: battery, Level: alexa.Percentage(80)}}})
+	}
+	reporter, err := drs.NewReporter(flakySender{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	shard := drs.Shard{Round: "2026-12-05T06", Index: 0, Users: []drs.ShardUser{{UserID: "alice"}, {UserID: "bob"}}}
+	// In a Lambda function, ctx's deadline is the invocation's.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	res, err := reporter.RunShard(ctx, shard, drs.ShardJob{Devices: fleet})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Result)
+	b, _ := json.Marshal(res.Remainder)
+	fmt.Println("remainder:", string(b))
+	// Output:
+	// 2 users; devices: 2 sent, 1 failed, 0 skipped; slots: 2 sent, 1 failed, 0 skipped; gateway=1
+	// remainder: {"round":"2026-12-05T06","index":0,"users":[{"user":"bob","only":["bob-kettle"],"tries":1}]}
 }
