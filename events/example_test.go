@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -141,4 +142,36 @@ func ExampleNewClient() {
 	// NA https://api.amazonalexa.com/v3/events
 	// EU https://api.eu.amazonalexa.com/v3/events
 	// FE https://api.fe.amazonalexa.com/v3/events
+}
+
+// With an outbox, an event the gateway cannot take now is kept and sent
+// later; here the gateway answers 503 once, and the outbox is a directory.
+func ExampleFileOutbox() {
+	dir, _ := os.MkdirTemp("", "outbox")
+	defer os.RemoveAll(dir)
+	outbox, err := events.NewFileOutbox(dir)
+	if err != nil {
+		panic(err)
+	}
+	srv, client := exampleCloud("user-1", alexa.RegionNA, events.WithOutbox(outbox),
+		events.WithRetryPolicy(events.RetryPolicy{MaxRetries: 0, MinDelay: time.Second, MaxDelay: time.Second}))
+	defer srv.Close()
+	ctx := context.Background()
+
+	srv.FailNext(1, 503, alexatest.CodeServiceUnavailable, 0)
+	err = client.ChangeReport(ctx, "user-1", "lamp-1", alexa.CausePhysicalInteraction,
+		[]alexa.Property{alexa.PowerStateProperty(alexa.PowerOn)})
+	fmt.Println("queued:", errors.Is(err, events.ErrQueued))
+	n, _ := outbox.Len()
+	fmt.Println("pending:", n)
+
+	// Later, e.g. on a timer: redeliver what is due.
+	res, err := outbox.Drain(ctx, client, events.RedeliverOptions{})
+	fmt.Printf("%+v %v\n", res, err)
+	fmt.Println("accepted:", len(srv.Received()))
+	// Output:
+	// queued: true
+	// pending: 1
+	// {Delivered:1 Superseded:0 Expired:0 Rejected:0 Pending:0} <nil>
+	// accepted: 1
 }
