@@ -54,3 +54,28 @@ func BenchmarkHeartbeatReporter(b *testing.B) {
 	}
 	b.ReportMetric(float64(slots)/b.Elapsed().Seconds(), "slots/s")
 }
+
+// BenchmarkRunShard measures the sharded path's own cost: one shard of the
+// same 1,000 slots as BenchmarkHeartbeatReporter (its baseline, the plain
+// heartbeat) through RunShard, with its per-user bookkeeping and remainder.
+func BenchmarkRunShard(b *testing.B) {
+	rep, err := drs.NewReporter(&countingSender{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	shard := drs.Shard{Round: "r"}
+	for _, id := range userIDs(10) {
+		shard.Users = append(shard.Users, drs.ShardUser{UserID: id})
+	}
+	job := drs.ShardJob{Devices: genFleet{100}}
+	slots := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := rep.RunShard(b.Context(), shard, job)
+		if err != nil || res.Remainder != nil {
+			b.Fatal(err, res.Remainder)
+		}
+		slots += res.Slots.Sent
+	}
+	b.ReportMetric(float64(slots)/b.Elapsed().Seconds(), "slots/s")
+}
