@@ -4,6 +4,20 @@
 // AddOrUpdateReports and DeleteReports, and runs the daily Dash
 // Replenishment heartbeat.
 //
+// # Running a large fleet
+//
+// Without [Config].Shards the scheduled heartbeat reports every device in
+// one invocation. With it, the schedule plans instead
+// ([Updates.PlanHeartbeat]: shards of users on a queue), and a worker
+// function subscribed to the queue reports one shard an invocation
+// ([Updates.HandleSQS], [drs.Reporter.RunShard]), enqueuing what it could
+// not finish before its deadline on [Config].Remainders. The same worker
+// reads the events outbox queue (events the gateway could not take, put
+// there by an events client with events.WithOutbox) and redelivers them,
+// replacing a late ChangeReport with the endpoint's current state
+// ([Updates.Current]); the ones to keep come back as partial batch
+// failures.
+//
 // # Shadow updates
 //
 // Every accepted update of a light's shadow reaches [Updates.ShadowUpdated]
@@ -96,6 +110,35 @@ type Config struct {
 	Now func() time.Time
 	// Logger logs what is sent and skipped (never a token); nil discards.
 	Logger *slog.Logger
+
+	// Fleet: see "Running a large fleet" in the package documentation.
+
+	// Shards, if set, makes the scheduled heartbeat a planned one: the
+	// schedule lists the users and enqueues shards of them here
+	// ([Updates.PlanHeartbeat]), and workers report one shard each
+	// ([Updates.HandleSQS]). Nil keeps the whole heartbeat in one
+	// invocation (local mode, small fleets).
+	Shards drs.ShardQueue
+	// Remainders takes the work a worker hands back (typically the shard
+	// queue with a delay); nil means Shards.
+	Remainders drs.ShardQueue
+	// Sizing sizes the shards ([drs.ShardSizing]); its zero fields take
+	// defaults: Budget the time left in the planning invocation (set it
+	// to the worker function's timeout when another function plans),
+	// PerReport [DefaultPerReport], Concurrency drs.DefaultConcurrency,
+	// DevicesPerUser 1.
+	Sizing drs.ShardSizing
+	// UsersPerShard, if positive, is used instead of Sizing.
+	UsersPerShard int
+	// ShardMaxAge drops a shard whose round is older (the next round
+	// covers its users); zero means [DefaultShardMaxAge].
+	ShardMaxAge time.Duration
+	// Redeliverer redelivers the events of the outbox queue
+	// ([Updates.HandleSQS]); nil means Events, if it has a Redeliver
+	// method (an *events.Client does).
+	Redeliverer Redeliverer
+	// RedeliverMaxAge is [events.RedeliverOptions].MaxAge.
+	RedeliverMaxAge time.Duration
 }
 
 // Updates keeps Alexa informed. Build it with [New]; it is safe for
@@ -109,6 +152,14 @@ type Updates struct {
 	reporter *drs.Reporter
 	now      func() time.Time
 	log      *slog.Logger
+
+	shards        drs.ShardQueue
+	remainders    drs.ShardQueue
+	sizing        drs.ShardSizing
+	usersPerShard int
+	shardMaxAge   time.Duration
+	redeliverer   Redeliverer
+	redeliverAge  time.Duration
 }
 
 // New returns the updates component for cfg.
@@ -122,8 +173,21 @@ func New(cfg Config) (*Updates, error) {
 		return nil, errors.New("updates: Config.Events is required")
 	case cfg.Model.Dash() && cfg.Users == nil:
 		return nil, errors.New("updates: Config.Users is required with Dash Replenishment (the heartbeat reports every user's devices)")
+	case cfg.UsersPerShard < 0 || cfg.ShardMaxAge < 0 || cfg.RedeliverMaxAge < 0:
+		return nil, errors.New("updates: Config.UsersPerShard, ShardMaxAge and RedeliverMaxAge must not be negative")
 	}
-	u := &Updates{model: cfg.Model, registry: cfg.Registry, shadow: cfg.Shadow, events: cfg.Events, users: cfg.Users, now: cfg.Now, log: cfg.Logger}
+	u := &Updates{model: cfg.Model, registry: cfg.Registry, shadow: cfg.Shadow, events: cfg.Events, users: cfg.Users, now: cfg.Now, log: cfg.Logger,
+		shards: cfg.Shards, remainders: cfg.Remainders, sizing: cfg.Sizing, usersPerShard: cfg.UsersPerShard,
+		shardMaxAge: cfg.ShardMaxAge, redeliverer: cfg.Redeliverer, redeliverAge: cfg.RedeliverMaxAge}
+	if u.remainders == nil {
+		u.remainders = u.shards
+	}
+	if u.shardMaxAge == 0 {
+		u.shardMaxAge = DefaultShardMaxAge
+	}
+	if r, ok := cfg.Events.(Redeliverer); ok && u.redeliverer == nil {
+		u.redeliverer = r
+	}
 	if u.now == nil {
 		u.now = time.Now
 	}
@@ -164,6 +228,10 @@ const (
 	// Dropped: the event is invalid, or Alexa refused the report for good
 	// (logged).
 	Dropped Outcome = "dropped"
+	// Queued: the gateway did not take the report now, and the events
+	// client put it in its outbox, which redelivers it
+	// ([events.ErrQueued]): not an error, nothing to retry.
+	Queued Outcome = "queued"
 )
 
 // ShadowUpdated reports an accepted shadow update to the owner's Alexa. It
@@ -245,6 +313,9 @@ func (u *Updates) outcome(ctx context.Context, what, userID, endpointID string, 
 	case err == nil:
 		u.log.LogAttrs(ctx, slog.LevelInfo, "updates: "+what+" sent", attrs...)
 		return Sent, nil
+	case errors.Is(err, events.ErrQueued):
+		u.log.LogAttrs(ctx, slog.LevelWarn, "updates: "+what+" queued in the outbox for redelivery", append(attrs, slog.String("reason", err.Error()))...)
+		return Queued, nil
 	case errors.Is(err, lwa.ErrNoGrant), errors.Is(err, lwa.ErrRevoked), errors.Is(err, events.ErrSkillDisabled):
 		// A state change Alexa will not hear of is worth a warning; a
 		// device announced before its owner enabled the skill is the
@@ -344,12 +415,17 @@ func (u *Updates) devices(ctx context.Context, userID string) iter.Seq2[drs.Devi
 type scheduledEvent struct {
 	DetailType string `json:"detail-type"`
 	Source     string `json:"source"`
+	// Time is when the schedule fired (RFC 3339); the round's name.
+	Time string `json:"time"`
 }
 
 // Handle dispatches one event of the updates Lambda function: an accepted
 // shadow update from the IoT rule (it has a thingName) goes to
 // [Updates.ShadowUpdated]; the scheduled event (detail-type "Scheduled
-// Event", source "aws.events") runs [Updates.Heartbeat]. An event of
+// Event", source "aws.events") runs [Updates.Heartbeat], or with a shard
+// queue [Updates.PlanHeartbeat]; an SQS event goes to [Updates.HandleSQS]
+// (use [Updates.Invoke] to return its partial batch failures: Handle
+// fails the whole batch if any record is to be kept). An event of
 // neither kind, or one that can never be processed, is logged and
 // dropped: Handle returns nil, since a retry could not succeed. An error
 // is returned when a retry may help (the function is then invoked again,
@@ -359,12 +435,19 @@ func (u *Updates) Handle(ctx context.Context, event json.RawMessage) error {
 	var probe struct {
 		ThingName *string `json:"thingName"`
 		scheduledEvent
+		Records []json.RawMessage `json:"Records"`
 	}
 	if err := json.Unmarshal(event, &probe); err != nil {
 		u.log.LogAttrs(ctx, slog.LevelError, "updates: event is not a JSON object; dropped", slog.Int("bytes", len(event)))
 		return nil
 	}
 	switch {
+	case probe.ThingName == nil && len(probe.Records) > 0:
+		resp, err := u.invokeSQS(ctx, event)
+		if err == nil && len(resp.BatchItemFailures) > 0 {
+			err = fmt.Errorf("updates: %d of %d queue messages to be received again", len(resp.BatchItemFailures), len(probe.Records))
+		}
+		return err
 	case probe.ThingName != nil:
 		var ev ShadowEvent
 		if err := json.Unmarshal(event, &ev); err != nil {
@@ -375,6 +458,13 @@ func (u *Updates) Handle(ctx context.Context, event json.RawMessage) error {
 		if errors.Is(err, ErrInvalidEvent) {
 			return nil
 		}
+		return err
+	case probe.DetailType == "Scheduled Event" && probe.Source == "aws.events" && u.shards != nil:
+		round, err := time.Parse(time.RFC3339, probe.Time)
+		if err != nil {
+			round = u.now()
+		}
+		_, err = u.PlanHeartbeat(ctx, RoundName(round))
 		return err
 	case probe.DetailType == "Scheduled Event" && probe.Source == "aws.events":
 		res, err := u.Heartbeat(ctx, func(o drs.Outcome) {

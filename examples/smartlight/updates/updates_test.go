@@ -267,6 +267,9 @@ func FuzzHandle(f *testing.F) {
 		`{"state":{"desired":{"status":"on"}},"thingName":"lamp"}`,
 		`{"detail-type":"Scheduled Event","source":"aws.events"}`,
 		`{"thingName":null}`, `[]`, `null`, `{"state":{"reported":{"battery":1e999}},"thingName":"lamp"}`,
+		`{"Records":[{"messageId":"m0","body":"{\"round\":\"r\",\"index\":0,\"users\":[{\"user\":\"alice\"}]}"}]}`,
+		`{"Records":[{"messageId":"m0","body":"{\"userId\":\"alice\",\"event\":{\"event\":{}}}"}]}`,
+		`{"Records":[{"messageId":"m0","body":"{\"round\":1}"},{"body":"x"}]}`, `{"Records":1}`,
 	} {
 		f.Add([]byte(s))
 	}
