@@ -14,6 +14,15 @@
 //	                           (aws iot describe-endpoint --endpoint-type
 //	                           iot:Data-ATS); empty asks the registry, at
 //	                           the cost of a request at start.
+//	SHARD_QUEUE_URL, OUTBOX_QUEUE_URL, THROTTLE_TABLE, EVENTS_RATE_LIMIT
+//	                           a large fleet (config.Fleet): the events
+//	                           client puts what the gateway could not take
+//	                           in the outbox queue (awsqueue.Outbox),
+//	                           shares 429 backoffs through the throttle
+//	                           table (dynamostore.Throttle) and paces its
+//	                           sends; the updates component plans the
+//	                           heartbeat on the shard queue
+//	                           (awsqueue.ShardQueue). Optional.
 //
 // and the AWS SDK's own variables (AWS_REGION, credentials,
 // AWS_ENDPOINT_URL). The LWA client secret is read from the SSM parameter
@@ -36,7 +45,9 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"golang.org/x/time/rate"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/enablement"
@@ -44,6 +55,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/applink"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsqueue"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
@@ -66,6 +78,17 @@ type Backend struct {
 	Shadow   *awsiot.Shadow
 	// Linker runs app-to-app linking, when the configuration has AppLink.
 	Linker *applink.Linker
+	// Shards is the heartbeat's shard queue, nil without SHARD_QUEUE_URL.
+	Shards *awsqueue.ShardQueue
+	// Outbox is the events outbox, nil without OUTBOX_QUEUE_URL; Events
+	// puts in it.
+	Outbox *awsqueue.Outbox
+	// Throttle is the shared 429 backoff, nil without THROTTLE_TABLE.
+	Throttle *dynamostore.Throttle
+	// Redeliverer redelivers the outbox's events: an events client like
+	// Events without the outbox, so that a replacement that fails is not
+	// queued beside the event it replaces.
+	Redeliverer *events.Client
 }
 
 // New builds the backend of component c from the environment (getenv is
@@ -110,7 +133,8 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		}
 		cfg.LWAClientSecret = secret
 	}
-	storeCfg := dynamostore.Config{Client: dynamodb.NewFromConfig(awsCfg), Table: table, Logger: logger}
+	db := dynamodb.NewFromConfig(awsCfg)
+	storeCfg := dynamostore.Config{Client: db, Table: table, Logger: logger}
 	if name := strings.TrimSpace(getenv("GRANTS_KEYRING_PARAMETER")); name != "" {
 		ring, err := awsstore.KeyRingParameter(ctx, params, name)
 		if err != nil {
@@ -146,9 +170,20 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	if cfg.EventGatewayURL != "" {
 		evOpts = append(evOpts, events.WithBaseURL(cfg.EventGatewayURL))
 	}
-	ev, err := events.NewClient(evOpts...)
+	fl, err := newFleet(cfg.Fleet, awsCfg, db)
 	if err != nil {
 		return nil, err
+	}
+	evOpts = append(evOpts, fl.opts...)
+	redeliverer, err := events.NewClient(evOpts...)
+	if err != nil {
+		return nil, err
+	}
+	ev := redeliverer
+	if fl.outbox != nil {
+		if ev, err = events.NewClient(append(evOpts, events.WithOutbox(fl.outbox))...); err != nil {
+			return nil, err
+		}
 	}
 	var linker *applink.Linker
 	if cfg.AppLink != nil {
@@ -158,7 +193,47 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	}
 	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(c)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
 	return &Backend{Config: cfg, Model: model, Logger: logger, Grants: grants, Events: ev,
-		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Linker: linker}, nil
+		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Linker: linker,
+		Shards: fl.shards, Outbox: fl.outbox, Throttle: fl.throttle, Redeliverer: redeliverer}, nil
+}
+
+// fleet is what config.Fleet builds.
+type fleet struct {
+	shards   *awsqueue.ShardQueue
+	outbox   *awsqueue.Outbox
+	throttle *dynamostore.Throttle
+	opts     []events.Option // the throttle and the limiter
+}
+
+// newFleet builds the queues, the throttle and the limiter of f; it makes
+// no request.
+func newFleet(f config.Fleet, awsCfg aws.Config, db *dynamodb.Client) (fleet, error) {
+	var out fleet
+	var queues *sqs.Client
+	if f.ShardQueueURL != "" || f.OutboxQueueURL != "" {
+		queues = sqs.NewFromConfig(awsCfg)
+	}
+	var err error
+	if f.ShardQueueURL != "" {
+		if out.shards, err = awsqueue.NewShardQueue(awsqueue.ShardQueueConfig{Client: queues, URL: f.ShardQueueURL}); err != nil {
+			return out, err
+		}
+	}
+	if f.OutboxQueueURL != "" {
+		if out.outbox, err = awsqueue.NewOutbox(awsqueue.OutboxConfig{Client: queues, URL: f.OutboxQueueURL}); err != nil {
+			return out, err
+		}
+	}
+	if f.ThrottleTable != "" {
+		if out.throttle, err = dynamostore.NewThrottle(dynamostore.ThrottleConfig{Client: db, Table: f.ThrottleTable}); err != nil {
+			return out, err
+		}
+		out.opts = append(out.opts, events.WithThrottle(out.throttle))
+	}
+	if f.EventsRateLimit > 0 {
+		out.opts = append(out.opts, events.WithLimiter(rate.NewLimiter(rate.Limit(f.EventsRateLimit), 1)))
+	}
+	return out, nil
 }
 
 // newLinker builds app-to-app linking from cfg.AppLink: the web app's LWA
@@ -202,9 +277,18 @@ func (b *Backend) verifier(ctx context.Context, clients []string) (*auth.Verifie
 	return auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: b.Config.AuthIssuer, JWKSURL: b.Config.AuthJWKSURL, ClientIDs: clients, Logger: b.Logger})
 }
 
-// Updates returns the updates component.
+// Updates returns the updates component; with a shard queue, the
+// schedule plans the heartbeat on it, and remainders go back to it after
+// SHARD_REMAINDER_DELAY.
 func (b *Backend) Updates() (*updates.Updates, error) {
-	return updates.New(updates.Config{Model: b.Model, Registry: b.Registry, Shadow: b.Shadow, Events: b.Events, Users: b.Grants, Logger: b.Logger})
+	cfg := updates.Config{Model: b.Model, Registry: b.Registry, Shadow: b.Shadow, Events: b.Events, Users: b.Grants, Logger: b.Logger,
+		Redeliverer: b.Redeliverer}
+	if b.Shards != nil {
+		f := b.Config.Fleet
+		cfg.Shards, cfg.Remainders = b.Shards, b.Shards.Delayed(f.ShardRemainderDelay)
+		cfg.Sizing.Budget, cfg.UsersPerShard = f.ShardWorkerTimeout, f.UsersPerShard
+	}
+	return updates.New(cfg)
 }
 
 // Skill returns the skill's router, for lambda.Start.

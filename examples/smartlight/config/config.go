@@ -40,6 +40,29 @@
 //	                          browser, comma separated (default none).
 //	LOG_LEVEL                 debug, info (default), warn or error.
 //
+// A large fleet (see "Running a large fleet" in the repository's README),
+// on AWS only, each optional:
+//
+//	SHARD_QUEUE_URL           the SQS queue of the heartbeat's shards: the
+//	                          schedule plans the heartbeat there instead
+//	                          of reporting every device in one invocation,
+//	                          and the worker function reports the shards.
+//	SHARD_WORKER_TIMEOUT      the worker function's timeout (Go duration,
+//	                          at most 15m), the time a shard is sized for;
+//	                          default: the planning invocation's time left.
+//	SHARD_REMAINDER_DELAY     how long a worker's remainder waits in the
+//	                          queue (Go duration, at most 15m; default 30s).
+//	HEARTBEAT_USERS_PER_SHARD users per shard, instead of the sizing.
+//	OUTBOX_QUEUE_URL          the SQS queue of the events the gateway could
+//	                          not take (429, 5xx, network), which the
+//	                          worker redelivers.
+//	THROTTLE_TABLE            the DynamoDB table of the gateway's shared
+//	                          429 backoff (dynamostore.Throttle).
+//	EVENTS_RATE_LIMIT         events per second each instance may send
+//	                          (e.g. the skill's rate divided by the
+//	                          functions' reserved concurrency); default
+//	                          unlimited.
+//
 // Which variables a component needs is in [Component]: [Load] checks those
 // and reports every problem at once.
 package config
@@ -47,9 +70,11 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,7 +132,40 @@ type Config struct {
 	// endpoints the web app signs in with (Cognito's hosted UI); the
 	// devices API function serves the web app when they are set.
 	WebAppAuthorizeURL, WebAppTokenURL string
+	// Fleet is the large-fleet wiring; its zero value keeps the
+	// heartbeat in one invocation and events without an outbox.
+	Fleet Fleet
 }
+
+// Fleet is the configuration of a large fleet on AWS.
+type Fleet struct {
+	// ShardQueueURL is the SQS queue of the heartbeat's shards; empty
+	// keeps the heartbeat in one invocation.
+	ShardQueueURL string
+	// ShardWorkerTimeout is the worker function's timeout; zero uses the
+	// planning invocation's time left.
+	ShardWorkerTimeout time.Duration
+	// ShardRemainderDelay holds a worker's remainder back in the queue.
+	ShardRemainderDelay time.Duration
+	// UsersPerShard, if positive, replaces the shard sizing.
+	UsersPerShard int
+	// OutboxQueueURL is the SQS queue of the events outbox; empty
+	// returns every failed send to its caller.
+	OutboxQueueURL string
+	// ThrottleTable is the DynamoDB table of the shared 429 backoff;
+	// empty keeps each instance's backoff to itself.
+	ThrottleTable string
+	// EventsRateLimit is the events per second one instance may send; 0
+	// means unlimited.
+	EventsRateLimit float64
+}
+
+// DefaultShardRemainderDelay is SHARD_REMAINDER_DELAY's default.
+const DefaultShardRemainderDelay = 30 * time.Second
+
+// MaxLambdaTimeout is Lambda's longest function timeout, and SQS's
+// longest message delay.
+const MaxLambdaTimeout = 15 * time.Minute
 
 // AppLink is the configuration of app-to-app account linking.
 type AppLink struct {
@@ -150,7 +208,7 @@ func Load(c Component, getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("config: unknown component %q", c)
 	}
 	l := &loader{c: c, getenv: getenv}
-	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog, loadAppLink, loadWebApp} {
+	for _, part := range []func(*loader){loadDash, loadRegion, loadLWA, loadURLs, loadAuth, loadSkill, loadHTTP, loadLog, loadAppLink, loadWebApp, loadFleet} {
 		part(l)
 	}
 	if len(l.problems) > 0 {
@@ -416,6 +474,82 @@ func loadWebApp(l *loader) {
 	}
 }
 
+// loadFleet reads the large-fleet variables: SHARD_QUEUE_URL,
+// SHARD_WORKER_TIMEOUT, SHARD_REMAINDER_DELAY, HEARTBEAT_USERS_PER_SHARD,
+// OUTBOX_QUEUE_URL, THROTTLE_TABLE and EVENTS_RATE_LIMIT. Local mode
+// ignores them (it has a file outbox and one process).
+func loadFleet(l *loader) {
+	if l.c == Local {
+		return
+	}
+	f := &l.cfg.Fleet
+	f.ShardQueueURL, f.OutboxQueueURL, f.ThrottleTable = l.get("SHARD_QUEUE_URL"), l.get("OUTBOX_QUEUE_URL"), l.get("THROTTLE_TABLE")
+	for name, v := range map[string]string{"SHARD_QUEUE_URL": f.ShardQueueURL, "OUTBOX_QUEUE_URL": f.OutboxQueueURL} {
+		if v != "" && !queueURL(v) {
+			l.bad("%s=%q is not an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/name", name, v)
+		}
+	}
+	if f.ShardQueueURL != "" && f.ShardQueueURL == f.OutboxQueueURL {
+		l.bad("SHARD_QUEUE_URL and OUTBOX_QUEUE_URL are the same queue: give the shards and the outbox a queue each (their batch sizes and dead-letter queues differ)")
+	}
+	if t := f.ThrottleTable; t != "" && !tableName(t) {
+		l.bad("THROTTLE_TABLE=%q is not a DynamoDB table name (3 to 255 letters, digits, _ - .)", t)
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := l.get(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > MaxLambdaTimeout {
+			l.bad("%s=%q: want a duration more than 0 and at most %s (e.g. 900s)", name, v, MaxLambdaTimeout)
+			return def
+		}
+		return d
+	}
+	f.ShardWorkerTimeout = duration("SHARD_WORKER_TIMEOUT", 0)
+	f.ShardRemainderDelay = duration("SHARD_REMAINDER_DELAY", DefaultShardRemainderDelay)
+	if v := l.get("HEARTBEAT_USERS_PER_SHARD"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			l.bad("HEARTBEAT_USERS_PER_SHARD=%q: want a positive integer", v)
+		}
+		f.UsersPerShard = max(n, 0)
+	}
+	if v := l.get("EVENTS_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(r > 0) || math.IsInf(r, 0) {
+			l.bad("EVENTS_RATE_LIMIT=%q: want events per second, a positive number", v)
+		} else {
+			f.EventsRateLimit = r
+		}
+	}
+}
+
+// queueURL reports whether s looks like an SQS queue URL: http(s), a
+// host, and a path of an account and a queue name.
+func queueURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || !httpURL(s) || u.RawQuery != "" {
+		return false
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	return len(parts) == 2 && parts[0] != "" && parts[1] != "" && len(parts[1]) <= 80
+}
+
+// tableName reports whether s is a valid DynamoDB table name.
+func tableName(s string) bool {
+	if len(s) < 3 || len(s) > 255 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
@@ -437,6 +571,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("allowedOrigins", c.AllowedOrigins),
 		slog.String("logLevel", c.LogLevel.String()),
 		slog.Bool("appLink", c.AppLink != nil),
+		slog.String("shardQueueUrl", c.Fleet.ShardQueueURL),
+		slog.String("outboxQueueUrl", c.Fleet.OutboxQueueURL),
+		slog.String("throttleTable", c.Fleet.ThrottleTable),
+		slog.Float64("eventsRateLimit", c.Fleet.EventsRateLimit),
 	)
 }
 

@@ -158,3 +158,55 @@ func TestLoadAppLink(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadFleet(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"LWA_CLIENT_ID": "a", "LWA_CLIENT_SECRET": "b"}
+	with := func(kv ...string) map[string]string {
+		m := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	cfg, err := config.Load(config.Updates, env(with(
+		"SHARD_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/shards",
+		"OUTBOX_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/outbox",
+		"THROTTLE_TABLE", "smartlight-throttle", "SHARD_WORKER_TIMEOUT", "900s", "EVENTS_RATE_LIMIT", "12.5",
+		"HEARTBEAT_USERS_PER_SHARD", "250")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Fleet{
+		ShardQueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/shards", OutboxQueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/outbox",
+		ThrottleTable: "smartlight-throttle", ShardWorkerTimeout: 15 * time.Minute, ShardRemainderDelay: config.DefaultShardRemainderDelay,
+		UsersPerShard: 250, EventsRateLimit: 12.5,
+	}
+	if cfg.Fleet != want {
+		t.Errorf("Fleet = %+v, want %+v", cfg.Fleet, want)
+	}
+	if cfg, err := config.Load(config.Updates, env(base)); err != nil || cfg.Fleet != (config.Fleet{ShardRemainderDelay: config.DefaultShardRemainderDelay}) {
+		t.Errorf("without the variables: %+v, %v; want the defaults", cfg.Fleet, err)
+	}
+	// Local mode has its own outbox: the variables are not read.
+	if cfg, err := config.Load(config.Local, env(map[string]string{"SHARD_QUEUE_URL": "x"})); err != nil || cfg.Fleet != (config.Fleet{}) {
+		t.Errorf("local: %+v, %v", cfg.Fleet, err)
+	}
+	_, err = config.Load(config.Updates, env(with(
+		"SHARD_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/shards", "OUTBOX_QUEUE_URL", "sqs://q",
+		"THROTTLE_TABLE", "a b", "SHARD_WORKER_TIMEOUT", "20m", "SHARD_REMAINDER_DELAY", "-1s",
+		"HEARTBEAT_USERS_PER_SHARD", "0", "EVENTS_RATE_LIMIT", "NaN")))
+	var ce *config.Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 7 {
+		t.Fatalf("Load = %v, want 7 problems", err)
+	}
+	for _, w := range []string{"SHARD_QUEUE_URL", "OUTBOX_QUEUE_URL", "THROTTLE_TABLE", "SHARD_WORKER_TIMEOUT", "SHARD_REMAINDER_DELAY", "HEARTBEAT_USERS_PER_SHARD", "EVENTS_RATE_LIMIT"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("the error does not mention %s:\n%v", w, err)
+		}
+	}
+	same := "https://sqs.eu-west-1.amazonaws.com/123456789012/q"
+	if _, err := config.Load(config.Updates, env(with("SHARD_QUEUE_URL", same, "OUTBOX_QUEUE_URL", same))); err == nil || !strings.Contains(err.Error(), "same queue") {
+		t.Errorf("one queue for both: %v", err)
+	}
+}
