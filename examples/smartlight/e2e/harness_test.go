@@ -93,6 +93,7 @@ func newEnv(t *testing.T, mods ...func(*local.Options)) *env {
 		Logger:            slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		EventsClock:       e.clock,
 		HeartbeatInterval: -1,
+		OutboxInterval:    -1,
 	}
 	for _, m := range mods {
 		m(&opts)

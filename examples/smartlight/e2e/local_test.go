@@ -233,10 +233,25 @@ func TestScenario29IoTRule(t *testing.T) {
 	if recs := e.since(mark); len(recs) != 0 {
 		t.Errorf("events: %v", kinds(recs))
 	}
-	// A gateway outage is returned, so the invocation is retried.
+	// A gateway outage puts the ChangeReport in the outbox: the
+	// invocation succeeds (no retry), and a drain delivers the report.
 	e.app.Cloud.FailNext(4, 503, "SERVICE_UNAVAILABLE_EXCEPTION", 0)
-	if err := e.app.Updates.Handle(t.Context(), json.RawMessage(ev)); err == nil {
-		t.Error("Handle hid a gateway outage")
+	if err := e.app.Updates.Handle(t.Context(), json.RawMessage(ev)); err != nil {
+		t.Errorf("Handle with the gateway down = %v, want nil (queued)", err)
+	}
+	if n, err := e.app.OutboxPending(); n != 1 || err != nil {
+		t.Fatalf("outbox: %d pending, %v; want 1", n, err)
+	}
+	mark = e.mark()
+	res, err := e.app.DrainOutbox(t.Context())
+	if err != nil || res.Delivered+res.Superseded != 1 || res.Pending != 0 {
+		t.Errorf("DrainOutbox = %+v, %v; want the report delivered", res, err)
+	}
+	if recs := e.accepted(mark); len(recs) != 1 || recs[0].Message.Event.Header.Name != alexa.NameChangeReport {
+		t.Errorf("drained events %v, want one ChangeReport", kinds(recs))
+	}
+	if n, _ := e.app.OutboxPending(); n != 0 {
+		t.Errorf("%d still pending after the drain", n)
 	}
 }
 

@@ -126,6 +126,11 @@ type Options struct {
 	// HeartbeatInterval is how often the Dash heartbeat runs on its own;
 	// zero means drs.DefaultInterval (12 h), negative never.
 	HeartbeatInterval time.Duration
+	// OutboxInterval is how often the events outbox (events the gateway
+	// could not take, in Dir/outbox) is drained on its own; zero means
+	// DefaultOutboxInterval, negative never ([App.DrainOutbox] still
+	// drains it).
+	OutboxInterval time.Duration
 	// GrantStore keeps the grants instead of grants.json (tests inject
 	// failing stores).
 	GrantStore lwa.Store
@@ -196,6 +201,11 @@ type App struct {
 	DemoPassword string
 	// Linker runs app-to-app account linking.
 	Linker *applink.Linker
+	// Outbox keeps the events the gateway could not take (429, 5xx,
+	// network, after the retries): Events puts them there, and
+	// [App.DrainOutbox] redelivers them. It is in Dir/outbox, or in a
+	// temporary directory removed on Close without Dir.
+	Outbox *events.FileOutbox
 
 	opts    Options
 	dbg     *Debugger
@@ -203,6 +213,9 @@ type App struct {
 	srv     *http.Server
 	srvDone chan struct{}
 	client  *http.Client
+
+	redeliver *events.Client // Events without the outbox, for DrainOutbox
+	outboxTmp string         // the outbox's temporary directory, without Dir
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -370,7 +383,22 @@ func (a *App) start(ctx context.Context) error {
 	if a.opts.EventsClock != nil {
 		evOpts = append(evOpts, events.WithClock(a.opts.EventsClock))
 	}
-	a.Events, err = events.NewClient(evOpts...)
+	// The outbox: a replacement that fails during a drain must not be
+	// queued beside the event it replaces, so the drain's client has none.
+	if a.redeliver, err = events.NewClient(evOpts...); err != nil {
+		return err
+	}
+	outboxDir := filepath.Join(a.opts.Dir, "outbox")
+	if a.opts.Dir == "" {
+		if a.outboxTmp, err = os.MkdirTemp("", "smartlight-outbox-*"); err != nil {
+			return fmt.Errorf("local: the events outbox: %w", err)
+		}
+		outboxDir = a.outboxTmp
+	}
+	if a.Outbox, err = events.NewFileOutbox(outboxDir); err != nil {
+		return err
+	}
+	a.Events, err = events.NewClient(append(evOpts, events.WithOutbox(a.Outbox))...)
 	if err != nil {
 		return err
 	}
@@ -459,7 +487,61 @@ func (a *App) start(ctx context.Context) error {
 	if model.Dash() && a.opts.HeartbeatInterval >= 0 {
 		a.wg.Go(a.heartbeatLoop)
 	}
+	if a.opts.OutboxInterval >= 0 {
+		a.wg.Go(a.outboxLoop)
+	}
+	if n, err := a.Outbox.Len(); err == nil && n > 0 {
+		a.log.LogAttrs(ctx, slog.LevelInfo, "local: events waiting in the outbox", slog.Int("pending", n))
+		a.dbg.Note("%d events wait in the outbox for redelivery", n)
+	}
 	return nil
+}
+
+// DefaultOutboxInterval is how often the local backend drains its events
+// outbox ([Options].OutboxInterval).
+const DefaultOutboxInterval = time.Minute
+
+func (a *App) outboxLoop() {
+	interval := a.opts.OutboxInterval
+	if interval == 0 {
+		interval = DefaultOutboxInterval
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			_, _ = a.DrainOutbox(a.ctx)
+		case <-a.ctx.Done():
+			return
+		}
+	}
+}
+
+// DrainOutbox redelivers the events in the outbox now (events.FileOutbox
+// Drain, on the events client's clock), replacing a late ChangeReport with
+// the light's current state (updates.Updates.Current), and logs what it
+// did and how many are still pending.
+func (a *App) DrainOutbox(ctx context.Context) (events.DrainResult, error) {
+	res, err := a.Outbox.Drain(ctx, a.redeliver, a.Updates.RedeliverOptions())
+	attrs := []slog.Attr{slog.Int("delivered", res.Delivered), slog.Int("superseded", res.Superseded),
+		slog.Int("expired", res.Expired), slog.Int("rejected", res.Rejected), slog.Int("pending", res.Pending)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if res != (events.DrainResult{}) || err != nil {
+		a.log.LogAttrs(ctx, slog.LevelInfo, "local: events outbox drained", attrs...)
+		a.dbg.Note("outbox: %d delivered, %d superseded, %d expired, %d rejected, %d pending", res.Delivered, res.Superseded, res.Expired, res.Rejected, res.Pending)
+	}
+	return res, err
+}
+
+// OutboxPending returns how many events wait in the outbox.
+func (a *App) OutboxPending() (int, error) {
+	if a.Outbox == nil {
+		return 0, nil
+	}
+	return a.Outbox.Len()
 }
 
 // syncBrain lets the fake Dash Replenishment see the events the gateway
@@ -747,6 +829,14 @@ func (a *App) close(ctx context.Context) error {
 	}
 	if a.Cloud != nil {
 		a.Cloud.Close()
+	}
+	if a.outboxTmp != "" {
+		if n, err := a.OutboxPending(); err == nil && n > 0 {
+			a.log.LogAttrs(ctx, slog.LevelWarn, "local: events lost with the in-memory outbox (no data directory)", slog.Int("pending", n))
+		}
+		if err := os.RemoveAll(a.outboxTmp); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
