@@ -22,6 +22,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/time v0.16.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
