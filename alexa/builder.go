@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,24 +36,52 @@ func (b Builder) id() string {
 }
 
 // NewMessageID returns a random version 4 UUID (RFC 9562), the messageId
-// form Alexa recommends.
+// form Alexa recommends. Ids are cut from batches: one crypto/rand read and
+// one allocation per [idBatchSize] ids.
 func NewMessageID() string {
-	var u [16]byte
-	_, _ = rand.Read(u[:]) // crypto/rand.Read never fails (Go 1.24+)
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
-	var s [36]byte
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			s[j] = '-'
-			j++
-		}
-		s[j], s[j+1] = hex[c>>4], hex[c&0x0f]
-		j += 2
+	b := idBatches.Get().(*idBatch)
+	if b.next == len(b.s) {
+		b.fill()
 	}
-	return string(s[:])
+	id := b.s[b.next : b.next+36]
+	b.next += 36
+	idBatches.Put(b)
+	return id
+}
+
+// idBatchSize is how many message ids one random read makes.
+const idBatchSize = 32
+
+// idBatches holds batches of formatted ids, each owned by one goroutine
+// between Get and Put, so no id is handed out twice.
+var idBatches = sync.Pool{New: func() any { return new(idBatch) }}
+
+// idBatch is idBatchSize formatted UUIDs and how many are used.
+type idBatch struct {
+	s    string
+	next int
+}
+
+// fill formats idBatchSize fresh random UUIDs.
+func (b *idBatch) fill() {
+	var raw [16 * idBatchSize]byte
+	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails (Go 1.24+)
+	var sb strings.Builder
+	sb.Grow(36 * idBatchSize)
+	const hex = "0123456789abcdef"
+	for k := range idBatchSize {
+		u := raw[16*k : 16*k+16]
+		u[6] = u[6]&0x0f | 0x40
+		u[8] = u[8]&0x3f | 0x80
+		for i, c := range u {
+			if i == 4 || i == 6 || i == 8 || i == 10 {
+				sb.WriteByte('-')
+			}
+			sb.WriteByte(hex[c>>4])
+			sb.WriteByte(hex[c&0x0f])
+		}
+	}
+	b.s, b.next = sb.String(), 0
 }
 
 // Finalize fills in what every outgoing message needs and m may lack: a
@@ -90,7 +120,32 @@ func (b Builder) Finalize(m *EventMessage, fresh bool) {
 
 // reply returns the skeleton of a reply to d.
 func (d *Directive) reply(ns Namespace, name Name, payload json.RawMessage) *EventMessage {
-	m := &EventMessage{Event: Event{
+	return d.replyIn(&EventMessage{}, ns, name, payload)
+}
+
+// replyBlock is a reply with its context and an empty payload object in one
+// allocation, for the replies sent most.
+type replyBlock struct {
+	m   EventMessage
+	ctx Context
+	obj [2]byte
+}
+
+// replyWith returns the reply to d with props in its context and an empty
+// payload object, in one allocation.
+func (d *Directive) replyWith(name Name, props []Property) *EventMessage {
+	blk := &replyBlock{obj: [2]byte{'{', '}'}}
+	m := d.replyIn(&blk.m, NamespaceAlexa, name, blk.obj[:])
+	if len(props) > 0 {
+		blk.ctx.Properties = props
+		m.Context = &blk.ctx
+	}
+	return m
+}
+
+// replyIn fills m as the reply to d.
+func (d *Directive) replyIn(m *EventMessage, ns Namespace, name Name, payload json.RawMessage) *EventMessage {
+	*m = EventMessage{Event: Event{
 		Header: Header{
 			Namespace:        ns,
 			Name:             name,
@@ -116,14 +171,14 @@ func withContext(m *EventMessage, props []Property) *EventMessage {
 // endpoint, with props (the current values of all the endpoint's
 // properties, changed or not) in the context.
 func (d *Directive) Response(props ...Property) *EventMessage {
-	return withContext(d.reply(NamespaceAlexa, NameResponse, emptyObject()), props)
+	return d.replyWith(NameResponse, props)
 }
 
 // StateReport returns the Alexa.StateReport answering a ReportState
 // directive, echoing its correlationToken and endpoint, with props (all the
 // endpoint's retrievable properties) in the context.
 func (d *Directive) StateReport(props ...Property) *EventMessage {
-	return withContext(d.reply(NamespaceAlexa, NameStateReport, emptyObject()), props)
+	return d.replyWith(NameStateReport, props)
 }
 
 // DeferredResponse returns the Alexa.DeferredResponse telling Alexa the real

@@ -242,18 +242,23 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 // serve is ServeDirective, which also returns the payload the SDK encoded
 // for the reply, if any (see [Router.splice]).
 func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, json.RawMessage) {
+	// A copy carries the clock, so the caller's d is not written to (it may
+	// be served on other goroutines at once).
+	dc := *d
+	return r.serveOwned(ctx, &dc)
+}
+
+// serveOwned is serve for a directive the Router decoded itself, which no
+// one else holds: it is stamped with the clock in place.
+func (r *Router) serveOwned(ctx context.Context, d *Directive) (*EventMessage, json.RawMessage) {
 	if err := checkEnvelope(d); err != nil {
 		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
 		m := r.errorReply(ctx, d, err)
 		r.builder.Finalize(m, true)
 		return m, nil
 	}
-	// A copy carries the clock, so the caller's d is not written to (it may
-	// be served on other goroutines at once).
-	dc := *d
-	dc.clock = r.now
-	dc.encoded = nil
-	d = &dc
+	d.clock = r.now
+	d.encoded = nil
 	m, err := r.call(ctx, d)
 	if err == nil && m != nil {
 		err = r.checkReply(m)
@@ -265,7 +270,7 @@ func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, json.R
 		m = r.defect(ctx, d, "the handler returned neither a message nor an error")
 	}
 	r.builder.Finalize(m, true)
-	return m, dc.encoded
+	return m, d.encoded
 }
 
 // call runs the handler, turning a panic into an error.
@@ -495,7 +500,7 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			return r.marshal(ctx, r.invalid(ctx, d, "directive fails validation"))
 		}
 	}
-	m, encoded := r.serve(ctx, d)
+	m, encoded := r.serveOwned(ctx, d)
 	out, err := r.marshalEncoded(ctx, m, encoded)
 	if err != nil {
 		return nil, err
@@ -533,7 +538,7 @@ func (r *Router) marshalEncoded(ctx context.Context, m *EventMessage, encoded js
 	if out, ok := r.splice(m, encoded); ok {
 		return out, nil
 	}
-	out, err := json.Marshal(m)
+	out, err := m.AppendJSON(make([]byte, 0, m.encodedSize()))
 	if err == nil {
 		return out, nil
 	}

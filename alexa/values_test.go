@@ -2,6 +2,8 @@ package alexa_test
 
 import (
 	"encoding/json"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -39,6 +41,34 @@ func TestReturnedValuesAreFresh(t *testing.T) {
 		}
 		if got := string(get()); got != want {
 			t.Errorf("%s: %s after editing an earlier result, want %s", name, got, want)
+		}
+	}
+}
+
+// Message ids cut from shared batches are valid version 4 UUIDs and never
+// handed out twice, whatever the goroutines.
+func TestNewMessageIDUnique(t *testing.T) {
+	t.Parallel()
+	const goroutines, each = 8, 2000
+	ids := make(chan string, goroutines*each)
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range each {
+				ids <- alexa.NewMessageID()
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := make(map[string]bool, goroutines*each)
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("messageId %s handed out twice", id)
+		}
+		seen[id] = true
+		if len(id) != 36 || id[14] != '4' || !strings.ContainsRune("89ab", rune(id[19])) {
+			t.Fatalf("messageId %q is not a version 4 UUID", id)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package events
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -288,7 +287,7 @@ func encode(m *alexa.EventMessage, tok alexa.Token) ([]byte, error) {
 	if err := cp.SetScope(*alexa.BearerScope(tok)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
 	}
-	b, err := json.Marshal(&cp)
+	b, err := cp.AppendJSON(nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encoding: %s", ErrInvalidEvent, redactToken(err.Error(), tok))
 	}
