@@ -113,7 +113,9 @@ type Planner struct {
 	// also ends before its JSON passes [MaxShardBytes]. Required.
 	UsersPerShard int
 	// Batch is how many shards go in one Enqueue call; zero means 10
-	// (SQS SendMessageBatch's maximum).
+	// (SQS SendMessageBatch's maximum). A batch may exceed what one queue
+	// request carries in bytes (10 shards of up to [MaxShardBytes]): the
+	// queue splits it.
 	Batch int
 }
 
@@ -210,8 +212,9 @@ type ShardJob struct {
 	// time. Zero means [DefaultReserve]. Unused if ctx has no deadline.
 	Reserve time.Duration
 	// MaxTries is how many invocations may fail to report a device for a
-	// temporary reason (throttled, gateway, no token) before it is given
-	// up for the round; zero means [DefaultMaxTries].
+	// temporary reason (throttled, gateway, no token), or to list a
+	// user's devices, before it is given up for the round; zero means
+	// [DefaultMaxTries].
 	MaxTries int
 	// OnOutcome and OnUser stream the results, as in [Job].
 	OnOutcome func(Outcome)
@@ -228,6 +231,10 @@ type ShardResult struct {
 	Remainder *Shard
 	// GaveUp counts the devices given up for this round after MaxTries.
 	GaveUp int
+	// GaveUpUsers counts the users whose devices could not be listed
+	// MaxTries times, given up for this round with whatever was not
+	// reported.
+	GaveUpUsers int
 }
 
 // retryable reports whether a device with this outcome should be reported
@@ -326,9 +333,10 @@ func (r *Reporter) RunShard(ctx context.Context, s Shard, job ShardJob) (*ShardR
 				switch {
 				case o.EndpointID == "":
 					st.whole = true
+					st.tried = true // a listing that fails counts as a try
 				case retryable(&o):
 					st.retry = append(st.retry, o.EndpointID)
-					if o.Status == StatusFailed && o.Reason != ReasonListing && o.Reason != ReasonCanceled {
+					if o.Status == StatusFailed && o.Reason != ReasonCanceled {
 						st.tried = true
 					}
 				default:
@@ -368,9 +376,15 @@ func (r *Reporter) RunShard(ctx context.Context, s Shard, job ShardJob) (*ShardR
 			tries++
 		}
 		retry := st.retry
-		if tries >= maxTries && len(retry) > 0 {
+		if tries >= maxTries {
 			out.GaveUp += len(retry)
 			st.done, retry = append(st.done, retry...), nil
+			if st.whole {
+				// The user's devices could not be listed MaxTries times:
+				// give up the ones never listed too.
+				out.GaveUpUsers++
+				continue
+			}
 		}
 		switch {
 		case !st.complete || st.whole:

@@ -321,9 +321,28 @@ func TestRunShardFilters(t *testing.T) {
 	if want := []string{"u1/lamp-2", "u1/lamp-3", "u2/lamp-3", "u3/lamp-1"}; !slices.Equal(got, want) {
 		t.Errorf("reported %v, want %v", got, want)
 	}
-	want := []drs.ShardUser{{UserID: "u3", Except: []string{"lamp-1"}}}
+	want := []drs.ShardUser{{UserID: "u3", Except: []string{"lamp-1"}, Tries: 1}}
 	if res.Remainder == nil || !slices.EqualFunc(res.Remainder.Users, want, shardUserEqual) {
 		t.Errorf("remainder %+v, want %+v", res.Remainder, want)
+	}
+	// A listing that keeps failing is a try each time: the user is given
+	// up after MaxTries, so a shard cannot come back for ever.
+	s = *res.Remainder
+	for run := 2; ; run++ {
+		res, err = rep.RunShard(t.Context(), s, drs.ShardJob{Devices: lamps{names: []string{"lamp-1", "lamp-2", "lamp-3"}, listFail: map[string]bool{"u3": true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Remainder == nil {
+			if run != 3 || res.GaveUpUsers != 1 {
+				t.Errorf("done after %d runs with %d users given up, want 3 runs and 1", run, res.GaveUpUsers)
+			}
+			break
+		}
+		if run > 5 {
+			t.Fatal("the failing listing comes back for ever")
+		}
+		s = *res.Remainder
 	}
 	if _, err := rep.RunShard(t.Context(), s, drs.ShardJob{}); err == nil {
 		t.Error("RunShard without Devices succeeded")

@@ -381,3 +381,19 @@ func newEnvOn(t testing.TB, a *env, opts ...events.Option) *env {
 	e.client = c
 	return e
 }
+
+// A Retry-After longer than the policy's MaxRetryAfter is not shared in
+// full: one bogus answer cannot stall every sender.
+func TestThrottleHoldIsCapped(t *testing.T) {
+	var th events.MemoryThrottle
+	e := newEnv(t, map[string]alexa.Region{"u1": alexa.RegionNA}, events.WithThrottle(&th))
+	start := e.clock.Now()
+	e.srv.FailNext(1, 429, alexatest.CodeThrottling, 24*time.Hour)
+	if err := e.client.Send(t.Context(), "u1", changeReport(t)); !errors.Is(err, events.ErrThrottled) {
+		t.Fatalf("Send: %v", err)
+	}
+	until, _ := th.Until(t.Context())
+	if max := start.Add(events.DefaultRetryPolicy().MaxRetryAfter); until.After(max) {
+		t.Errorf("throttle held until %v, want at most %v", until, max)
+	}
+}

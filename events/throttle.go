@@ -92,12 +92,14 @@ func (c *Client) pace(ctx context.Context) error {
 }
 
 // hold shares a 429's backoff: at least retryAfter, and at least the
-// retry policy's least delay.
+// retry policy's least delay, but never more than its MaxRetryAfter, so one
+// bogus Retry-After cannot stall every sender of the skill.
 func (c *Client) hold(ctx context.Context, retryAfter time.Duration) {
 	if c.throttle == nil {
 		return
 	}
-	if err := c.throttle.Hold(ctx, c.clock.Now().Add(max(retryAfter, c.retry.MinDelay))); err != nil {
+	wait := min(max(retryAfter, c.retry.MinDelay), max(c.retry.MaxRetryAfter, c.retry.MinDelay))
+	if err := c.throttle.Hold(ctx, c.clock.Now().Add(wait)); err != nil {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "events: sharing a 429's backoff", slog.String("error", err.Error()))
 	}
 }
