@@ -85,9 +85,9 @@ type Backend struct {
 	Outbox *awsqueue.Outbox
 	// Throttle is the shared 429 backoff, nil without THROTTLE_TABLE.
 	Throttle *dynamostore.Throttle
-	// Redeliverer redelivers the outbox's events: an events client like
-	// Events without the outbox, so that a replacement that fails is not
-	// queued beside the event it replaces.
+	// Redeliverer redelivers the outbox's events: Events itself
+	// (Client.Redeliver never puts what it sends in the outbox, so a
+	// replacement that fails is not queued beside the event it replaces).
 	Redeliverer *events.Client
 }
 
@@ -175,15 +175,12 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		return nil, err
 	}
 	evOpts = append(evOpts, fl.opts...)
-	redeliverer, err := events.NewClient(evOpts...)
+	if fl.outbox != nil {
+		evOpts = append(evOpts, events.WithOutbox(fl.outbox))
+	}
+	ev, err := events.NewClient(evOpts...)
 	if err != nil {
 		return nil, err
-	}
-	ev := redeliverer
-	if fl.outbox != nil {
-		if ev, err = events.NewClient(append(evOpts, events.WithOutbox(fl.outbox))...); err != nil {
-			return nil, err
-		}
 	}
 	var linker *applink.Linker
 	if cfg.AppLink != nil {
@@ -194,7 +191,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(c)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
 	return &Backend{Config: cfg, Model: model, Logger: logger, Grants: grants, Events: ev,
 		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Linker: linker,
-		Shards: fl.shards, Outbox: fl.outbox, Throttle: fl.throttle, Redeliverer: redeliverer}, nil
+		Shards: fl.shards, Outbox: fl.outbox, Throttle: fl.throttle, Redeliverer: ev}, nil
 }
 
 // fleet is what config.Fleet builds.

@@ -43,7 +43,7 @@ func TestNewFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Shards == nil || b.Outbox == nil || b.Throttle == nil || b.Redeliverer == nil || b.Redeliverer == b.Events {
+	if b.Shards == nil || b.Outbox == nil || b.Throttle == nil || b.Redeliverer == nil || b.Redeliverer != b.Events {
 		t.Errorf("fleet wiring: shards %v, outbox %v, throttle %v, redeliverer %p (events %p)", b.Shards, b.Outbox, b.Throttle, b.Redeliverer, b.Events)
 	}
 	u, err := b.Updates()

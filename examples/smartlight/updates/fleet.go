@@ -229,15 +229,7 @@ func (u *Updates) Redeliver(ctx context.Context, p events.Pending) (events.Dispo
 	if now := u.now(); !p.NotBefore.IsZero() && now.Before(p.NotBefore) {
 		return "", fmt.Errorf("updates: the pending event of user %q is not due before %s", p.UserID, p.NotBefore.UTC().Format(time.RFC3339))
 	}
-	d, err := u.redeliverer.Redeliver(ctx, p, u.RedeliverOptions())
-	if d == "" && errors.Is(err, events.ErrQueued) {
-		// The replacement of a superseded event went to the outbox in its
-		// place (a Redeliverer with WithOutbox): this one is done with.
-		u.log.LogAttrs(ctx, slog.LevelWarn, "updates: pending event superseded; its replacement is queued",
-			slog.String("userId", p.UserID), slog.String("reason", err.Error()))
-		return events.Superseded, nil
-	}
-	return d, err
+	return u.redeliverer.Redeliver(ctx, p, u.RedeliverOptions())
 }
 
 // sqsRecord is the part of an SQS record's body the dispatcher reads to
