@@ -12,6 +12,7 @@ import (
 // json.Marshal for the others. The Router and the events client encode with
 // it.
 func (m *EventMessage) AppendJSON(b []byte) ([]byte, error) {
+	b = slices.Grow(b, m.encodedSize())
 	if out, ok := appendEvent(b, m); ok {
 		return out, nil
 	}

@@ -538,7 +538,7 @@ func (r *Router) marshalEncoded(ctx context.Context, m *EventMessage, encoded js
 	if out, ok := r.splice(m, encoded); ok {
 		return out, nil
 	}
-	out, err := m.AppendJSON(make([]byte, 0, m.encodedSize()))
+	out, err := m.AppendJSON(nil)
 	if err == nil {
 		return out, nil
 	}

@@ -531,7 +531,9 @@ func (c *Client) post(ctx context.Context, gw string, tok alexa.Token, body []by
 	defer resp.Body.Close()
 	a := attempt{status: resp.StatusCode}
 	if a.status >= 200 && a.status < 300 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		if resp.ContentLength != 0 { // the gateway's 202 has no body: nothing to drain
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		}
 		return a
 	}
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
