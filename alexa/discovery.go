@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/go-alexa/smarthome/internal/errfmt"
@@ -336,6 +338,17 @@ func withAlexa(caps []Capability) []Capability {
 	return append(out, caps...)
 }
 
+// ensureAlexaInterface is WithAlexaInterface without the copy when every
+// endpoint already has the Alexa interface.
+func ensureAlexaInterface(endpoints []DiscoveryEndpoint) []DiscoveryEndpoint {
+	for i := range endpoints {
+		if !slices.ContainsFunc(endpoints[i].Capabilities, func(c Capability) bool { return c.Interface == NamespaceAlexa }) {
+			return WithAlexaInterface(endpoints)
+		}
+	}
+	return endpoints
+}
+
 // WithAlexaInterface returns copies of endpoints whose capabilities all
 // include the Alexa interface.
 func WithAlexaInterface(endpoints []DiscoveryEndpoint) []DiscoveryEndpoint {
@@ -379,19 +392,19 @@ type DeleteReportPayload struct {
 // endpoint that lacks it, and the result is checked with
 // [ValidateEndpoints]; a violation is returned as an error rather than sent.
 func (d *Directive) DiscoverResponse(endpoints []DiscoveryEndpoint) (*EventMessage, error) {
-	eps := WithAlexaInterface(endpoints)
+	eps := ensureAlexaInterface(endpoints)
 	if err := ValidateEndpoints(eps); err != nil {
 		return nil, err
 	}
 	if eps == nil {
 		eps = []DiscoveryEndpoint{}
 	}
-	b, err := marshalEndpoints(eps)
+	full, b, err := marshalEndpointsRoom(eps)
 	if err != nil {
 		return nil, errfmt.Errorf("alexa: Discover.Response: %w", err)
 	}
 	m := d.reply(NamespaceDiscovery, NameDiscoverResponse, b)
-	d.encoded = b
+	d.encoded, d.encodedFull = b, full
 	m.Event.Endpoint = nil
 	m.Event.Header.CorrelationToken = ""
 	return m, nil
@@ -548,7 +561,7 @@ func validateEndpoints(endpoints []DiscoveryEndpoint, max int) error {
 			errs = append(errs, &ValidationError{Path: fmt.Sprintf("endpoints[%d].endpointId", i), Message: fmt.Sprintf("%q repeats endpoints[%d]", e.EndpointID, j), Err: ErrInvalid})
 		}
 		ids[e.EndpointID] = i
-		errs = append(errs, e.validate(fmt.Sprintf("endpoints[%d]", i))...)
+		errs = append(errs, e.validate(&vpath{name: "endpoints", index: i})...)
 		if len(errs) > 50 {
 			break
 		}
@@ -558,68 +571,90 @@ func validateEndpoints(endpoints []DiscoveryEndpoint, max int) error {
 
 // Validate checks one endpoint, as [ValidateEndpoints] does.
 func (e *DiscoveryEndpoint) Validate() error {
-	return errors.Join(e.validate("endpoint")...)
+	return errors.Join(e.validate(&vpath{name: "endpoint", index: -1})...)
 }
 
-func (e *DiscoveryEndpoint) validate(path string) []error {
+// vpath is the path of a value being validated, made a string only for an
+// error: a valid discovery builds none.
+type vpath struct {
+	parent *vpath
+	name   string // a field, after a dot unless at the root
+	index  int    // an index after the field, if ≥ 0
+}
+
+// String returns e.g. "endpoints[3].capabilities[1]".
+func (p *vpath) String() string {
+	if p == nil {
+		return ""
+	}
+	s := p.parent.String()
+	if p.name != "" {
+		if s != "" {
+			s += "."
+		}
+		s += p.name
+	}
+	if p.index >= 0 {
+		s += "[" + strconv.Itoa(p.index) + "]"
+	}
+	return s
+}
+
+// at returns the path of p's field name as a string.
+func (p *vpath) at(name string) string { return (&vpath{parent: p, name: name, index: -1}).String() }
+
+func (e *DiscoveryEndpoint) validate(path *vpath) []error {
 	var errs []error
-	add := func(err error) {
+	add := func(field string, err error) {
 		if err != nil {
+			if ve, ok := err.(*ValidationError); ok && ve.Path == "" {
+				ve.Path = path.at(field)
+			}
 			errs = append(errs, err)
 		}
 	}
-	add(checkEndpointID(path+".endpointId", e.EndpointID))
-	add(checkName(path+".manufacturerName", e.ManufacturerName, MaxNameLength))
-	add(checkName(path+".description", e.Description, MaxNameLength))
-	add(checkName(path+".friendlyName", e.FriendlyName, MaxNameLength))
+	add("endpointId", checkEndpointID("", e.EndpointID))
+	add("manufacturerName", checkName("", e.ManufacturerName, MaxNameLength))
+	add("description", checkName("", e.Description, MaxNameLength))
+	add("friendlyName", checkName("", e.FriendlyName, MaxNameLength))
 	if a := e.AdditionalAttributes; a != nil {
-		for _, f := range []struct{ name, v string }{
+		for _, f := range [...]struct{ name, v string }{
 			{"manufacturer", a.Manufacturer}, {"model", a.Model}, {"serialNumber", a.SerialNumber},
 			{"firmwareVersion", a.FirmwareVersion}, {"softwareVersion", a.SoftwareVersion}, {"customIdentifier", a.CustomIdentifier},
 		} {
 			if n := utf8.RuneCountInString(f.v); n > MaxAttributeLength {
-				add(&ValidationError{Path: path + ".additionalAttributes." + f.name, Message: fmt.Sprintf("%d characters, at most %d allowed", n, MaxAttributeLength), Err: ErrTooLarge})
+				add("additionalAttributes."+f.name, &ValidationError{Message: fmt.Sprintf("%d characters, at most %d allowed", n, MaxAttributeLength), Err: ErrTooLarge})
 			}
 		}
 	}
 	if len(e.DisplayCategories) == 0 {
-		add(&ValidationError{Path: path + ".displayCategories", Message: "at least one display category is required", Err: ErrRequired})
+		add("displayCategories", &ValidationError{Message: "at least one display category is required", Err: ErrRequired})
 	}
-	cats := make(map[DisplayCategory]bool, len(e.DisplayCategories))
 	for i, c := range e.DisplayCategories {
-		p := fmt.Sprintf("%s.displayCategories[%d]", path, i)
 		switch {
 		case c == "":
-			add(&ValidationError{Path: p, Message: "empty display category", Err: ErrRequired})
-		case cats[c]:
-			add(&ValidationError{Path: p, Message: fmt.Sprintf("%s listed twice", c), Err: ErrInvalid})
+			add("displayCategories["+strconv.Itoa(i)+"]", &ValidationError{Message: "empty display category", Err: ErrRequired})
+		case slices.Contains(e.DisplayCategories[:i], c):
+			add("displayCategories["+strconv.Itoa(i)+"]", &ValidationError{Message: fmt.Sprintf("%s listed twice", c), Err: ErrInvalid})
 		}
-		cats[c] = true
 	}
 	switch n := len(e.Capabilities); {
 	case n == 0:
-		add(&ValidationError{Path: path + ".capabilities", Message: "at least one capability is required", Err: ErrRequired})
+		add("capabilities", &ValidationError{Message: "at least one capability is required", Err: ErrRequired})
 	case n > MaxCapabilitiesPerEndpoint:
-		add(&ValidationError{Path: path + ".capabilities", Message: fmt.Sprintf("%d capabilities, at most %d allowed", n, MaxCapabilitiesPerEndpoint), Err: ErrTooLarge})
+		add("capabilities", &ValidationError{Message: fmt.Sprintf("%d capabilities, at most %d allowed", n, MaxCapabilitiesPerEndpoint), Err: ErrTooLarge})
 	}
-	type capKey struct {
-		iface    Namespace
-		instance string
-	}
-	caps := make(map[capKey]bool, len(e.Capabilities))
 	for i := range e.Capabilities {
 		c := &e.Capabilities[i]
-		p := fmt.Sprintf("%s.capabilities[%d]", path, i)
-		k := capKey{c.Interface, c.Instance}
-		if caps[k] {
+		p := vpath{parent: path, name: "capabilities", index: i}
+		if slices.ContainsFunc(e.Capabilities[:i], func(o Capability) bool { return o.Interface == c.Interface && o.Instance == c.Instance }) {
 			id := string(c.Interface)
 			if c.Instance != "" {
 				id += " instance " + c.Instance
 			}
-			add(&ValidationError{Path: p, Message: id + " declared twice", Err: ErrInvalid})
+			errs = append(errs, &ValidationError{Path: p.String(), Message: id + " declared twice", Err: ErrInvalid})
 		}
-		caps[k] = true
-		errs = append(errs, c.validate(p)...)
+		errs = append(errs, c.validate(&p)...)
 	}
 	return errs
 }
@@ -634,19 +669,19 @@ var multiInstance = map[Namespace]bool{
 	NamespaceInventoryLevelUsageSensor: true,
 }
 
-func (c *Capability) validate(p string) []error {
+func (c *Capability) validate(p *vpath) []error {
 	var errs []error
 	if c.Type == "" {
-		errs = append(errs, &ValidationError{Path: p + ".type", Message: `capability type is required (usually "AlexaInterface")`, Err: ErrRequired})
+		errs = append(errs, &ValidationError{Path: p.at("type"), Message: `capability type is required (usually "AlexaInterface")`, Err: ErrRequired})
 	}
 	if c.Interface == "" {
-		errs = append(errs, &ValidationError{Path: p + ".interface", Message: "interface is required", Err: ErrRequired})
+		errs = append(errs, &ValidationError{Path: p.at("interface"), Message: "interface is required", Err: ErrRequired})
 	}
 	if c.Version == "" {
-		errs = append(errs, &ValidationError{Path: p + ".version", Message: `version is required, as a string such as "3"`, Err: ErrRequired})
+		errs = append(errs, &ValidationError{Path: p.at("version"), Message: `version is required, as a string such as "3"`, Err: ErrRequired})
 	}
 	if multiInstance[c.Interface] && c.Instance == "" {
-		errs = append(errs, &ValidationError{Path: p + ".instance", Message: string(c.Interface) + " requires an instance", Err: ErrRequired})
+		errs = append(errs, &ValidationError{Path: p.at("instance"), Message: string(c.Interface) + " requires an instance", Err: ErrRequired})
 	}
 	if c.Properties != nil {
 		for i, s := range c.Properties.Supported {

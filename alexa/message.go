@@ -171,6 +171,10 @@ type Directive struct {
 	// Router writes it into the envelope without re-scanning it while the
 	// reply's payload is still that slice.
 	encoded json.RawMessage
+	// encodedFull is the buffer encoded was written in, with payloadRoom
+	// bytes before it: the Router writes the envelope around the payload
+	// in place.
+	encodedFull []byte
 }
 
 // now is the time by the clock of the Router that received d.

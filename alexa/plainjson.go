@@ -1,6 +1,9 @@
 package alexa
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // The discovery encoders' fast path. [DiscoveryEndpoint] and [Capability]
 // have MarshalJSON methods (to keep members the SDK does not model), and
@@ -65,6 +68,32 @@ func marshalEndpoints(eps []DiscoveryEndpoint) ([]byte, error) {
 		}{plain})
 	}
 	return json.Marshal(DiscoverResponsePayload{Endpoints: eps})
+}
+
+// payloadRoom is the room marshalEndpointsRoom leaves before the payload,
+// where the Router writes the envelope's beginning without copying the
+// payload.
+const payloadRoom = 512
+
+// marshalEndpointsRoom is marshalEndpoints into a buffer with payloadRoom
+// bytes of room before the payload and the rest of its capacity after it:
+// full[payloadRoom:] starts with payload.
+func marshalEndpointsRoom(eps []DiscoveryEndpoint) (full []byte, payload json.RawMessage, err error) {
+	var v any = DiscoverResponsePayload{Endpoints: eps}
+	if plain, ok := plainEndpoints(eps); ok {
+		v = struct {
+			Endpoints []plainEndpoint `json:"endpoints"`
+		}{plain}
+	}
+	// About 1.2 KB an endpoint for a typical light; too little only costs
+	// the buffer's growth.
+	buf := bytes.NewBuffer(make([]byte, payloadRoom, payloadRoom+1280*len(eps)+64))
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return nil, nil, err
+	}
+	full = buf.Bytes()
+	n := len(full) - 1 // Encode ends with a newline
+	return full, full[payloadRoom:n:n], nil
 }
 
 // marshalEndpoint encodes one endpoint, on the fast path when it can.

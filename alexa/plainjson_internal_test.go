@@ -80,19 +80,28 @@ func TestSpliceWritesTheSameBytes(t *testing.T) {
 	}
 	r := NewRouter()
 	r.builder.Finalize(m, true)
-	spliced, ok := r.splice(m, d.encoded)
-	if !ok {
-		t.Fatal("no splice for a large Discover.Response")
-	}
 	want, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(spliced, want) {
-		t.Errorf("spliced:\n%.300s\nwant:\n%.300s", spliced, want)
+	// Copied around the payload, then written in place around it.
+	for _, enc := range []encodedPayload{{payload: d.encoded}, {payload: d.encoded, full: d.encodedFull}} {
+		spliced, ok := r.splice(m, enc)
+		if !ok {
+			t.Fatal("no splice for a large Discover.Response")
+		}
+		if !bytes.Equal(spliced, want) {
+			t.Errorf("spliced (in place %v):\n%.300s\nwant:\n%.300s", enc.full != nil, spliced, want)
+		}
+		if enc.full != nil && &spliced[len(spliced)-2-len(m.Event.Payload)] != &enc.full[payloadRoom] {
+			t.Error("the in-place splice copied the payload")
+		}
+	}
+	if again, _ := json.Marshal(m); !bytes.Equal(again, want) {
+		t.Error("splicing in place changed the message's payload")
 	}
 	m.Event.Payload = append(json.RawMessage(nil), m.Event.Payload...)
-	if _, ok := r.splice(m, d.encoded); ok {
+	if _, ok := r.splice(m, encodedPayload{payload: d.encoded, full: d.encodedFull}); ok {
 		t.Error("spliced a payload the SDK did not encode")
 	}
 }

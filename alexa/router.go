@@ -241,7 +241,7 @@ func (r *Router) ServeDirective(ctx context.Context, d *Directive) (*EventMessag
 
 // serve is ServeDirective, which also returns the payload the SDK encoded
 // for the reply, if any (see [Router.splice]).
-func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, json.RawMessage) {
+func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, encodedPayload) {
 	// A copy carries the clock, so the caller's d is not written to (it may
 	// be served on other goroutines at once).
 	dc := *d
@@ -250,15 +250,15 @@ func (r *Router) serve(ctx context.Context, d *Directive) (*EventMessage, json.R
 
 // serveOwned is serve for a directive the Router decoded itself, which no
 // one else holds: it is stamped with the clock in place.
-func (r *Router) serveOwned(ctx context.Context, d *Directive) (*EventMessage, json.RawMessage) {
+func (r *Router) serveOwned(ctx context.Context, d *Directive) (*EventMessage, encodedPayload) {
 	if err := checkEnvelope(d); err != nil {
 		r.log().LogAttrs(ctx, slog.LevelWarn, "alexa: malformed directive", slog.Any("directive", d), slog.String("error", err.Error()))
 		m := r.errorReply(ctx, d, err)
 		r.builder.Finalize(m, true)
-		return m, nil
+		return m, encodedPayload{}
 	}
 	d.clock = r.now
-	d.encoded = nil
+	d.encoded, d.encodedFull = nil, nil
 	m, err := r.call(ctx, d)
 	if err == nil && m != nil {
 		err = r.checkReply(m)
@@ -270,7 +270,14 @@ func (r *Router) serveOwned(ctx context.Context, d *Directive) (*EventMessage, j
 		m = r.defect(ctx, d, "the handler returned neither a message nor an error")
 	}
 	r.builder.Finalize(m, true)
-	return m, d.encoded
+	return m, encodedPayload{payload: d.encoded, full: d.encodedFull}
+}
+
+// encodedPayload is a payload the SDK encoded itself (compact and valid),
+// and the buffer it was written in (nil if it has no room before it).
+type encodedPayload struct {
+	payload json.RawMessage
+	full    []byte
 }
 
 // call runs the handler, turning a panic into an error.
@@ -445,19 +452,21 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 	return m
 }
 
-// splice encodes m, whose payload is encoded, the bytes the SDK encoded
+// splice encodes m, whose payload is enc.payload, the bytes the SDK encoded
 // itself (compact and valid) for a large reply, without encoding/json
-// re-scanning them: it encodes the envelope around a placeholder number
-// no message contains and puts the payload in its place. It reports false
-// when it cannot (the payload is small, or no longer those bytes).
-func (r *Router) splice(m *EventMessage, encoded json.RawMessage) ([]byte, bool) {
-	p := m.Event.Payload
+// re-scanning them: it encodes the envelope around a placeholder number no
+// message contains and puts the payload in its place. When the payload was
+// written with room before it (enc.full), the envelope is written around it
+// in place, without copying the payload. It reports false when it cannot
+// (the payload is small, or no longer those bytes).
+func (r *Router) splice(m *EventMessage, enc encodedPayload) ([]byte, bool) {
+	p, encoded := m.Event.Payload, enc.payload
 	if len(p) < 4096 || len(encoded) != len(p) || &encoded[0] != &p[0] {
 		return nil, false
 	}
 	mm := *m
 	mm.Event.Payload = r.nonce
-	env, err := json.Marshal(&mm)
+	env, err := mm.AppendJSON(nil)
 	if err != nil {
 		return nil, false
 	}
@@ -467,8 +476,14 @@ func (r *Router) splice(m *EventMessage, encoded json.RawMessage) ([]byte, bool)
 		return nil, false
 	}
 	at := i + len(`"payload":`)
+	prefix, suffix := env[:at], env[at+len(r.nonce):]
+	if full := enc.full; len(full) >= payloadRoom+len(p) && &full[payloadRoom] == &p[0] && len(prefix) <= payloadRoom {
+		start := payloadRoom - len(prefix)
+		copy(full[start:payloadRoom], prefix)
+		return append(full[start:payloadRoom+len(p)], suffix...), true
+	}
 	out := make([]byte, 0, len(env)+len(p))
-	out = append(append(append(out, env[:at]...), p...), env[at+len(r.nonce):]...)
+	out = append(append(append(out, prefix...), p...), suffix...)
 	return out, true
 }
 
@@ -529,12 +544,12 @@ func (r *Router) invalid(ctx context.Context, d *Directive, msg string) *EventMe
 // marshal encodes m; if that fails (a handler put an unencodable value in
 // it), it logs and encodes an INTERNAL_ERROR instead.
 func (r *Router) marshal(ctx context.Context, m *EventMessage) ([]byte, error) {
-	return r.marshalEncoded(ctx, m, nil)
+	return r.marshalEncoded(ctx, m, encodedPayload{})
 }
 
 // marshalEncoded is marshal for a reply whose payload may be encoded, the
 // bytes the SDK encoded for it.
-func (r *Router) marshalEncoded(ctx context.Context, m *EventMessage, encoded json.RawMessage) ([]byte, error) {
+func (r *Router) marshalEncoded(ctx context.Context, m *EventMessage, encoded encodedPayload) ([]byte, error) {
 	if out, ok := r.splice(m, encoded); ok {
 		return out, nil
 	}
