@@ -26,15 +26,16 @@
 //
 // and the AWS SDK's own variables (AWS_REGION, credentials,
 // AWS_ENDPOINT_URL). The LWA client secret is read from the SSM parameter
-// LWA_CLIENT_SECRET_PARAMETER when it is set. The three Lambda entry points
-// (cmd/skill, cmd/updates, cmd/devicesapi) are thin mains around it;
-// examples/template.yaml deploys them.
+// LWA_CLIENT_SECRET_PARAMETER when it is set. The Lambda entry points
+// cmd/updates and cmd/devicesapi are thin mains around it; cmd/skill is
+// one around package skillapp, which reads the same configuration (package
+// awsenv checks it for both) but links and builds only what a directive
+// needs. examples/template.yaml deploys them.
 package awsapp
 
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,6 +55,7 @@ import (
 	"github.com/go-alexa/smarthome/events"
 	"github.com/go-alexa/smarthome/examples/smartlight/applink"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/awsenv"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsqueue"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
@@ -96,22 +98,11 @@ type Backend struct {
 // problem at once and makes the requests start-up needs (the SSM
 // parameters; the IoT data endpoint if not configured).
 func New(ctx context.Context, c config.Component, getenv func(string) string, logOut io.Writer) (*Backend, error) {
-	cfg, cerr := config.Load(c, getenv)
-	var problems []string
-	if cerr != nil {
-		var ce *config.Error
-		if !errors.As(cerr, &ce) {
-			return nil, cerr
-		}
-		problems = append(problems, ce.Problems...)
+	s, err := awsenv.Load(c, getenv)
+	if err != nil {
+		return nil, err
 	}
-	table := strings.TrimSpace(getenv("GRANTS_TABLE"))
-	if table == "" {
-		problems = append(problems, "GRANTS_TABLE is required: the DynamoDB table of the LWA grants")
-	}
-	if len(problems) > 0 {
-		return nil, &config.Error{Component: c, Problems: problems}
-	}
+	cfg, table := s.Config, s.GrantsTable
 	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	model, warns, err := light.NewModel(cfg.Dash, cfg.ReplenishmentID)
 	if err != nil {
@@ -135,7 +126,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	}
 	db := dynamodb.NewFromConfig(awsCfg)
 	storeCfg := dynamostore.Config{Client: db, Table: table, Logger: logger}
-	if name := strings.TrimSpace(getenv("GRANTS_KEYRING_PARAMETER")); name != "" {
+	if name := s.KeyRingParameter; name != "" {
 		ring, err := awsstore.KeyRingParameter(ctx, params, name)
 		if err != nil {
 			return nil, fmt.Errorf("awsapp: the grants key ring: %w", err)
@@ -147,7 +138,7 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 		return nil, err
 	}
 	iotClient := iot.NewFromConfig(awsCfg)
-	endpoint := strings.TrimSpace(getenv("IOT_DATA_ENDPOINT"))
+	endpoint := s.IoTDataEndpoint
 	if endpoint == "" {
 		if endpoint, err = awsiot.DataEndpoint(ctx, iotClient); err != nil {
 			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
@@ -288,7 +279,8 @@ func (b *Backend) Updates() (*updates.Updates, error) {
 	return updates.New(cfg)
 }
 
-// Skill returns the skill's router, for lambda.Start.
+// Skill returns the skill's router, for lambda.Start. The skill function
+// itself (cmd/skill) is built by package skillapp, which links less.
 func (b *Backend) Skill(ctx context.Context) (*alexa.Router, error) {
 	v, err := b.verifier(ctx, b.Config.AlexaClientIDs)
 	if err != nil {
