@@ -1,7 +1,12 @@
 // Command skill is the smart light's smart home skill on AWS Lambda (the
 // workshop's smartHomeSkill): Alexa invokes it with each directive. See
-// package skill for what it answers, package awsapp and package config for
-// its environment, and examples/template.yaml for its deployment.
+// package skill for what it answers, package skillapp (and awsapp, whose
+// configuration it reads) and package config for its environment, and
+// examples/template.yaml for its deployment.
+//
+// It is built by package skillapp, not awsapp.New: Go initializes every
+// linked package at each cold start, and skillapp links only the parts of
+// the AWS SDK a directive needs.
 package main
 
 import (
@@ -11,18 +16,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/go-alexa/smarthome/examples/smartlight/awsapp"
-	"github.com/go-alexa/smarthome/examples/smartlight/config"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/skillapp"
 )
 
 func main() {
 	ctx := context.Background()
-	b, err := awsapp.New(ctx, config.Skill, os.Getenv, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	router, err := b.Skill(ctx)
+	router, err := skillapp.New(ctx, os.Getenv, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -1,0 +1,83 @@
+package skillapp_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/skillapp"
+	"github.com/go-alexa/smarthome/examples/smartlight/config"
+)
+
+func TestNewReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DASH_REPLENISHMENT": "enabled", "OUTBOX_QUEUE_URL": "not a queue", "AWS_PROFILE": "dev"}
+	_, err := skillapp.New(t.Context(), func(k string) string { return env[k] }, io.Discard)
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Component != config.Skill {
+		t.Fatalf("New = %v, want a config.Error", err)
+	}
+	for _, want := range []string{"GRANTS_TABLE", "DASH_REPLENISHMENT_ID", "LWA_CLIENT_ID", "AUTH_ISSUER", "AUTH_ALEXA_CLIENT_IDS", "OUTBOX_QUEUE_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+// New makes one request, for the JWKS: the SSM parameters wait for the
+// first AcceptGrant, and the IoT data endpoint is configured.
+func TestNewRequests(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var requests []string
+	var issuer *auth.Issuer
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests = append(requests, r.Method+" "+r.URL.Path+" "+r.Header.Get("X-Amz-Target"))
+		mu.Unlock()
+		if strings.HasPrefix(r.URL.Path, "/pool/") {
+			issuer.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "unexpected", http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	var err error
+	if issuer, err = auth.NewIssuer(srv.URL + "/pool"); err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{
+		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-key",
+		"AWS_ENDPOINT_URL": srv.URL, "IOT_DATA_ENDPOINT": srv.URL, "GRANTS_TABLE": "grants",
+		"LWA_CLIENT_ID": "amzn1.application-oa2-client.x", "AUTH_ISSUER": issuer.IssuerURL(), "AUTH_ALEXA_CLIENT_IDS": "alexa",
+	}
+	for name, extra := range map[string]map[string]string{
+		"parameters": {"LWA_CLIENT_SECRET_PARAMETER": "/lwa", "GRANTS_KEYRING_PARAMETER": "/ring"},
+		"secret":     {"LWA_CLIENT_SECRET": "secret"},
+	} {
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for k, v := range extra {
+			env[k] = v
+		}
+		mu.Lock()
+		requests = nil
+		mu.Unlock()
+		r, err := skillapp.New(t.Context(), func(k string) string { return env[k] }, io.Discard)
+		if err != nil || r == nil {
+			t.Fatalf("%s: New = %v", name, err)
+		}
+		mu.Lock()
+		if len(requests) != 1 || !strings.Contains(requests[0], auth.JWKSPath) {
+			t.Errorf("%s: requests at start %q, want the JWKS only", name, requests)
+		}
+		mu.Unlock()
+	}
+}
