@@ -218,6 +218,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	answer := func(s sample) time.Duration { return s.Answer }
+	fmt.Fprintf(stdout, "\nskill/baseline, ratio of the medians to answer: %.2f×\n",
+		float64(percentile(durations(skillRuns, answer), 50))/float64(percentile(durations(baseRuns, answer), 50)))
 
 	if !o.sizes {
 		return nil
