@@ -58,21 +58,37 @@ func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*al
 	for _, w := range warns {
 		logger.LogAttrs(ctx, slog.LevelWarn, "awsapp: replenishment id", slog.String("warning", w.Error()))
 	}
+	// The JWKS fetch and the IoT clients (and the data endpoint's lookup,
+	// without IOT_DATA_ENDPOINT) are independent: in parallel.
+	type verifierResult struct {
+		v   *auth.Verifier
+		err error
+	}
+	verified := make(chan verifierResult, 1)
+	go func() {
+		v, err := auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger})
+		verified <- verifierResult{v, err}
+	}()
 	iotClient := iot.NewFromConfig(awsCfg)
 	endpoint := s.IoTDataEndpoint
+	var shadow *awsiot.Shadow
 	if endpoint == "" {
-		if endpoint, err = awsiot.DataEndpoint(ctx, iotClient); err != nil {
-			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+		endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
+		if err != nil {
+			err = fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
 		}
 	}
-	shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
+	if err == nil {
+		shadow, err = awsiot.NewShadowFromConfig(awsCfg, endpoint)
+	}
+	vr := <-verified
 	if err != nil {
 		return nil, err
 	}
-	v, err := auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger})
-	if err != nil {
-		return nil, err
+	if vr.err != nil {
+		return nil, vr.err
 	}
+	v := vr.v
 	g := &grants{settings: s, aws: awsCfg, logger: logger, resolve: v.Resolve}
 	if s.Config.LWAClientSecretParameter == "" && s.KeyRingParameter == "" {
 		// No request needed: build it now, so its errors fail the start.
