@@ -199,7 +199,7 @@ func TestDirectiveAndReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for _, name := range []string{"discover", "turnon"} {
+	for _, name := range []string{"discover", "turnon", "reportstate"} {
 		b, err := directive(c, name)
 		if err != nil {
 			t.Fatal(err)
@@ -224,8 +224,8 @@ func TestDirectiveAndReply(t *testing.T) {
 			if h["namespace"] != "Alexa.Discovery" || h["name"] != "Discover" || d.Directive.Payload.Scope == nil || d.Directive.Payload.Scope.Token == "" {
 				t.Errorf("discover directive %s", b)
 			}
-		case "turnon":
-			if h["name"] != "TurnOn" || h["correlationToken"] == "" || d.Directive.Endpoint == nil || d.Directive.Endpoint.EndpointID != "CS-0001" {
+		case "turnon", "reportstate":
+			if wantName := map[string]string{"turnon": "TurnOn", "reportstate": "ReportState"}[name]; h["name"] != wantName || h["correlationToken"] == "" || d.Directive.Endpoint == nil || d.Directive.Endpoint.EndpointID != "CS-0001" {
 				t.Errorf("turnon directive %s", b)
 			}
 		}
@@ -237,6 +237,12 @@ func TestDirectiveAndReply(t *testing.T) {
 	ok := `{"event":{"header":{"namespace":"Alexa.Discovery","name":"Discover.Response"},"payload":{"endpoints":[{},{}]}}}`
 	if err := checkReply([]byte(ok), "discover", 2); err != nil {
 		t.Error(err)
+	}
+	if err := checkReply([]byte(`{"event":{"header":{"namespace":"Alexa","name":"StateReport"}}}`), "reportstate", 2); err != nil {
+		t.Error(err)
+	}
+	if err := checkReply([]byte(`{"event":{"header":{"namespace":"Alexa","name":"Response"}}}`), "reportstate", 2); err == nil {
+		t.Error("a Response accepted for ReportState")
 	}
 	for reply, want := range map[string]string{
 		ok: "with 2 endpoints",
@@ -261,7 +267,7 @@ func TestSkillColdStart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "smartlight/cmd/skill")); err != nil {
 		t.Skip("no ./smartlight/cmd/skill yet")
 	}
-	for _, d := range []string{"discover", "turnon"} {
+	for _, d := range []string{"discover", "turnon", "reportstate"} {
 		var out, errs bytes.Buffer
 		// Built as this test binary was, the skill reuses its build cache:
 		// a deployment build would compile the AWS SDK once more (minutes

@@ -6,7 +6,7 @@
 // returns the skill's own reply, read from its environment), then starts
 // each as Lambda starts a provided.al2023 function: a fresh process with
 // AWS_LAMBDA_RUNTIME_API pointing at a fake Lambda Runtime API that
-// serves one Alexa directive (Discover, or TurnOn). Each start is timed
+// serves one Alexa directive (Discover, TurnOn or ReportState). Each start is timed
 // from the process start to the arrival of the function's full answer
 // (and to its first poll for an event: the end of its initialization).
 // Runs alternate between the two functions, after one unmeasured warm-up
@@ -33,7 +33,7 @@
 //
 // Usage, from the examples module:
 //
-//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
+//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
 package main
 
 import (
@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("coldstart", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.n, "n", 30, "measured starts of each function")
-	fs.StringVar(&o.directive, "directive", "discover", "the directive of the first invocation: discover or turnon")
+	fs.StringVar(&o.directive, "directive", "discover", "the directive of the first invocation: discover, turnon or reportstate")
 	fs.IntVar(&o.devices, "devices", 3, "devices the user owns")
 	fs.StringVar(&o.skill, "skill", "./smartlight/cmd/skill", "the skill's main package")
 	fs.StringVar(&o.baseline, "baseline", "./internal/tools/coldstart/baseline", "the baseline's main package")
@@ -121,8 +121,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.n < 1 || o.devices < 0 || (o.directive != "discover" && o.directive != "turnon") {
-		return errors.New("want -n ≥ 1, -devices ≥ 0 and -directive discover or turnon")
+	if o.n < 1 || o.devices < 0 || (o.directive != "discover" && o.directive != "turnon" && o.directive != "reportstate") {
+		return errors.New("want -n ≥ 1, -devices ≥ 0 and -directive discover, turnon or reportstate")
 	}
 	if o.testBuild != "" && o.testBuild != "plain" && o.testBuild != "race" {
 		return errors.New("want -testbuild plain or race")
@@ -353,18 +353,21 @@ func directive(c *fakeCloud, name string) ([]byte, error) {
 	case "discover":
 		header["namespace"], header["name"] = "Alexa.Discovery", "Discover"
 		d["payload"] = map[string]any{"scope": scope}
-	case "turnon":
+	case "turnon", "reportstate":
 		if len(c.Things) == 0 {
-			return nil, errors.New("-directive turnon needs at least one device")
+			return nil, errors.New("-directive " + name + " needs at least one device")
 		}
 		header["namespace"], header["name"], header["correlationToken"] = "Alexa.PowerController", "TurnOn", newID()
+		if name == "reportstate" {
+			header["namespace"], header["name"] = "Alexa", "ReportState"
+		}
 		d["endpoint"] = map[string]any{"scope": scope, "endpointId": c.Things[0].SerialNumber, "cookie": map[string]string{}}
 	}
 	return json.Marshal(map[string]any{"directive": d})
 }
 
 // checkReply checks that the skill answered the directive as it should:
-// Discover.Response with every device, or Response. It never prints the
+// Discover.Response with every device, Response, or StateReport. It never prints the
 // reply, which holds the scope token.
 func checkReply(reply []byte, directive string, devices int) error {
 	var r struct {
@@ -388,6 +391,8 @@ func checkReply(reply []byte, directive string, devices int) error {
 		return fmt.Errorf("the skill answered %s.%s with %d endpoints, want Alexa.Discovery.Discover.Response with %d", h.Namespace, h.Name, len(p.Endpoints), devices)
 	case directive == "turnon" && (h.Namespace != "Alexa" || h.Name != "Response"):
 		return fmt.Errorf("the skill answered %s.%s, want Alexa.Response", h.Namespace, h.Name)
+	case directive == "reportstate" && (h.Namespace != "Alexa" || h.Name != "StateReport"):
+		return fmt.Errorf("the skill answered %s.%s, want Alexa.StateReport", h.Namespace, h.Name)
 	}
 	return nil
 }
