@@ -668,6 +668,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandlePlaybackController(alexa.PlaybackControllerFunc(func(_ context.Context, d *alexa.Directive, _ alexa.PlaybackOperation) (*alexa.EventMessage, error) {
 		return d.Response(alexa.ConnectivityProperty(alexa.ConnectivityOK)), nil
 	}))
+	r.HandleRecordController(&ctlRecorder{calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -699,6 +700,8 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceChannelController, alexa.NameSkipChannels, "", `{"channelCount":-2}`},
 		{alexa.NamespaceInputController, alexa.NameSelectInput, "", `{"input":"HDMI2"}`},
 		{alexa.NamespacePlaybackController, alexa.Name(alexa.PlaybackPause), "", `{}`},
+		{alexa.NamespaceRecordController, alexa.NameStartRecording, "", `{}`},
+		{alexa.NamespaceRecordController, alexa.NameStopRecording, "", `{}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

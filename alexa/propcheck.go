@@ -160,6 +160,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
 	{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
 	{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
+	{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
@@ -169,8 +170,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // Validate checks the value of a property whose interface documents a
 // closed set or a range of values (powerState, toggleState, lockState,
 // detectionState, connectivity, brightness, percentage, powerLevel,
-// volume, muted, colorTemperatureInKelvin, relativeHumidity, temperatures
-// and setpoints):
+// volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
+// channel, recordingState, temperatures and setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,

@@ -36,6 +36,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.PowerController](),
 	reflect.TypeFor[alexa.PowerLevelController](),
 	reflect.TypeFor[alexa.RangeController](),
+	reflect.TypeFor[alexa.RecordController](),
 	reflect.TypeFor[alexa.SceneController](),
 	reflect.TypeFor[alexa.Speaker](),
 	reflect.TypeFor[alexa.StateReporter](),

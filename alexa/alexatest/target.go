@@ -271,6 +271,17 @@ func (t Target) Playback(op alexa.PlaybackOperation) []byte {
 	return t.Directive(alexa.NamespacePlaybackController, alexa.Name(op), "", nil)
 }
 
+// StartRecording returns an Alexa.RecordController StartRecording
+// directive.
+func (t Target) StartRecording() []byte {
+	return t.Directive(alexa.NamespaceRecordController, alexa.NameStartRecording, "", nil)
+}
+
+// StopRecording returns an Alexa.RecordController StopRecording directive.
+func (t Target) StopRecording() []byte {
+	return t.Directive(alexa.NamespaceRecordController, alexa.NameStopRecording, "", nil)
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

@@ -63,6 +63,8 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.Playback(alexa.PlaybackNext), "", `{}`},
 		{to.Playback(alexa.PlaybackRewind), "", `{}`},
 		{to.Playback(alexa.PlaybackFastForward), "", `{}`},
+		{to.StartRecording(), "", `{}`},
+		{to.StopRecording(), "", `{}`},
 		{to.ToggleOn("Kettle.Light"), "Kettle.Light", `{}`},
 		{to.ToggleOff("Kettle.Light"), "Kettle.Light", `{}`},
 		{alexatest.Discover("Atza|token"), "", ""},
