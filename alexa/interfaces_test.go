@@ -669,6 +669,7 @@ func ctlFuzzRouter() *alexa.Router {
 		return d.Response(alexa.ConnectivityProperty(alexa.ConnectivityOK)), nil
 	}))
 	r.HandleRecordController(&ctlRecorder{calls: n})
+	r.HandleSeekController(&ctlSeeker{length: 3_600_000, calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -702,6 +703,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespacePlaybackController, alexa.Name(alexa.PlaybackPause), "", `{}`},
 		{alexa.NamespaceRecordController, alexa.NameStartRecording, "", `{}`},
 		{alexa.NamespaceRecordController, alexa.NameStopRecording, "", `{}`},
+		{alexa.NamespaceSeekController, alexa.NameAdjustSeekPosition, "", `{"deltaPositionMilliseconds":-45000}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},
@@ -734,6 +736,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 	replies := map[alexa.Name]bool{
 		alexa.NameResponse: true, alexa.NameErrorResponse: true, alexa.NameDeferredResponse: true,
 		alexa.NameActivationStarted: true, alexa.NameDeactivationStarted: true,
+		alexa.NameStateReport: true, // Alexa.SeekController's reply
 	}
 	f.Fuzz(func(t *testing.T, ns, name, instance, payload string) {
 		if !json.Valid([]byte(payload)) {
@@ -746,6 +749,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		}
 		if !replies[m.Event.Header.Name] {
 			t.Fatalf("reply %s:\n%s", m.Event.Header.Name, out)
+		}
+		if m.Event.Header.Name == alexa.NameStateReport && m.Event.Header.Namespace != alexa.NamespaceSeekController {
+			t.Fatalf("reply %s.%s:\n%s", m.Event.Header.Namespace, m.Event.Header.Name, out)
 		}
 		if e, ok := alexa.ErrorFromEvent(m); ok && (e.Type == "" || e.Type == alexa.ErrorInternalError) {
 			t.Fatalf("reply is %q for payload %s:\n%s", e.Type, payload, out)

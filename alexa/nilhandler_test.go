@@ -32,6 +32,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"InputController":                  func(r *alexa.Router) { r.HandleInputController(nil) },
 		"PlaybackController":               func(r *alexa.Router) { r.HandlePlaybackController(nil) },
 		"RecordController":                 func(r *alexa.Router) { r.HandleRecordController(nil) },
+		"SeekController":                   func(r *alexa.Router) { r.HandleSeekController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

@@ -161,6 +161,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
 	{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
 	{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
+	{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
@@ -171,7 +172,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // closed set or a range of values (powerState, toggleState, lockState,
 // detectionState, connectivity, brightness, percentage, powerLevel,
 // volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
-// channel, recordingState, temperatures and setpoints):
+// channel, recordingState, positionMilliseconds, temperatures and
+// setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,
@@ -242,8 +244,14 @@ func rangeCheck(s SupportedRange) valueCheck {
 }
 
 // checkReply checks the context properties of a handler's reply: the
-// documented values, and the instances registered with the Router.
+// documented values, and the instances registered with the Router; and
+// the payload of an Alexa.SeekController StateReport.
 func (r *Router) checkReply(m *EventMessage) error {
+	if m.Event.Header.Namespace == NamespaceSeekController && m.Event.Header.Name == NameStateReport {
+		if why := seekPayloadCheck(m.Event.Payload); why != "" {
+			return &replyPayloadError{what: string(NamespaceSeekController) + " StateReport payload", why: why}
+		}
+	}
 	if m.Context == nil {
 		return nil
 	}
@@ -293,6 +301,43 @@ func (e *replyPropertiesError) Summary() string {
 	}
 	return s
 }
+
+// seekPayloadCheck accepts the payload of an Alexa.SeekController
+// StateReport: properties, at least one, each positionMilliseconds with an
+// integer value from 0 to MaxSeekMilliseconds, and nothing else.
+func seekPayloadCheck(v json.RawMessage) string {
+	want := "must hold properties, each " + string(PropertyPositionMilliseconds) + " with an integer value from 0 to " + strconv.Itoa(MaxSeekMilliseconds)
+	var p struct {
+		Properties []struct {
+			Name  PropertyName    `json:"name"`
+			Value json.RawMessage `json:"value"`
+		} `json:"properties"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&p) != nil || len(p.Properties) == 0 {
+		return want
+	}
+	check := intRangeCheck(0, MaxSeekMilliseconds)
+	for _, sp := range p.Properties {
+		if sp.Name != PropertyPositionMilliseconds || check(sp.Value) != "" {
+			return want
+		}
+	}
+	return ""
+}
+
+// replyPayloadError is a reply payload that breaks its interface's rules.
+type replyPayloadError struct {
+	what, why string
+}
+
+func (e *replyPayloadError) Error() string { return "alexa: defective reply: " + e.Summary() }
+
+func (e *replyPayloadError) Unwrap() error { return ErrInvalidValue }
+
+// Summary says what is invalid and what it must be, quoting no value.
+func (e *replyPayloadError) Summary() string { return e.what + " " + e.why }
 
 // ValidateProperty checks p against c: that c declares it (interface,
 // instance and a supported property name) and that its value is one c

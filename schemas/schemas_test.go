@@ -91,6 +91,7 @@ func TestKnown(t *testing.T) {
 		{Namespace: "Alexa.InventoryUsageSensor", Name: "InventoryConsumed"},
 		{Namespace: "Alexa.InventoryLevelUsageSensor", Name: "InventoryConsumed"},
 		{Namespace: "Alexa.ThermostatController", Name: "ErrorResponse"},
+		{Namespace: "Alexa.SeekController", Name: "StateReport"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -108,8 +109,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 57 {
-		t.Errorf("%d kinds, want 57", len(kinds))
+	if len(kinds) != 59 {
+		t.Errorf("%d kinds, want 59", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

@@ -282,6 +282,12 @@ func (t Target) StopRecording() []byte {
 	return t.Directive(alexa.NamespaceRecordController, alexa.NameStopRecording, "", nil)
 }
 
+// AdjustSeekPosition returns an Alexa.SeekController AdjustSeekPosition
+// directive moving deltaMilliseconds (negative: back).
+func (t Target) AdjustSeekPosition(deltaMilliseconds int) []byte {
+	return t.Directive(alexa.NamespaceSeekController, alexa.NameAdjustSeekPosition, "", alexa.AdjustSeekPositionPayload{DeltaPositionMilliseconds: deltaMilliseconds})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

@@ -65,6 +65,7 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.Playback(alexa.PlaybackFastForward), "", `{}`},
 		{to.StartRecording(), "", `{}`},
 		{to.StopRecording(), "", `{}`},
+		{to.AdjustSeekPosition(-45000), "", `{"deltaPositionMilliseconds":-45000}`},
 		{to.ToggleOn("Kettle.Light"), "Kettle.Light", `{}`},
 		{to.ToggleOff("Kettle.Light"), "Kettle.Light", `{}`},
 		{alexatest.Discover("Atza|token"), "", ""},
