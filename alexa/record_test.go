@@ -12,18 +12,6 @@ import (
 	"github.com/go-alexa/smarthome/schemas"
 )
 
-// Amazon's published schema spells the Alexa.RecordController property
-// RecordingState; the interface's documentation, and this package,
-// recordingState. Replies carrying it are not checked against Amazon's
-// schema (TestRecordingStateUpstreamSpelling checks that this is the only
-// difference, and fails once Amazon's schema changes).
-func init() {
-	upstreamExceptions = append(upstreamExceptions, struct {
-		marker []byte
-		why    string
-	}{[]byte(`"name":"recordingState"`), "upstream spells the Alexa.RecordController property RecordingState; the documentation recordingState"})
-}
-
 // ctlRecorder is a DVR that records what it plays.
 type ctlRecorder struct {
 	mu    sync.Mutex
