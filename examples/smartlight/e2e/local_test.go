@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/events"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
 	"github.com/go-alexa/smarthome/examples/smartlight/updates"
@@ -88,7 +89,10 @@ func TestLocalStory(t *testing.T) {
 	}
 
 	// Ctrl-C: the light disconnects (reported to Alexa), state is saved.
+	// The gateway is down for that last report: it waits in the outbox,
+	// on disk, for the next start.
 	mark := e.mark()
+	e.app.Cloud.FailNext(4, 503, "SERVICE_UNAVAILABLE_EXCEPTION", 0)
 	if err := e.app.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +130,24 @@ func TestLocalStory(t *testing.T) {
 	}
 	if e2.light(0).ClaimSecret != e.light(0).ClaimSecret {
 		t.Error("the light's label changed")
+	}
+	// The report the gateway could not take before the restart is still
+	// pending, whole, without a token.
+	if n, err := e2.app.OutboxPending(); n != 1 || err != nil {
+		t.Errorf("after restart: %d events pending, %v; want the disconnection report", n, err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.json"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		var p events.Pending
+		if err != nil || json.Unmarshal(b, &p) != nil || p.UserID != local.DemoUser {
+			t.Errorf("pending %s: %v %s", f, err, b)
+			continue
+		}
+		m, err := p.Message()
+		if err != nil || m.Event.Header.Name != alexa.NameChangeReport || m.Scope() == nil || m.Scope().Token != "" {
+			t.Errorf("pending event %s: %v, want a ChangeReport without a token", f, err)
+		}
 	}
 
 	// The story again: the user re-enables the skill (the fake cloud is

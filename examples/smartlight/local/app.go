@@ -214,8 +214,7 @@ type App struct {
 	srvDone chan struct{}
 	client  *http.Client
 
-	redeliver *events.Client // Events without the outbox, for DrainOutbox
-	outboxTmp string         // the outbox's temporary directory, without Dir
+	outboxTmp string // the outbox's temporary directory, without Dir
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -383,11 +382,9 @@ func (a *App) start(ctx context.Context) error {
 	if a.opts.EventsClock != nil {
 		evOpts = append(evOpts, events.WithClock(a.opts.EventsClock))
 	}
-	// The outbox: a replacement that fails during a drain must not be
-	// queued beside the event it replaces, so the drain's client has none.
-	if a.redeliver, err = events.NewClient(evOpts...); err != nil {
-		return err
-	}
+	// The outbox: what the gateway cannot take now waits in Dir/outbox
+	// (Client.Redeliver never queues what it sends, so one client both
+	// queues and drains).
 	outboxDir := filepath.Join(a.opts.Dir, "outbox")
 	if a.opts.Dir == "" {
 		if a.outboxTmp, err = os.MkdirTemp("", "smartlight-outbox-*"); err != nil {
@@ -523,7 +520,7 @@ func (a *App) outboxLoop() {
 // the light's current state (updates.Updates.Current), and logs what it
 // did and how many are still pending.
 func (a *App) DrainOutbox(ctx context.Context) (events.DrainResult, error) {
-	res, err := a.Outbox.Drain(ctx, a.redeliver, a.Updates.RedeliverOptions())
+	res, err := a.Outbox.Drain(ctx, a.Events, a.Updates.RedeliverOptions())
 	attrs := []slog.Attr{slog.Int("delivered", res.Delivered), slog.Int("superseded", res.Superseded),
 		slog.Int("expired", res.Expired), slog.Int("rejected", res.Rejected), slog.Int("pending", res.Pending)}
 	if err != nil {
