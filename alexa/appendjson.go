@@ -137,27 +137,10 @@ func appendEndpoint(b []byte, e *Endpoint) ([]byte, bool) {
 	b = append(b, e.EndpointID...)
 	b = append(b, '"')
 	if e.Cookie != nil {
-		b = append(b, `,"cookie":{`...)
-		keys := make([]string, 0, len(e.Cookie))
-		for k := range e.Cookie {
-			keys = append(keys, k)
+		var ok bool
+		if b, ok = appendStringMap(append(b, `,"cookie":`...), e.Cookie); !ok {
+			return b, false
 		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			v := e.Cookie[k]
-			if !plainString(k) || !plainString(v) {
-				return b, false
-			}
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '"')
-			b = append(b, k...)
-			b = append(b, `":"`...)
-			b = append(b, v...)
-			b = append(b, '"')
-		}
-		b = append(b, '}')
 	}
 	return append(b, '}'), true
 }
