@@ -35,6 +35,19 @@ func (c *Client) InventoryConsumed(ctx context.Context, userID string, ns alexa.
 	return c.Send(ctx, userID, m)
 }
 
+// DoorbellPress sends userID's proactive Alexa.DoorbellEventSource
+// DoorbellPress event for endpointID, pressed at at (zero: now, by the
+// client's clock), truncated to the second. The endpoint must have been
+// discovered with [alexa.DoorbellEventSourceCapability]. See
+// [alexa.Builder.DoorbellPress].
+func (c *Client) DoorbellPress(ctx context.Context, userID, endpointID string, at time.Time) error {
+	m, err := c.builder.DoorbellPress(endpointID, at)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
+	return c.Send(ctx, userID, m)
+}
+
 // SendResponse sends reply, the asynchronous Alexa.Response, ErrorResponse
 // or StateReport to a directive answered earlier with a DeferredResponse.
 // Build reply from the same directive ([alexa.Directive.Response],

@@ -29,6 +29,8 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		return nil, checkChangeReport(u, m)
 	case h.Name == alexa.NameInventoryConsumed:
 		return nil, checkInventoryConsumed(u, m)
+	case h.Namespace == alexa.NamespaceDoorbellEventSource && h.Name == alexa.NameDoorbellPress:
+		return nil, checkDoorbellPress(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameAddOrUpdateReport:
 		return checkAddOrUpdate(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameDeleteReport:
@@ -224,6 +226,42 @@ func checkInventoryConsumed(u *user, m *alexa.EventMessage) *rejection {
 	}
 	if reason := checkLevel(c, "usage", p.Usage); reason != "" {
 		return badRequest("%s", reason)
+	}
+	return nil
+}
+
+// checkDoorbellPress applies the rules of a DoorbellPress: a proactive
+// event (no correlationToken) of a discovered endpoint that declares the
+// Alexa.DoorbellEventSource capability with proactivelyReported true, whose
+// payload has a cause and a timestamp to the second in UTC.
+func checkDoorbellPress(u *user, m *alexa.EventMessage) *rejection {
+	if m.Event.Header.CorrelationToken != "" {
+		return badRequest("%s.%s is a proactive event and must not carry a correlationToken", alexa.NamespaceDoorbellEventSource, alexa.NameDoorbellPress)
+	}
+	ep, rej := discovered(u, m)
+	if rej != nil {
+		return rej
+	}
+	declared, proactive := false, false
+	for _, c := range ep.Capabilities {
+		if c.Interface != alexa.NamespaceDoorbellEventSource {
+			continue
+		}
+		declared = true
+		proactive = json.Unmarshal(c.Unknown["proactivelyReported"], &proactive) == nil && proactive
+	}
+	switch {
+	case !declared:
+		return badRequest("endpoint %q does not declare %s", ep.EndpointID, alexa.NamespaceDoorbellEventSource)
+	case !proactive:
+		return badRequest("endpoint %q does not declare %s proactivelyReported", ep.EndpointID, alexa.NamespaceDoorbellEventSource)
+	}
+	var p alexa.DoorbellPressPayload
+	if err := m.DecodePayload(&p); err != nil {
+		return badRequest("%v", err)
+	}
+	if err := p.Validate(); err != nil {
+		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
 	}
 	return nil
 }
