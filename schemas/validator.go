@@ -99,6 +99,7 @@ type Validator struct {
 
 	strict  bool              // refuse unknown members (false for the lenient twin)
 	lenient func() *Validator // the twin that allows unknown members, made once
+	flat    bool              // compile index.json's dispatch as published (tests)
 }
 
 // entry is the lazily compiled schema of one message kind.
@@ -225,7 +226,7 @@ func (v *Validator) schema(e *entry) (*jsonschema.Schema, error) {
 func (v *Validator) newCompiler() *jsonschema.Compiler {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseLoader(&embedLoader{lenient: !v.strict})
+	c.UseLoader(&embedLoader{lenient: !v.strict, flat: v.flat})
 	return c
 }
 
@@ -233,6 +234,7 @@ func (v *Validator) newCompiler() *jsonschema.Compiler {
 // under Validator.mu only.
 type embedLoader struct {
 	lenient bool // lift "additionalProperties": false and "unevaluatedProperties": false
+	flat    bool // keep index.json's dispatch as published (no dispatchTree)
 }
 
 // Load implements jsonschema.URLLoader.
@@ -251,6 +253,9 @@ func (l *embedLoader) Load(u string) (any, error) {
 	}
 	if l.lenient {
 		allowUnknown(doc)
+	}
+	if name == "index.json" && !l.flat {
+		dispatchTree(doc)
 	}
 	return doc, nil
 }
