@@ -16,7 +16,14 @@ func (m *EventMessage) AppendJSON(b []byte) ([]byte, error) {
 	if out, ok := appendEvent(b, m); ok {
 		return out, nil
 	}
-	enc, err := json.Marshal(m)
+	return appendMarshal(b, *m)
+}
+
+// appendMarshal appends json.Marshal's encoding of m. It takes a copy, so
+// that only the rare messages that need it, not every caller's m, move to
+// the heap.
+func appendMarshal(b []byte, m EventMessage) ([]byte, error) {
+	enc, err := json.Marshal(&m)
 	if err != nil {
 		return b, err
 	}

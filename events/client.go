@@ -280,11 +280,22 @@ func (c *Client) prepare(event *alexa.EventMessage) (*alexa.EventMessage, error)
 	return &m, nil
 }
 
+// scopedEndpoint is an event's endpoint with its scope, allocated together.
+type scopedEndpoint struct {
+	ep    alexa.Endpoint
+	scope alexa.Scope
+}
+
 // encode returns the wire form of m carrying tok in its scope. m itself is
 // not changed (SetScope replaces the endpoint and payload it rewrites).
 func encode(m *alexa.EventMessage, tok alexa.Token) ([]byte, error) {
 	cp := *m
-	if err := cp.SetScope(*alexa.BearerScope(tok)); err != nil {
+	if h := m.Event.Header; m.Event.Endpoint != nil && (h.Namespace != alexa.NamespaceDiscovery || h.Name != alexa.NameAddOrUpdateReport && h.Name != alexa.NameDeleteReport) {
+		// What SetScope does, in one allocation.
+		s := &scopedEndpoint{ep: *m.Event.Endpoint, scope: alexa.Scope{Type: alexa.ScopeBearerToken, Token: tok}}
+		s.ep.Scope = &s.scope
+		cp.Event.Endpoint = &s.ep
+	} else if err := cp.SetScope(*alexa.BearerScope(tok)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
 	}
 	b, err := cp.AppendJSON(nil)
