@@ -3,6 +3,8 @@ package alexa
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/go-alexa/smarthome/internal/errfmt"
 )
@@ -84,8 +86,8 @@ type TemperatureValidRange struct {
 type Error struct {
 	// Namespace is the ErrorResponse's namespace; empty means "Alexa",
 	// except for types that exist only in one interface's ErrorResponse
-	// (ACCEPT_GRANT_FAILED, the ThermostatController types), whose
-	// namespace is implied.
+	// (ACCEPT_GRANT_FAILED, the ThermostatController and
+	// SecurityPanelController types), whose namespace is implied.
 	// Interface-specific errors use their interface, e.g.
 	// "Alexa.ThermostatController", and AcceptGrant failures
 	// "Alexa.Authorization".
@@ -106,9 +108,14 @@ type Error struct {
 	// MinimumTemperatureDelta is required for the Alexa.ThermostatController
 	// error REQUESTED_SETPOINTS_TOO_CLOSE.
 	MinimumTemperatureDelta *Temperature
+	// EndpointsNeedingBypass are the open zones of the
+	// Alexa.SecurityPanelController error BYPASS_NEEDED ([BypassNeeded]),
+	// each with a friendly name; sent only with that type. (An
+	// endpointsNeedingBypass member in Extra, as set before this field
+	// existed, is taken when this field is nil, and checked the same.)
+	EndpointsNeedingBypass []SecurityPanelEndpoint
 	// Extra holds further payload members of interface-specific error types
-	// this package does not model (e.g. endpointsNeedingBypass of the
-	// security panel's BYPASS_NEEDED), sent as they are.
+	// this package does not model, sent as they are.
 	Extra Unknown
 
 	// Err is the cause, never sent to Alexa.
@@ -184,6 +191,9 @@ func (e *Error) namespace() Namespace {
 		// Types that exist only in an interface's own ErrorResponse.
 		return NamespaceThermostatController
 	}
+	if isSecurityPanelErrorType(e.Type) {
+		return NamespaceSecurityPanelController
+	}
 	return NamespaceAlexa
 }
 
@@ -196,6 +206,8 @@ type errorPayload struct {
 	CurrentDeviceMode DeviceMode `json:"currentDeviceMode,omitempty"`
 	// MinimumTemperatureDelta is for REQUESTED_SETPOINTS_TOO_CLOSE.
 	MinimumTemperatureDelta *Temperature `json:"minimumTemperatureDelta,omitempty"`
+	// EndpointsNeedingBypass is for the security panel's BYPASS_NEEDED.
+	EndpointsNeedingBypass []SecurityPanelEndpoint `json:"endpointsNeedingBypass,omitempty"`
 }
 
 // payload returns the ErrorResponse payload, checking the extra fields each
@@ -239,6 +251,23 @@ func (e *Error) payload() (json.RawMessage, error) {
 			return nil, errors.New("alexa: REQUESTED_SETPOINTS_TOO_CLOSE delta must be finite")
 		}
 		p.MinimumTemperatureDelta = e.MinimumTemperatureDelta
+	case ErrorBypassNeeded:
+		if e.namespace() != NamespaceSecurityPanelController {
+			break
+		}
+		eps := e.EndpointsNeedingBypass
+		if raw, ok := e.Extra["endpointsNeedingBypass"]; ok && eps == nil {
+			// Set by hand before the field existed: typed, so checked.
+			if err := json.Unmarshal(raw, &eps); err != nil {
+				return nil, errors.New("alexa: BYPASS_NEEDED endpointsNeedingBypass in Extra is not a list of endpoints")
+			}
+		}
+		for i, ep := range eps {
+			if err := ep.validate("endpointsNeedingBypass[" + strconv.Itoa(i) + "]"); err != nil {
+				return nil, errors.New("alexa: BYPASS_NEEDED " + strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrInvalidValue.Error()), ": "))
+			}
+		}
+		p.EndpointsNeedingBypass = eps
 	}
 	b, err := marshalLossless(p, e.Extra)
 	if err != nil {
@@ -255,18 +284,19 @@ func ErrorFromEvent(m *EventMessage) (*Error, bool) {
 		return nil, false
 	}
 	var p struct {
-		Type                    ErrorType       `json:"type"`
-		Message                 string          `json:"message"`
-		ValidRange              json.RawMessage `json:"validRange"`
-		PercentageState         *float64        `json:"percentageState"`
-		CurrentDeviceMode       DeviceMode      `json:"currentDeviceMode"`
-		MinimumTemperatureDelta *Temperature    `json:"minimumTemperatureDelta"`
+		Type                    ErrorType               `json:"type"`
+		Message                 string                  `json:"message"`
+		ValidRange              json.RawMessage         `json:"validRange"`
+		PercentageState         *float64                `json:"percentageState"`
+		CurrentDeviceMode       DeviceMode              `json:"currentDeviceMode"`
+		MinimumTemperatureDelta *Temperature            `json:"minimumTemperatureDelta"`
+		EndpointsNeedingBypass  []SecurityPanelEndpoint `json:"endpointsNeedingBypass"`
 	}
 	extra, err := unmarshalLossless(m.Event.Payload, &p)
 	if err != nil {
 		return nil, false
 	}
-	e := &Error{Type: p.Type, Message: p.Message, PercentageState: p.PercentageState, CurrentDeviceMode: p.CurrentDeviceMode, MinimumTemperatureDelta: p.MinimumTemperatureDelta, Extra: extra}
+	e := &Error{Type: p.Type, Message: p.Message, PercentageState: p.PercentageState, CurrentDeviceMode: p.CurrentDeviceMode, MinimumTemperatureDelta: p.MinimumTemperatureDelta, EndpointsNeedingBypass: p.EndpointsNeedingBypass, Extra: extra}
 	if m.Event.Header.Namespace != NamespaceAlexa {
 		e.Namespace = m.Event.Header.Namespace
 	}

@@ -670,6 +670,7 @@ func ctlFuzzRouter() *alexa.Router {
 	}))
 	r.HandleRecordController(&ctlRecorder{calls: n})
 	r.HandleSeekController(&ctlSeeker{length: 3_600_000, calls: n})
+	r.HandleSecurityPanelController(&ctlPanel{state: alexa.Disarmed, pin: "4321", burglary: alexa.AlarmOK, calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -704,6 +705,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceRecordController, alexa.NameStartRecording, "", `{}`},
 		{alexa.NamespaceRecordController, alexa.NameStopRecording, "", `{}`},
 		{alexa.NamespaceSeekController, alexa.NameAdjustSeekPosition, "", `{"deltaPositionMilliseconds":-45000}`},
+		{alexa.NamespaceSecurityPanelController, alexa.NameArm, "", `{"armState":"ARMED_AWAY"}`},
+		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{"authorization":{"type":"FOUR_DIGIT_PIN","value":"4321"}}`},
+		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},
@@ -737,6 +741,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		alexa.NameResponse: true, alexa.NameErrorResponse: true, alexa.NameDeferredResponse: true,
 		alexa.NameActivationStarted: true, alexa.NameDeactivationStarted: true,
 		alexa.NameStateReport: true, // Alexa.SeekController's reply
+		alexa.NameArmResponse: true, // Alexa.SecurityPanelController's reply to Arm
 	}
 	f.Fuzz(func(t *testing.T, ns, name, instance, payload string) {
 		if !json.Valid([]byte(payload)) {
@@ -749,6 +754,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		}
 		if !replies[m.Event.Header.Name] {
 			t.Fatalf("reply %s:\n%s", m.Event.Header.Name, out)
+		}
+		if m.Event.Header.Name == alexa.NameArmResponse && m.Event.Header.Namespace != alexa.NamespaceSecurityPanelController {
+			t.Fatalf("reply %s.%s:\n%s", m.Event.Header.Namespace, m.Event.Header.Name, out)
 		}
 		if m.Event.Header.Name == alexa.NameStateReport && m.Event.Header.Namespace != alexa.NamespaceSeekController {
 			t.Fatalf("reply %s.%s:\n%s", m.Event.Header.Namespace, m.Event.Header.Name, out)

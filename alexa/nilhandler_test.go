@@ -33,6 +33,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"PlaybackController":               func(r *alexa.Router) { r.HandlePlaybackController(nil) },
 		"RecordController":                 func(r *alexa.Router) { r.HandleRecordController(nil) },
 		"SeekController":                   func(r *alexa.Router) { r.HandleSeekController(nil) },
+		"SecurityPanelController":          func(r *alexa.Router) { r.HandleSecurityPanelController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

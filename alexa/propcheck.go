@@ -163,6 +163,11 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
 	{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
+	{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
+	{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+	{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+	{Namespace: NamespaceSecurityPanelController, Name: PropertyCarbonMonoxideAlarm}:         objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+	{Namespace: NamespaceSecurityPanelController, Name: PropertyWaterAlarm}:                  objectEnumCheck(string(AlarmOK), string(AlarmActive)),
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
@@ -172,8 +177,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // closed set or a range of values (powerState, toggleState, lockState,
 // detectionState, connectivity, brightness, percentage, powerLevel,
 // volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
-// channel, recordingState, positionMilliseconds, temperatures and
-// setpoints):
+// channel, recordingState, positionMilliseconds, armState and the security
+// panel's alarms, temperatures and setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,
@@ -245,11 +250,17 @@ func rangeCheck(s SupportedRange) valueCheck {
 
 // checkReply checks the context properties of a handler's reply: the
 // documented values, and the instances registered with the Router; and
-// the payload of an Alexa.SeekController StateReport.
+// the payload of an Alexa.SeekController StateReport and of an
+// Alexa.SecurityPanelController Arm.Response.
 func (r *Router) checkReply(m *EventMessage) error {
 	if m.Event.Header.Namespace == NamespaceSeekController && m.Event.Header.Name == NameStateReport {
 		if why := seekPayloadCheck(m.Event.Payload); why != "" {
 			return &replyPayloadError{what: string(NamespaceSeekController) + " StateReport payload", why: why}
+		}
+	}
+	if m.Event.Header.Namespace == NamespaceSecurityPanelController && m.Event.Header.Name == NameArmResponse {
+		if why := armResponsePayloadCheck(m.Event.Payload); why != "" {
+			return &replyPayloadError{what: string(NamespaceSecurityPanelController) + " Arm.Response payload", why: why}
 		}
 	}
 	if m.Context == nil {
@@ -321,6 +332,34 @@ func seekPayloadCheck(v json.RawMessage) string {
 	check := intRangeCheck(0, MaxSeekMilliseconds)
 	for _, sp := range p.Properties {
 		if sp.Name != PropertyPositionMilliseconds || check(sp.Value) != "" {
+			return want
+		}
+	}
+	return ""
+}
+
+// armResponsePayloadCheck accepts the payload of an Arm.Response: an
+// object with, at most, exitDelayInSeconds (0 to MaxExitDelaySeconds) and
+// bypassedEndpoints (each with a friendly name).
+func armResponsePayloadCheck(v json.RawMessage) string {
+	want := "must be an object with at most exitDelayInSeconds, an integer from 0 to " + strconv.Itoa(MaxExitDelaySeconds) + ", and bypassedEndpoints, each with a friendlyName"
+	var p struct {
+		ExitDelayInSeconds json.RawMessage         `json:"exitDelayInSeconds"`
+		BypassedEndpoints  []SecurityPanelEndpoint `json:"bypassedEndpoints"`
+	}
+	if t := bytes.TrimSpace(v); len(t) == 0 || t[0] != '{' {
+		return want
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&p) != nil {
+		return want
+	}
+	if p.ExitDelayInSeconds != nil && intRangeCheck(0, MaxExitDelaySeconds)(p.ExitDelayInSeconds) != "" {
+		return want
+	}
+	for _, e := range p.BypassedEndpoints {
+		if e.validate("") != nil {
 			return want
 		}
 	}

@@ -39,6 +39,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.RecordController](),
 	reflect.TypeFor[alexa.SceneController](),
 	reflect.TypeFor[alexa.SeekController](),
+	reflect.TypeFor[alexa.SecurityPanelController](),
 	reflect.TypeFor[alexa.Speaker](),
 	reflect.TypeFor[alexa.StateReporter](),
 	reflect.TypeFor[alexa.StepSpeaker](),

@@ -92,6 +92,9 @@ func TestKnown(t *testing.T) {
 		{Namespace: "Alexa.InventoryLevelUsageSensor", Name: "InventoryConsumed"},
 		{Namespace: "Alexa.ThermostatController", Name: "ErrorResponse"},
 		{Namespace: "Alexa.SeekController", Name: "StateReport"},
+		{Directive: true, Namespace: "Alexa.SecurityPanelController", Name: "Arm"},
+		{Namespace: "Alexa.SecurityPanelController", Name: "Arm.Response"},
+		{Namespace: "Alexa.SecurityPanelController", Name: "ErrorResponse"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -109,8 +112,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 60 {
-		t.Errorf("%d kinds, want 60", len(kinds))
+	if len(kinds) != 64 {
+		t.Errorf("%d kinds, want 64", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

@@ -288,6 +288,21 @@ func (t Target) AdjustSeekPosition(deltaMilliseconds int) []byte {
 	return t.Directive(alexa.NamespaceSeekController, alexa.NameAdjustSeekPosition, "", alexa.AdjustSeekPositionPayload{DeltaPositionMilliseconds: deltaMilliseconds})
 }
 
+// Arm returns an Alexa.SecurityPanelController Arm directive to state.
+func (t Target) Arm(state alexa.ArmState) []byte {
+	return t.Directive(alexa.NamespaceSecurityPanelController, alexa.NameArm, "", alexa.ArmPayload{ArmState: state})
+}
+
+// Disarm returns an Alexa.SecurityPanelController Disarm directive, with
+// pin as its FOUR_DIGIT_PIN authorization (none if pin is empty).
+func (t Target) Disarm(pin string) []byte {
+	var p alexa.DisarmPayload
+	if pin != "" {
+		p.Authorization = &alexa.SecurityAuthorization{Type: alexa.FourDigitPIN, Value: alexa.Token(pin)}
+	}
+	return t.Directive(alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", p)
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
