@@ -422,7 +422,7 @@ func appendFriendlyNames(b []byte, names []FriendlyName) ([]byte, bool) {
 		for _, f := range [...]struct{ key, v string }{
 			{`"text":"`, n.Value.Text},
 			{`"locale":"`, n.Value.Locale},
-			{`"assetId":"`, n.Value.AssetID},
+			{`"assetId":"`, string(n.Value.AssetID)},
 		} {
 			if f.v == "" {
 				continue

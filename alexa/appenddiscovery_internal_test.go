@@ -322,7 +322,7 @@ func TestAppendEndpointsHostile(t *testing.T) {
 			}},
 			edit{"friendly name " + q, func(e *DiscoveryEndpoint) {
 				e.Capabilities = append(e.Capabilities, Capability{Type: "t", Interface: "i", Version: "1",
-					CapabilityResources: &CapabilityResources{FriendlyNames: []FriendlyName{{Type: FriendlyNameType(s), Value: FriendlyNameValue{Text: s, Locale: s, AssetID: s}}}}})
+					CapabilityResources: &CapabilityResources{FriendlyNames: []FriendlyName{{Type: FriendlyNameType(s), Value: FriendlyNameValue{Text: s, Locale: s, AssetID: AssetID(s)}}}}})
 			}},
 			edit{"input " + q, func(e *DiscoveryEndpoint) {
 				e.Capabilities = append(e.Capabilities, InputControllerCapability(Reported(), Input{Name: s, FriendlyNames: []string{s, "b"}}))

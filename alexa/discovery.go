@@ -263,9 +263,9 @@ type FriendlyName struct {
 
 // FriendlyNameValue is the value of a [FriendlyName].
 type FriendlyNameValue struct {
-	Text    string `json:"text,omitempty"`
-	Locale  string `json:"locale,omitempty"`
-	AssetID string `json:"assetId,omitempty"`
+	Text    string  `json:"text,omitempty"`
+	Locale  string  `json:"locale,omitempty"`
+	AssetID AssetID `json:"assetId,omitempty"`
 }
 
 // TextName returns a text friendly name in locale, e.g. TextName("Battery", "en-US").
@@ -293,8 +293,8 @@ func (n FriendlyName) Validate() error {
 	return nil
 }
 
-// AssetName returns an asset friendly name, e.g. AssetName("Alexa.Setting.Mode").
-func AssetName(assetID string) FriendlyName {
+// AssetName returns an asset friendly name, e.g. AssetName(AssetSettingMode).
+func AssetName(assetID AssetID) FriendlyName {
 	return FriendlyName{Type: FriendlyNameAsset, Value: FriendlyNameValue{AssetID: assetID}}
 }
 

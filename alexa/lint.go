@@ -28,6 +28,11 @@ const (
 	// LintModel: Works with Alexa asks for the manufacturer and model in
 	// additionalAttributes.
 	LintModel LintRule = "manufacturer-and-model"
+	// LintAsset: a friendly name's asset id in the Alexa namespace must
+	// be an entry of the global Alexa catalog ([AssetID.Known]): Alexa
+	// refuses a capability that names another, so a typo costs the
+	// customer the device at discovery.
+	LintAsset LintRule = "global-catalog-asset"
 )
 
 // LintFinding is one way an endpoint falls short of a [LintRule].
@@ -84,6 +89,23 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 		if a := e.AdditionalAttributes; a == nil || a.Manufacturer == "" || a.Model == "" {
 			add(LintModel, "additionalAttributes needs the manufacturer and the model")
 		}
+		for i := range e.Capabilities {
+			c := &e.Capabilities[i]
+			for _, n := range friendlyNamesOf(c) {
+				if id := n.Value.AssetID; n.Type == FriendlyNameAsset && id.Global() && !id.Known() {
+					add(LintAsset, "%s names the asset %q, which is not in the global Alexa catalog (a typo, or an entry newer than this SDK)", capabilityLabel(c), string(id))
+				}
+			}
+		}
 	}
 	return out
+}
+
+// capabilityLabel names c in a finding: its interface, and its instance if
+// it has one.
+func capabilityLabel(c *Capability) string {
+	if c.Instance != "" {
+		return string(c.Interface) + " " + c.Instance
+	}
+	return string(c.Interface)
 }

@@ -26,6 +26,17 @@ func TestLint(t *testing.T) {
 		{"sensor without health", ep("s2", attrs, alexa.HumiditySensorCapability(alexa.Reported())), []alexa.LintRule{alexa.LintSensorHealth}},
 		{"sensor not reported", ep("s3", attrs, alexa.ContactSensorCapability(alexa.Reporting{Retrievable: true}), health), []alexa.LintRule{alexa.LintSensorReporting}},
 		{"light without health or model", ep("l1", nil, alexa.PowerControllerCapability(alexa.Reported())), []alexa.LintRule{alexa.LintEndpointHealth, alexa.LintModel}},
+		{"catalog assets", ep("f1", attrs, health, mustCap(alexa.RangeControllerCapability(ctlFanSpeed, alexa.Reported())), mustCap(alexa.ModeControllerCapability(ctlWashCycle, alexa.Reported()))), nil},
+		{"asset typos", ep("f2", attrs, health,
+			mustCap(alexa.RangeControllerCapability(withRange(func(r *alexa.RangeInstance) {
+				r.FriendlyNames = []alexa.FriendlyName{alexa.AssetName("Alexa.Setting.Fanspeed")}
+				r.Presets = []alexa.Preset{alexa.RangePreset(10, alexa.AssetName("Alexa.Value.Max"))}
+			}), alexa.Reported())),
+			mustCap(alexa.ModeControllerCapability(alexa.ModeInstance{Instance: "Washer.Cycle", FriendlyNames: []alexa.FriendlyName{alexa.AssetName(alexa.AssetSettingWashCycle)},
+				SupportedModes: []alexa.SupportedMode{alexa.ModeValue("Cycle.Quick", alexa.AssetName("Alexa.Value.Quickwash"))}}, alexa.Reported()))),
+			[]alexa.LintRule{alexa.LintAsset, alexa.LintAsset, alexa.LintAsset}},
+		{"own catalog and units", ep("f3", attrs, health, mustCap(alexa.ToggleControllerCapability(alexa.ToggleInstance{Instance: "Fan.Oscillate",
+			FriendlyNames: []alexa.FriendlyName{alexa.AssetName("Acme.Setting.Breeze"), alexa.AssetName(alexa.UnitPercent.Asset()), alexa.AssetName(alexa.AssetSettingOscillate)}}, alexa.Reported()))), nil},
 		{"health not proactive", ep("l2", attrs, alexa.PowerControllerCapability(alexa.Reported()), alexa.EndpointHealthCapability(alexa.Reporting{Retrievable: true})), []alexa.LintRule{alexa.LintConnectivityReporting}},
 	} {
 		var got []alexa.LintRule
@@ -38,6 +49,38 @@ func TestLint(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: rules %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+func mustCap(c alexa.Capability, err error) alexa.Capability {
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func withRange(edit func(*alexa.RangeInstance)) alexa.RangeInstance {
+	r := ctlFanSpeed
+	edit(&r)
+	return r
+}
+
+// TestAssetIDs pins the global catalog the package knows: every constant
+// is Global and Known, and an id outside the Alexa namespace is neither.
+func TestAssetIDs(t *testing.T) {
+	t.Parallel()
+	for _, id := range []alexa.AssetID{alexa.AssetDeviceNameFan, alexa.AssetSettingQuiet, alexa.AssetShowerRainHead, alexa.AssetValueQuickWash, alexa.UnitTemperatureCelsius.Asset()} {
+		if !id.Global() || !id.Known() {
+			t.Errorf("%s: Global %v, Known %v", id, id.Global(), id.Known())
+		}
+	}
+	for _, id := range []alexa.AssetID{"Acme.Setting.Breeze", "alexa.Setting.Quiet", ""} {
+		if id.Global() || id.Known() {
+			t.Errorf("%q: Global %v, Known %v", id, id.Global(), id.Known())
+		}
+	}
+	if id := alexa.AssetID("Alexa.Setting.Fanspeed"); !id.Global() || id.Known() {
+		t.Errorf("%s: a typo in the Alexa namespace must be Global and not Known", id)
 	}
 }
 
