@@ -397,6 +397,10 @@ func (s *ctlSample) SetThermostatMode(_ context.Context, d *alexa.Directive, p a
 	return s.record(d, p)
 }
 
+func (s *ctlSample) InitializeCameraStreams(_ context.Context, d *alexa.Directive, p alexa.InitializeCameraStreamsPayload) (*alexa.EventMessage, error) {
+	return s.record(d, p)
+}
+
 func (s *ctlSample) Activate(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
 	return s.none(d)
 }
@@ -554,6 +558,22 @@ func TestInterfaceSamples(t *testing.T) {
 			alexa.PlaybackRewind, respond(ok)},
 		{"PlaybackController/PlaybackController.FastForward.request.json", "PlaybackController/PlaybackController.response.json",
 			alexa.PlaybackFastForward, respond(ok)},
+		{"CameraStreamController/CameraStreamController.request.json", "CameraStreamController/CameraStreamController.response.json",
+			alexa.InitializeCameraStreamsPayload{CameraStreams: []alexa.CameraStreamRequest{
+				{Protocol: alexa.StreamRTSP, Resolution: alexa.Resolution{Width: 1920, Height: 1080}, AuthorizationType: "BEARER", VideoCodec: alexa.VideoH264, AudioCodec: alexa.AudioAAC},
+				{Protocol: alexa.StreamRTSP, Resolution: alexa.Resolution{Width: 1280, Height: 720}, AuthorizationType: "BEARER", VideoCodec: alexa.VideoMPEG2, AudioCodec: alexa.AudioG711},
+			}}, func(d *alexa.Directive) (*alexa.EventMessage, error) {
+				exp := alexa.NewTime(at("2017-09-27T20:30:30.45Z"))
+				return d.CameraStreamsResponse(alexa.CameraStreamsPayload{
+					CameraStreams: []alexa.CameraStream{
+						{URI: "rtsp://username:password@link.to.video:443/feed1.mp4", ExpirationTime: exp, IdleTimeoutSeconds: 30, Protocol: alexa.StreamRTSP,
+							Resolution: alexa.Resolution{Width: 1920, Height: 1080}, AuthorizationType: alexa.CameraAuthBasic, VideoCodec: alexa.VideoH264, AudioCodec: alexa.AudioAAC},
+						{URI: "rtsp://username:password@link.to.video:443/feed2.mp4", ExpirationTime: exp, IdleTimeoutSeconds: 60, Protocol: alexa.StreamRTSP,
+							Resolution: alexa.Resolution{Width: 1280, Height: 720}, AuthorizationType: alexa.CameraAuthDigest, VideoCodec: alexa.VideoMPEG2, AudioCodec: alexa.AudioG711},
+					},
+					ImageURI: "https://username:password@link.to.image/image.jpg",
+				}, ok)
+			}},
 		// Alexa.TemperatureSensor has no directive: its sample answers a
 		// ReportState.
 		{"StateReport/ReportState.json", "TemperatureSensor/TemperatureSensor.response.json",
@@ -586,6 +606,7 @@ func TestInterfaceSamples(t *testing.T) {
 			r.HandleStepSpeaker(ctlSampleStep{s})
 			r.HandleThermostatController(s)
 			r.HandleSceneController(s)
+			r.HandleCameraStreamController(s)
 			r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, func(_ context.Context, d *alexa.Directive) (*alexa.EventMessage, error) {
 				return s.none(d)
 			})
@@ -671,6 +692,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleRecordController(&ctlRecorder{calls: n})
 	r.HandleSeekController(&ctlSeeker{length: 3_600_000, calls: n})
 	r.HandleSecurityPanelController(&ctlPanel{state: alexa.Disarmed, pin: "4321", burglary: alexa.AlarmOK, calls: n})
+	r.HandleCameraStreamController(ctlCamera{calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -708,6 +730,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceSecurityPanelController, alexa.NameArm, "", `{"armState":"ARMED_AWAY"}`},
 		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{"authorization":{"type":"FOUR_DIGIT_PIN","value":"4321"}}`},
 		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{}`},
+		{alexa.NamespaceCameraStreamController, alexa.NameInitializeCameraStreams, "", `{"cameraStreams":[` + ctlStreamReq + `]}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

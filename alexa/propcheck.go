@@ -250,12 +250,18 @@ func rangeCheck(s SupportedRange) valueCheck {
 
 // checkReply checks the context properties of a handler's reply: the
 // documented values, and the instances registered with the Router; and
-// the payload of an Alexa.SeekController StateReport and of an
-// Alexa.SecurityPanelController Arm.Response.
+// the payload of an Alexa.SeekController StateReport, of an
+// Alexa.SecurityPanelController Arm.Response and of an
+// Alexa.CameraStreamController Response.
 func (r *Router) checkReply(m *EventMessage) error {
 	if m.Event.Header.Namespace == NamespaceSeekController && m.Event.Header.Name == NameStateReport {
 		if why := seekPayloadCheck(m.Event.Payload); why != "" {
 			return &replyPayloadError{what: string(NamespaceSeekController) + " StateReport payload", why: why}
+		}
+	}
+	if m.Event.Header.Namespace == NamespaceCameraStreamController && m.Event.Header.Name == NameResponse {
+		if why := cameraStreamsPayloadCheck(m.Event.Payload); why != "" {
+			return &replyPayloadError{what: string(NamespaceCameraStreamController) + " Response payload", why: why}
 		}
 	}
 	if m.Event.Header.Namespace == NamespaceSecurityPanelController && m.Event.Header.Name == NameArmResponse {
@@ -362,6 +368,22 @@ func armResponsePayloadCheck(v json.RawMessage) string {
 		if e.validate("") != nil {
 			return want
 		}
+	}
+	return ""
+}
+
+// cameraStreamsPayloadCheck accepts the payload of an
+// Alexa.CameraStreamController Response: a CameraStreamsPayload, without
+// other members, that is valid.
+func cameraStreamsPayloadCheck(v json.RawMessage) string {
+	var p CameraStreamsPayload
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&p) != nil {
+		return "must be an object with cameraStreams and imageUri only"
+	}
+	if err := p.Validate(); err != nil {
+		return strings.TrimPrefix(err.Error(), ErrInvalidValue.Error()+": "+string(NamespaceCameraStreamController)+" Response ")
 	}
 	return ""
 }

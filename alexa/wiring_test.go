@@ -23,6 +23,7 @@ import (
 var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.Authorizer](),
 	reflect.TypeFor[alexa.BrightnessController](),
+	reflect.TypeFor[alexa.CameraStreamController](),
 	reflect.TypeFor[alexa.ChannelController](),
 	reflect.TypeFor[alexa.ColorController](),
 	reflect.TypeFor[alexa.ColorTemperatureController](),

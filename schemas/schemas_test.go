@@ -95,6 +95,8 @@ func TestKnown(t *testing.T) {
 		{Directive: true, Namespace: "Alexa.SecurityPanelController", Name: "Arm"},
 		{Namespace: "Alexa.SecurityPanelController", Name: "Arm.Response"},
 		{Namespace: "Alexa.SecurityPanelController", Name: "ErrorResponse"},
+		{Directive: true, Namespace: "Alexa.CameraStreamController", Name: "InitializeCameraStreams"},
+		{Namespace: "Alexa.CameraStreamController", Name: "Response"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -112,8 +114,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 64 {
-		t.Errorf("%d kinds, want 64", len(kinds))
+	if len(kinds) != 66 {
+		t.Errorf("%d kinds, want 66", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

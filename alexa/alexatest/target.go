@@ -303,6 +303,19 @@ func (t Target) Disarm(pin string) []byte {
 	return t.Directive(alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", p)
 }
 
+// InitializeCameraStreams returns an Alexa.CameraStreamController
+// InitializeCameraStreams directive asking for streams (none: one RTSP
+// stream of 1280×720, DIGEST, H264 and AAC).
+func (t Target) InitializeCameraStreams(streams ...alexa.CameraStreamRequest) []byte {
+	if len(streams) == 0 {
+		streams = []alexa.CameraStreamRequest{{
+			Protocol: alexa.StreamRTSP, Resolution: alexa.Resolution{Width: 1280, Height: 720},
+			AuthorizationType: alexa.CameraAuthDigest, VideoCodec: alexa.VideoH264, AudioCodec: alexa.AudioAAC,
+		}}
+	}
+	return t.Directive(alexa.NamespaceCameraStreamController, alexa.NameInitializeCameraStreams, "", alexa.InitializeCameraStreamsPayload{CameraStreams: streams})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
