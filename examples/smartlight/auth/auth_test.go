@@ -303,3 +303,57 @@ func TestNewVerifierConfig(t *testing.T) {
 		t.Errorf("Verify = %v", err)
 	}
 }
+
+// StartVerifier returns before the JWKS arrives; Verify waits for it, or
+// for its context, which is then no verdict on the token.
+func TestStartVerifierWaitsForTheJWKS(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var iss *auth.Issuer
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		iss.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	var err error
+	if iss, err = auth.NewIssuer(srv.URL + "/pool"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.StartVerifier(t.Context(), auth.Config{Issuer: iss.IssuerURL(), ClientIDs: []string{webClient}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue(auth.TokenRequest{UserID: user, ClientID: webClient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = v.Verify(ctx, tok)
+	var ae *auth.Error
+	if !errors.Is(err, context.Canceled) || errors.As(err, &ae) {
+		t.Fatalf("Verify before the JWKS, context canceled = %v; want context.Canceled, not an *auth.Error", err)
+	}
+	close(release)
+	p, err := v.Verify(t.Context(), tok)
+	if err != nil || p.UserID != user {
+		t.Fatalf("Verify once the JWKS can arrive = %+v, %v; want user %s", p, err, user)
+	}
+}
+
+func TestStartVerifierConfig(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []auth.Config{
+		{ClientIDs: []string{webClient}},
+		{Issuer: "https://issuer.example"},
+		{Issuer: "https://issuer.example", ClientIDs: []string{webClient}, JWKSURL: "ftp://keys.example/jwks"},
+	} {
+		if v, err := auth.StartVerifier(t.Context(), cfg); err == nil || v != nil {
+			t.Errorf("StartVerifier(%+v) = %v, %v; want an error", cfg, v, err)
+		}
+	}
+}

@@ -129,7 +129,11 @@ type Config struct {
 
 // Verifier verifies access tokens. It is safe for concurrent use.
 type Verifier struct {
-	kf keyfunc.Keyfunc
+	// ready is closed when the first JWKS fetch is done; kf, or kfErr,
+	// is set then and never changes.
+	ready chan struct{}
+	kf    keyfunc.Keyfunc
+	kfErr error
 	// unknownKID allows one JWKS refetch per MinRefreshInterval for a
 	// token whose kid is not among the known keys.
 	unknownKID *rate.Limiter
@@ -151,6 +155,25 @@ type claims struct {
 // failure is not fatal: the next token with an unknown kid fetches it
 // again) and refreshes it in the background until ctx ends.
 func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
+	v, err := StartVerifier(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	<-v.ready
+	if v.kfErr != nil {
+		return nil, v.kfErr
+	}
+	return v, nil
+}
+
+// StartVerifier is [NewVerifier] without the wait: it checks cfg and
+// returns at once, while the first JWKS fetch runs in the background;
+// Verify waits for that fetch (or its context). A function that must
+// answer quickly from a cold start starts the fetch first and does the
+// rest of its work meanwhile. Should the key set not be set up at all
+// (which the checks of cfg make as good as impossible), every Verify
+// fails with the reason.
+func StartVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if cfg.Issuer == "" {
 		return nil, errors.New("auth: Config.Issuer is required")
 	}
@@ -176,24 +199,6 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{jwksURL}, keyfunc.Override{
-		Client:          hc,
-		HTTPTimeout:     10 * time.Second,
-		RefreshInterval: cfg.RefreshInterval,
-		// The Verifier rate-limits refetches itself (unknownKID below),
-		// without ever waiting; the library refetches whenever asked, the
-		// wait bound limiting the refetch request.
-		RefreshUnknownKID: rate.NewLimiter(rate.Inf, 1),
-		RateLimitWaitMax:  10 * time.Second,
-		RefreshErrorHandlerFunc: func(u string) func(ctx context.Context, err error) {
-			return func(ctx context.Context, err error) {
-				logger.LogAttrs(ctx, slog.LevelWarn, "auth: JWKS refresh failed", slog.String("url", u), slog.String("error", err.Error()))
-			}
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("auth: JWKS %s: %w", jwksURL, err)
-	}
 	leeway := cfg.Leeway
 	switch {
 	case leeway == 0:
@@ -216,20 +221,64 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if tokenUse == "" {
 		tokenUse = "access"
 	}
-	return &Verifier{
-		kf:         kf,
+	v := &Verifier{
+		ready:      make(chan struct{}),
 		unknownKID: rate.NewLimiter(rate.Every(minRefresh), 1),
 		parser:     jwt.NewParser(opts...),
 		issuer:     cfg.Issuer,
 		clients:    slices.Clone(cfg.ClientIDs),
 		tokenUse:   tokenUse,
-	}, nil
+	}
+	go func() {
+		defer close(v.ready)
+		kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{jwksURL}, keyfunc.Override{
+			Client:          hc,
+			HTTPTimeout:     10 * time.Second,
+			RefreshInterval: cfg.RefreshInterval,
+			// The Verifier rate-limits refetches itself (unknownKID
+			// below), without ever waiting; the library refetches
+			// whenever asked, the wait bound limiting the refetch
+			// request.
+			RefreshUnknownKID: rate.NewLimiter(rate.Inf, 1),
+			RateLimitWaitMax:  10 * time.Second,
+			RefreshErrorHandlerFunc: func(u string) func(ctx context.Context, err error) {
+				return func(ctx context.Context, err error) {
+					logger.LogAttrs(ctx, slog.LevelWarn, "auth: JWKS refresh failed", slog.String("url", u), slog.String("error", err.Error()))
+				}
+			},
+		})
+		if err != nil {
+			v.kfErr = fmt.Errorf("auth: JWKS %s: %w", jwksURL, err)
+			return
+		}
+		v.kf = kf
+	}()
+	return v, nil
+}
+
+// keys returns the key set once the first fetch is done, or why there is
+// none: ctx ended first, or the key set could not be set up.
+func (v *Verifier) keys(ctx context.Context) (keyfunc.Keyfunc, error) {
+	select {
+	case <-v.ready:
+		return v.kf, v.kfErr
+	default:
+	}
+	select {
+	case <-v.ready:
+		return v.kf, v.kfErr
+	case <-ctx.Done():
+		return nil, fmt.Errorf("auth: waiting for the JWKS: %w", context.Cause(ctx))
+	}
 }
 
 // maxTokenBytes bounds the tokens a Verifier parses.
 const maxTokenBytes = 16 << 10
 
-// Verify checks token and returns its principal, or an [*Error].
+// Verify checks token and returns its principal, or an [*Error]. Before
+// the first JWKS fetch of a [StartVerifier] is done, it waits for it: if
+// ctx ends first, the error wraps ctx's (it is no *Error: the token was
+// not judged).
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
 	if token == "" {
 		return Principal{}, &Error{Kind: ErrNoToken}
@@ -237,16 +286,20 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if len(token) > maxTokenBytes {
 		return Principal{}, &Error{Kind: ErrInvalidToken, Reason: "token too long"}
 	}
+	kf, err := v.keys(ctx)
+	if err != nil {
+		return Principal{}, err
+	}
 	var c claims
-	_, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+	_, err = v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		kid, ok := t.Header["kid"].(string)
 		if !ok || kid == "" {
 			return nil, errors.New("no kid in the token header")
 		}
-		if !v.knownKID(ctx, kid) && !v.unknownKID.Allow() {
+		if !v.knownKID(ctx, kf, kid) && !v.unknownKID.Allow() {
 			return nil, errors.New("unknown kid, and the JWKS was refetched too recently")
 		}
-		return v.kf.KeyfuncCtx(ctx)(t)
+		return kf.KeyfuncCtx(ctx)(t)
 	})
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
@@ -279,8 +332,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 }
 
 // knownKID reports whether kid is among the keys fetched so far.
-func (v *Verifier) knownKID(ctx context.Context, kid string) bool {
-	keys, err := v.kf.Storage().KeyReadAll(ctx)
+func (v *Verifier) knownKID(ctx context.Context, kf keyfunc.Keyfunc, kid string) bool {
+	keys, err := kf.Storage().KeyReadAll(ctx)
 	if err != nil {
 		return false
 	}

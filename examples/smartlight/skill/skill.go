@@ -18,7 +18,11 @@
 // A directive about an endpoint the user does not own, or that does not
 // exist, is answered NO_SUCH_ENDPOINT, with the directive's endpoint and
 // correlation token echoed: a user cannot learn whether another user's
-// device exists, let alone control it.
+// device exists, let alone control it. The registry is asked for the
+// endpoint while the token is verified (at a cold start, while the JWKS
+// is fetched), but a refused token decides the answer: the lookup only
+// serves a verified user. A token the Resolver could not judge in time
+// (a context error) is answered INTERNAL_ERROR, not as a bad credential.
 //
 // # Control and its confirmation
 //
@@ -54,6 +58,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
@@ -63,7 +69,9 @@ import (
 // Resolver resolves the skill's account-linking access token (the scope
 // token of a directive) to the user id. [*auth.Verifier] implements it.
 // Errors matching [auth.ErrExpiredToken] are answered
-// EXPIRED_AUTHORIZATION_CREDENTIAL, any other INVALID_AUTHORIZATION_CREDENTIAL.
+// EXPIRED_AUTHORIZATION_CREDENTIAL, errors matching context.Canceled or
+// context.DeadlineExceeded INTERNAL_ERROR (the token was not judged), any
+// other INVALID_AUTHORIZATION_CREDENTIAL.
 type Resolver interface {
 	Resolve(ctx context.Context, token alexa.Token) (userID string, err error)
 }
@@ -78,6 +86,9 @@ const (
 	// MaxConfirmTimeout is the longest ConfirmTimeout accepted.
 	MaxConfirmTimeout = 6 * time.Second
 )
+
+// discoverReads is how many shadows Discover reads at once.
+const discoverReads = 8
 
 // Config configures the skill.
 type Config struct {
@@ -177,6 +188,11 @@ func (s *Skill) user(ctx context.Context, scope *alexa.Scope) (string, error) {
 	}
 	uid, err := s.users.Resolve(ctx, scope.Token)
 	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The token was not judged (the JWKS is still being fetched):
+		// not the user's fault.
+		return "", fmt.Errorf("skill: resolving the token: %w", err)
 	case errors.Is(err, auth.ErrExpiredToken):
 		return "", &alexa.Error{Type: alexa.ErrorExpiredAuthorizationCredential, Message: "the access token has expired", Err: err}
 	case err != nil:
@@ -191,16 +207,34 @@ func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.T
 	if d.Endpoint == nil {
 		return "", device.Thing{}, &alexa.Error{Type: alexa.ErrorInvalidDirective, Message: "the directive has no endpoint"}
 	}
+	id := d.Endpoint.EndpointID
+	noSuch := &alexa.Error{Type: alexa.ErrorNoSuchEndpoint, Message: "no such endpoint"}
+	// The registry lookup does not depend on the user: it runs while the
+	// token is verified (at a cold start, while the JWKS is fetched). Its
+	// result is used only once the token is.
+	type lookup struct {
+		t   device.Thing
+		err error
+	}
+	var found chan lookup
+	if device.ValidSerialNumber(id) && d.Endpoint.Scope != nil && d.Endpoint.Scope.Token != "" {
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		found = make(chan lookup, 1)
+		go func() {
+			t, err := s.registry.ThingBySerial(lctx, id)
+			found <- lookup{t, err}
+		}()
+	}
 	uid, err := s.user(ctx, d.Endpoint.Scope)
 	if err != nil {
 		return "", device.Thing{}, err
 	}
-	id := d.Endpoint.EndpointID
-	noSuch := &alexa.Error{Type: alexa.ErrorNoSuchEndpoint, Message: "no such endpoint"}
-	if !device.ValidSerialNumber(id) {
+	if found == nil {
 		return "", device.Thing{}, noSuch
 	}
-	t, err := s.registry.ThingBySerial(ctx, id)
+	l := <-found
+	t, err := l.t, l.err
 	switch {
 	case errors.Is(err, device.ErrNotFound):
 		return "", device.Thing{}, noSuch
@@ -232,7 +266,8 @@ func (s *Skill) state(ctx context.Context, t device.Thing) (desired, reported de
 	return desired, reported, doc.Version, nil
 }
 
-// Discover answers Alexa.Discovery Discover with the user's lights.
+// Discover answers Alexa.Discovery Discover with the user's lights,
+// reading their shadows in parallel (a few at a time).
 func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
 	uid, err := s.user(ctx, &p.Scope)
 	if err != nil {
@@ -247,15 +282,25 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.Discov
 			slog.String("userId", uid), slog.Int("devices", len(things)))
 		things = things[:alexa.MaxEndpoints]
 	}
+	// The shadows are read in parallel, a few at a time. Leaving a device
+	// out would make Alexa forget it: a failed read fails the discovery
+	// instead, so Alexa keeps what it knows.
+	names := make([]string, len(things))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(discoverReads)
+	for i, t := range things {
+		g.Go(func() error {
+			desired, reported, _, err := s.state(gctx, t)
+			names[i] = light.Name(desired, reported)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	endpoints := make([]alexa.DiscoveryEndpoint, 0, len(things))
-	for _, t := range things {
-		desired, reported, _, err := s.state(ctx, t)
-		if err != nil {
-			// Leaving a device out would make Alexa forget it: fail the
-			// discovery instead, so Alexa keeps what it knows.
-			return nil, err
-		}
-		e, err := s.model.Endpoint(t.SerialNumber, light.Name(desired, reported))
+	for i, t := range things {
+		e, err := s.model.Endpoint(t.SerialNumber, names[i])
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,12 +19,16 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
 )
 
-// Tokens are "token-<user>"; "expired" is expired.
+// Tokens are "token-<user>"; "expired" is expired; "unjudged" is not
+// judged in time (as while the JWKS is still being fetched).
 type resolver struct{}
 
 func (resolver) Resolve(_ context.Context, tok alexa.Token) (string, error) {
-	if tok == "expired" {
+	switch tok {
+	case "expired":
 		return "", &auth.Error{Kind: auth.ErrExpiredToken}
+	case "unjudged":
+		return "", fmt.Errorf("auth: waiting for the JWKS: %w", context.DeadlineExceeded)
 	}
 	if u, ok := strings.CutPrefix(string(tok), "token-"); ok {
 		return u, nil
@@ -127,7 +132,7 @@ func TestCredentialErrors(t *testing.T) {
 	r := newSkill(t, iot, iot)
 	for tok, want := range map[string]alexa.ErrorType{
 		"expired": alexa.ErrorExpiredAuthorizationCredential, "garbage": alexa.ErrorInvalidAuthorizationCredential,
-		"token-bob": alexa.ErrorNoSuchEndpoint,
+		"token-bob": alexa.ErrorNoSuchEndpoint, "unjudged": alexa.ErrorInternalError,
 	} {
 		m := alexatest.Invoke(t, r, alexatest.ReportState("SL-1", tok))
 		if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != want {
@@ -142,6 +147,12 @@ func TestCredentialErrors(t *testing.T) {
 	m := alexatest.Invoke(t, r2, alexatest.ReportState("SL-1", "token-alice"))
 	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorInternalError {
 		t.Errorf("registry down: %s", m)
+	}
+	// The registry is asked while the token is verified; a bad token
+	// still decides the answer.
+	m = alexatest.Invoke(t, r2, alexatest.ReportState("SL-1", "garbage"))
+	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorInvalidAuthorizationCredential {
+		t.Errorf("bad token, registry down: %s", m)
 	}
 	m = alexatest.Invoke(t, r2, alexatest.Discover("token-alice"))
 	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorInternalError {
@@ -185,4 +196,62 @@ func mustModel(t *testing.T) *light.Model {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Discover reads the shadows in parallel and answers in serial number
+// order; a failed read fails the discovery.
+func TestDiscoverSeveral(t *testing.T) {
+	t.Parallel()
+	iot := setup(t)
+	for i := 2; i <= 12; i++ {
+		name, serial := fmt.Sprintf("lamp%d", i), fmt.Sprintf("SL-%d", i)
+		if _, err := iot.Provision(t.Context(), device.Thing{Name: name, SerialNumber: serial, Owner: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := iot.Update(t.Context(), name, &device.Update{State: device.UpdateState{
+			Reported: device.LightPatch{FriendlyName: device.Ptr("Lamp " + serial)}.State(),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newSkill(t, iot, iot)
+	m := alexatest.Invoke(t, r, alexatest.Discover("token-alice"))
+	var p struct {
+		Endpoints []struct {
+			EndpointID   string `json:"endpointId"`
+			FriendlyName string `json:"friendlyName"`
+		} `json:"endpoints"`
+	}
+	if err := json.Unmarshal(m.Event.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Endpoints) != 12 {
+		t.Fatalf("%d endpoints, want 12: %s", len(p.Endpoints), m)
+	}
+	for i, e := range p.Endpoints {
+		if i > 0 && e.EndpointID <= p.Endpoints[i-1].EndpointID {
+			t.Errorf("endpoint %d is %s, after %s: not in serial number order", i, e.EndpointID, p.Endpoints[i-1].EndpointID)
+		}
+		if e.EndpointID != "SL-1" && e.FriendlyName != "Lamp "+e.EndpointID {
+			t.Errorf("endpoint %s is named %q, want its shadow's name", e.EndpointID, e.FriendlyName)
+		}
+	}
+	r2 := newSkill(t, failingShadow{iot, "lamp7"}, iot)
+	m = alexatest.Invoke(t, r2, alexatest.Discover("token-alice"))
+	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorInternalError {
+		t.Errorf("discovery with a shadow unreadable: %s", m)
+	}
+}
+
+// failingShadow fails to read the shadow of one thing.
+type failingShadow struct {
+	*memory.IoT
+	thing string
+}
+
+func (s failingShadow) Get(ctx context.Context, thing string) (*device.Document, error) {
+	if thing == s.thing {
+		return nil, errors.New("shadow unavailable")
+	}
+	return s.IoT.Get(ctx, thing)
 }

@@ -3,7 +3,8 @@
 // and with the same messages, but only the parts a directive needs, so
 // that the function starts quickly.
 //
-// A directive needs the identity provider's JWKS (fetched at start), the
+// A directive needs the identity provider's JWKS (fetched in the
+// background from the start, see [New]), the
 // IoT registry and shadows; the grant store and the LWA client secret only
 // serve AcceptGrant. So the function links the IoT and DynamoDB clients
 // and nothing else of the AWS SDK (no config.LoadDefaultConfig, no SSM
@@ -41,8 +42,10 @@ import (
 
 // New returns the skill's router, for lambda.Start, from the environment
 // (getenv is os.Getenv), logging JSON to logOut. It reports every
-// configuration problem at once (a *config.Error). Its requests at start
-// are the JWKS and, without IOT_DATA_ENDPOINT, the IoT data endpoint.
+// configuration problem at once (a *config.Error). It starts the JWKS
+// fetch and returns without waiting for it: the first directive's token
+// does (see auth.StartVerifier). Without IOT_DATA_ENDPOINT it asks the
+// registry for the IoT data endpoint before it returns.
 func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*alexa.Router, error) {
 	awsCfg, awsProblems := awsenv.AWSConfig(getenv)
 	s, err := awsenv.Load(config.Skill, getenv, awsProblems...)
@@ -58,37 +61,26 @@ func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*al
 	for _, w := range warns {
 		logger.LogAttrs(ctx, slog.LevelWarn, "awsapp: replenishment id", slog.String("warning", w.Error()))
 	}
-	// The JWKS fetch and the IoT clients (and the data endpoint's lookup,
-	// without IOT_DATA_ENDPOINT) are independent: in parallel.
-	type verifierResult struct {
-		v   *auth.Verifier
-		err error
-	}
-	verified := make(chan verifierResult, 1)
-	go func() {
-		v, err := auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger})
-		verified <- verifierResult{v, err}
-	}()
-	iotClient := iot.NewFromConfig(awsCfg)
-	endpoint := s.IoTDataEndpoint
-	var shadow *awsiot.Shadow
-	if endpoint == "" {
-		endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
-		if err != nil {
-			err = fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
-		}
-	}
-	if err == nil {
-		shadow, err = awsiot.NewShadowFromConfig(awsCfg, endpoint)
-	}
-	vr := <-verified
+	// The JWKS fetch is the longest wait of a cold start and only the
+	// first token needs it: it runs while the IoT clients are built,
+	// the function polls for its first event and the router decodes it
+	// (and looks the endpoint up in the registry), not before.
+	v, err := auth.StartVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	if vr.err != nil {
-		return nil, vr.err
+	iotClient := iot.NewFromConfig(awsCfg)
+	endpoint := s.IoTDataEndpoint
+	if endpoint == "" {
+		endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
+		if err != nil {
+			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+		}
 	}
-	v := vr.v
+	shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
+	if err != nil {
+		return nil, err
+	}
 	g := &grants{settings: s, aws: awsCfg, logger: logger, resolve: v.Resolve}
 	if s.Config.LWAClientSecretParameter == "" && s.KeyRingParameter == "" {
 		// No request needed: build it now, so its errors fail the start.

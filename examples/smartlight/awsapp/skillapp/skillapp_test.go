@@ -29,8 +29,9 @@ func TestNewReportsEveryProblem(t *testing.T) {
 	}
 }
 
-// New makes one request, for the JWKS: the SSM parameters wait for the
-// first AcceptGrant, and the IoT data endpoint is configured.
+// New makes one request, for the JWKS, which the first directive waits
+// for: the SSM parameters wait for the first AcceptGrant, and the IoT data
+// endpoint is configured.
 func TestNewRequests(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -74,9 +75,15 @@ func TestNewRequests(t *testing.T) {
 		if err != nil || r == nil {
 			t.Fatalf("%s: New = %v", name, err)
 		}
+		// A token that is not one: its verification waits for the JWKS,
+		// then refuses it, and the skill asks nothing else.
+		reply, err := r.Invoke(t.Context(), []byte(`{"directive":{"header":{"namespace":"Alexa.Discovery","name":"Discover","payloadVersion":"3","messageId":"m"},"payload":{"scope":{"type":"BearerToken","token":"not-a-token"}}}}`))
+		if err != nil || !strings.Contains(string(reply), "INVALID_AUTHORIZATION_CREDENTIAL") {
+			t.Fatalf("%s: Discover with a bad token = %s, %v; want INVALID_AUTHORIZATION_CREDENTIAL", name, reply, err)
+		}
 		mu.Lock()
 		if len(requests) != 1 || !strings.Contains(requests[0], auth.JWKSPath) {
-			t.Errorf("%s: requests at start %q, want the JWKS only", name, requests)
+			t.Errorf("%s: requests %q, want the JWKS only", name, requests)
 		}
 		mu.Unlock()
 	}
