@@ -693,6 +693,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleSeekController(&ctlSeeker{length: 3_600_000, calls: n})
 	r.HandleSecurityPanelController(&ctlPanel{state: alexa.Disarmed, pin: "4321", burglary: alexa.AlarmOK, calls: n})
 	r.HandleCameraStreamController(ctlCamera{calls: n})
+	r.HandleRTCSessionController(&ctlDoorbellCam{calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -731,6 +732,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{"authorization":{"type":"FOUR_DIGIT_PIN","value":"4321"}}`},
 		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{}`},
 		{alexa.NamespaceCameraStreamController, alexa.NameInitializeCameraStreams, "", `{"cameraStreams":[` + ctlStreamReq + `]}`},
+		{alexa.NamespaceRTCSessionController, alexa.NameInitiateSessionWithOffer, "", `{"sessionId":"s-1","offer":{"format":"SDP","value":"v=0"}}`},
+		{alexa.NamespaceRTCSessionController, alexa.NameSessionConnected, "", `{"sessionId":"s-1"}`},
+		{alexa.NamespaceRTCSessionController, alexa.NameSessionDisconnected, "", `{"sessionId":"s-1"}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},
@@ -765,6 +769,8 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		alexa.NameActivationStarted: true, alexa.NameDeactivationStarted: true,
 		alexa.NameStateReport: true, // Alexa.SeekController's reply
 		alexa.NameArmResponse: true, // Alexa.SecurityPanelController's reply to Arm
+		// Alexa.RTCSessionController's replies
+		alexa.NameAnswerGeneratedForSession: true, alexa.NameSessionConnected: true, alexa.NameSessionDisconnected: true,
 	}
 	f.Fuzz(func(t *testing.T, ns, name, instance, payload string) {
 		if !json.Valid([]byte(payload)) {
@@ -777,6 +783,12 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		}
 		if !replies[m.Event.Header.Name] {
 			t.Fatalf("reply %s:\n%s", m.Event.Header.Name, out)
+		}
+		switch m.Event.Header.Name {
+		case alexa.NameAnswerGeneratedForSession, alexa.NameSessionConnected, alexa.NameSessionDisconnected:
+			if m.Event.Header.Namespace != alexa.NamespaceRTCSessionController {
+				t.Fatalf("reply %s.%s:\n%s", m.Event.Header.Namespace, m.Event.Header.Name, out)
+			}
 		}
 		if m.Event.Header.Name == alexa.NameArmResponse && m.Event.Header.Namespace != alexa.NamespaceSecurityPanelController {
 			t.Fatalf("reply %s.%s:\n%s", m.Event.Header.Namespace, m.Event.Header.Name, out)

@@ -35,6 +35,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"SeekController":                   func(r *alexa.Router) { r.HandleSeekController(nil) },
 		"SecurityPanelController":          func(r *alexa.Router) { r.HandleSecurityPanelController(nil) },
 		"CameraStreamController":           func(r *alexa.Router) { r.HandleCameraStreamController(nil) },
+		"RTCSessionController":             func(r *alexa.Router) { r.HandleRTCSessionController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

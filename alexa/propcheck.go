@@ -251,12 +251,18 @@ func rangeCheck(s SupportedRange) valueCheck {
 // checkReply checks the context properties of a handler's reply: the
 // documented values, and the instances registered with the Router; and
 // the payload of an Alexa.SeekController StateReport, of an
-// Alexa.SecurityPanelController Arm.Response and of an
-// Alexa.CameraStreamController Response.
+// Alexa.SecurityPanelController Arm.Response, of an
+// Alexa.CameraStreamController Response and of the Alexa.RTCSessionController
+// events.
 func (r *Router) checkReply(m *EventMessage) error {
 	if m.Event.Header.Namespace == NamespaceSeekController && m.Event.Header.Name == NameStateReport {
 		if why := seekPayloadCheck(m.Event.Payload); why != "" {
 			return &replyPayloadError{what: string(NamespaceSeekController) + " StateReport payload", why: why}
+		}
+	}
+	if m.Event.Header.Namespace == NamespaceRTCSessionController {
+		if why := rtcPayloadCheck(m.Event.Header.Name, m.Event.Payload); why != "" {
+			return &replyPayloadError{what: string(NamespaceRTCSessionController) + " " + string(m.Event.Header.Name) + " payload", why: why}
 		}
 	}
 	if m.Event.Header.Namespace == NamespaceCameraStreamController && m.Event.Header.Name == NameResponse {
@@ -367,6 +373,31 @@ func armResponsePayloadCheck(v json.RawMessage) string {
 	for _, e := range p.BypassedEndpoints {
 		if e.validate("") != nil {
 			return want
+		}
+	}
+	return ""
+}
+
+// rtcPayloadCheck accepts the payload of an Alexa.RTCSessionController
+// event: for AnswerGeneratedForSession an SDP answer with a value, for
+// SessionConnected and SessionDisconnected a sessionId; nothing else.
+func rtcPayloadCheck(name Name, v json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	switch name {
+	case NameAnswerGeneratedForSession:
+		var p struct {
+			Answer *SessionDescription `json:"answer"`
+		}
+		if dec.Decode(&p) != nil || p.Answer == nil || !p.Answer.valid() {
+			return "must hold only an answer, of format SDP with a value"
+		}
+	case NameSessionConnected, NameSessionDisconnected:
+		var p struct {
+			SessionID *string `json:"sessionId"`
+		}
+		if dec.Decode(&p) != nil || p.SessionID == nil || *p.SessionID == "" {
+			return "must hold only a non-empty sessionId"
 		}
 	}
 	return ""

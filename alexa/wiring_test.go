@@ -37,6 +37,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.PowerController](),
 	reflect.TypeFor[alexa.PowerLevelController](),
 	reflect.TypeFor[alexa.RangeController](),
+	reflect.TypeFor[alexa.RTCSessionController](),
 	reflect.TypeFor[alexa.RecordController](),
 	reflect.TypeFor[alexa.SceneController](),
 	reflect.TypeFor[alexa.SeekController](),

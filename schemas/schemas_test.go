@@ -97,6 +97,8 @@ func TestKnown(t *testing.T) {
 		{Namespace: "Alexa.SecurityPanelController", Name: "ErrorResponse"},
 		{Directive: true, Namespace: "Alexa.CameraStreamController", Name: "InitializeCameraStreams"},
 		{Namespace: "Alexa.CameraStreamController", Name: "Response"},
+		{Directive: true, Namespace: "Alexa.RTCSessionController", Name: "SessionConnected"},
+		{Namespace: "Alexa.RTCSessionController", Name: "AnswerGeneratedForSession"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -114,8 +116,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 66 {
-		t.Errorf("%d kinds, want 66", len(kinds))
+	if len(kinds) != 72 {
+		t.Errorf("%d kinds, want 72", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

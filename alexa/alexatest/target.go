@@ -316,6 +316,26 @@ func (t Target) InitializeCameraStreams(streams ...alexa.CameraStreamRequest) []
 	return t.Directive(alexa.NamespaceCameraStreamController, alexa.NameInitializeCameraStreams, "", alexa.InitializeCameraStreamsPayload{CameraStreams: streams})
 }
 
+// InitiateSessionWithOffer returns an Alexa.RTCSessionController
+// InitiateSessionWithOffer directive for session sessionID with the SDP
+// offer sdp.
+func (t Target) InitiateSessionWithOffer(sessionID, sdp string) []byte {
+	return t.Directive(alexa.NamespaceRTCSessionController, alexa.NameInitiateSessionWithOffer, "",
+		alexa.InitiateSessionWithOfferPayload{SessionID: sessionID, Offer: alexa.SessionDescription{Format: alexa.SDP, Value: sdp}})
+}
+
+// SessionConnected returns an Alexa.RTCSessionController SessionConnected
+// directive for session sessionID.
+func (t Target) SessionConnected(sessionID string) []byte {
+	return t.Directive(alexa.NamespaceRTCSessionController, alexa.NameSessionConnected, "", alexa.RTCSessionPayload{SessionID: sessionID})
+}
+
+// SessionDisconnected returns an Alexa.RTCSessionController
+// SessionDisconnected directive for session sessionID.
+func (t Target) SessionDisconnected(sessionID string) []byte {
+	return t.Directive(alexa.NamespaceRTCSessionController, alexa.NameSessionDisconnected, "", alexa.RTCSessionPayload{SessionID: sessionID})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
