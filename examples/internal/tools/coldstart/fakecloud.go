@@ -24,7 +24,9 @@ import (
 //     power change is acknowledged at once, as by a device that reacts
 //     instantly;
 //   - SSM GetParameter (the LWA client secret) and the DynamoDB calls of
-//     the grant store, answered empty (awsJson, by X-Amz-Target).
+//     the grant store, answered empty (awsJson, by X-Amz-Target): what
+//     AcceptGrant needs, in the grants function (the skill function
+//     forwards it there, and makes neither).
 //
 // Point AWS_ENDPOINT_URL and IOT_DATA_ENDPOINT at URL, and AUTH_ISSUER at
 // Issuer.

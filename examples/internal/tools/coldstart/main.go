@@ -15,9 +15,11 @@
 //
 // The skill runs with the environment of examples/template.yaml, and
 // talks to a fake cloud on loopback: the identity provider's JWKS (the
-// directive's scope token is a real RS256 token), AWS IoT (registry and
-// shadows, from the in-memory device cloud) and the SSM parameter of the
-// LWA client secret. The numbers therefore include the skill's real work
+// directive's scope token is a real RS256 token) and AWS IoT (registry and
+// shadows, from the in-memory device cloud); the fake also answers the
+// SSM and DynamoDB requests of AcceptGrant, which the skill function
+// forwards to the grants function (GRANTS_FUNCTION, never invoked here).
+// The numbers therefore include the skill's real work
 // at its first directive (configuration, AWS SDK clients, JWKS fetch and
 // token verification, registry and shadow calls over HTTP), but not the
 // network latency to AWS, nor Lambda's own sandbox start, and they come
@@ -332,6 +334,7 @@ func skillEnvironment(c *fakeCloud) []string {
 		"LWA_CLIENT_ID="+fakeLWAClientID,
 		"LWA_CLIENT_SECRET_PARAMETER=/smartlight/lwa-client-secret",
 		"GRANTS_TABLE=smartlight-grants",
+		"GRANTS_FUNCTION=smartlight-grants",
 		"GRANTS_KEYRING_PARAMETER=",
 		"AUTH_ISSUER="+c.Issuer,
 		"AUTH_ALEXA_CLIENT_IDS="+fakeAlexaClientID,

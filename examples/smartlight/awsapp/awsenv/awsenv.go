@@ -2,9 +2,10 @@
 // from its environment, without the AWS SDK's config package: the
 // checked configuration ([Load]: package config's variables and
 // awsapp's), the AWS configuration of a Lambda function ([AWSConfig]:
-// region, credentials, endpoints, retries) and SSM SecureString
-// parameters ([SecureParameter], one signed request, without the SSM
-// client).
+// region, credentials, endpoints, retries), SSM SecureString parameters
+// ([SecureParameter], one signed request, without the SSM client) and a
+// synchronous Lambda invocation ([Invoke], one signed request, without
+// the Lambda client).
 //
 // # Why not config.LoadDefaultConfig
 //

@@ -75,11 +75,19 @@ func SecureParameter(ctx context.Context, cfg aws.Config, name string) (alexa.To
 
 // ssmEndpoint returns the SSM endpoint of cfg.
 func ssmEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
+	return serviceEndpoint(ctx, cfg, "SSM", "ssm")
+}
+
+// serviceEndpoint returns the endpoint of the service whose SDK id is
+// sdkID and whose host name prefix is host: AWS_ENDPOINT_URL_<SDKID>,
+// else cfg.BaseEndpoint, else the region's (host-fips with
+// AWS_USE_FIPS_ENDPOINT).
+func serviceEndpoint(ctx context.Context, cfg aws.Config, sdkID, host string) (string, error) {
 	for _, s := range cfg.ConfigSources {
 		if p, ok := s.(interface {
 			GetServiceBaseEndpoint(ctx context.Context, sdkID string) (string, bool, error)
 		}); ok {
-			if u, found, err := p.GetServiceBaseEndpoint(ctx, "SSM"); found || err != nil {
+			if u, found, err := p.GetServiceBaseEndpoint(ctx, sdkID); found || err != nil {
 				return u, err
 			}
 		}
@@ -90,7 +98,7 @@ func ssmEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
 	if cfg.Region == "" {
 		return "", errors.New("no region (AWS_REGION)")
 	}
-	host, suffix := "ssm", "amazonaws.com"
+	suffix := "amazonaws.com"
 	switch r := cfg.Region; {
 	case strings.HasPrefix(r, "cn-"):
 		suffix = "amazonaws.com.cn"
@@ -104,7 +112,7 @@ func ssmEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
 			GetUseFIPSEndpoint(context.Context) (aws.FIPSEndpointState, bool, error)
 		}); ok {
 			if v, found, _ := p.GetUseFIPSEndpoint(ctx); found && v == aws.FIPSEndpointStateEnabled {
-				host = "ssm-fips"
+				host += "-fips"
 			}
 		}
 	}

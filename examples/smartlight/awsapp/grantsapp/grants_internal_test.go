@@ -1,4 +1,4 @@
-package skillapp
+package grantsapp
 
 import (
 	"context"

@@ -4,29 +4,28 @@
 // that the function starts quickly.
 //
 // A directive needs the identity provider's JWKS (fetched in the
-// background from the start, see [New]), the
-// IoT registry and shadows; the grant store and the LWA client secret only
-// serve AcceptGrant. So the function links the IoT and DynamoDB clients
-// and nothing else of the AWS SDK (no config.LoadDefaultConfig, no SSM
-// client: package awsenv reads Lambda's environment and signs the one SSM
-// request itself), and builds the grant manager at the first AcceptGrant
-// when it needs a request to SSM (LWA_CLIENT_SECRET_PARAMETER,
-// GRANTS_KEYRING_PARAMETER): a cold start makes no SSM request, and an
-// unreadable parameter fails AcceptGrant (and is logged), not the
-// function's start, nor the directives that do not need it. The
-// manager, once built, is kept; a failure is retried at the next
-// AcceptGrant.
+// background from the start, see [New]), the IoT registry and shadows.
+// So the function links the IoT clients and nothing else of the AWS SDK
+// (no config.LoadDefaultConfig: package awsenv reads Lambda's
+// environment). AcceptGrant alone needs the grant store (DynamoDB), the
+// LWA client secret and the grants' key ring: the skill function
+// forwards it, as Alexa sent it, to the grants function named by
+// GRANTS_FUNCTION (cmd/grants, package grantsapp; one Lambda Invoke that
+// awsenv signs itself, without the Lambda client), and answers what that
+// function answers. So the skill function neither links the DynamoDB
+// client, whose package initialization alone cost its cold start 3–6 ms,
+// nor may it read the grants or the secrets.
 package skillapp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -36,8 +35,6 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/light"
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
-	"github.com/go-alexa/smarthome/lwa"
-	"github.com/go-alexa/smarthome/stores/dynamostore"
 )
 
 // New returns the skill's router, for lambda.Start, from the environment
@@ -47,8 +44,12 @@ import (
 // does (see auth.StartVerifier). Without IOT_DATA_ENDPOINT it asks the
 // registry for the IoT data endpoint before it returns.
 func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*alexa.Router, error) {
-	awsCfg, awsProblems := awsenv.AWSConfig(getenv)
-	s, err := awsenv.Load(config.Skill, getenv, awsProblems...)
+	awsCfg, problems := awsenv.AWSConfig(getenv)
+	grantsFunction := strings.TrimSpace(getenv("GRANTS_FUNCTION"))
+	if grantsFunction == "" {
+		problems = append(problems, "GRANTS_FUNCTION is required: the function that answers AcceptGrant (cmd/grants; examples/template.yaml's GrantsFunction)")
+	}
+	s, err := awsenv.Load(config.Skill, getenv, problems...)
 	if err != nil {
 		return nil, err
 	}
@@ -81,96 +82,55 @@ func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*al
 	if err != nil {
 		return nil, err
 	}
-	g := &grants{settings: s, aws: awsCfg, logger: logger, resolve: v.Resolve}
-	if s.Config.LWAClientSecretParameter == "" && s.KeyRingParameter == "" {
-		// No request needed: build it now, so its errors fail the start.
-		if _, err := g.authorizer(ctx); err != nil {
-			return nil, err
-		}
-	}
+	g := &forwarder{aws: awsCfg, function: grantsFunction, logger: logger}
 	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(config.Skill)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
 	return skill.New(skill.Config{Model: model, Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Users: v, Authorizer: g,
 		ConfirmTimeout: cfg.ConfirmTimeout, Logger: logger})
 }
 
-// grants builds the grant manager and AcceptGrant's authorizer once, at
-// the first call that succeeds.
-type grants struct {
-	settings awsenv.Settings
+// forwarder answers AcceptGrant by forwarding the directive to the grants
+// function.
+type forwarder struct {
 	aws      aws.Config
+	function string
 	logger   *slog.Logger
-	resolve  lwa.ResolveFunc
-	// secret reads an SSM SecureString parameter; nil means
-	// awsenv.SecureParameter (tests count the reads).
-	secret func(ctx context.Context, name string) (alexa.Token, error)
-
-	mu   sync.Mutex
-	auth *lwa.Authorizer
+	// invoke calls the function; nil means awsenv.Invoke.
+	invoke func(ctx context.Context, cfg aws.Config, function string, payload []byte) ([]byte, error)
 }
 
-// AcceptGrant implements alexa.Authorizer: it builds the authorizer if
-// need be, then delegates to it.
-func (g *grants) AcceptGrant(ctx context.Context, d *alexa.Directive, p alexa.AcceptGrantPayload) error {
-	a, err := g.authorizer(ctx)
+// AcceptGrant implements alexa.Authorizer: it invokes the grants function
+// with the directive and returns nil if it answered AcceptGrant.Response,
+// ACCEPT_GRANT_FAILED (with the function's message, or saying it is not
+// available) otherwise. The directive holds the grant code and the
+// grantee token: they go to the function only, never to a log or error.
+func (f *forwarder) AcceptGrant(ctx context.Context, d *alexa.Directive, _ alexa.AcceptGrantPayload) error {
+	payload, err := json.Marshal(struct {
+		Directive *alexa.Directive `json:"directive"`
+	}{d})
 	if err != nil {
-		g.logger.LogAttrs(ctx, slog.LevelError, "awsapp: the grant store is not available", slog.String("error", err.Error()))
-		return &alexa.Error{Type: alexa.ErrorAcceptGrantFailed, Message: "the grant store is not available", Err: err}
+		return alexa.AcceptGrantFailed("the directive cannot be forwarded", err)
 	}
-	return a.AcceptGrant(ctx, d, p)
-}
-
-// authorizer returns the authorizer, building it (and reading the SSM
-// parameters) at the first call that succeeds.
-func (g *grants) authorizer(ctx context.Context) (*lwa.Authorizer, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.auth != nil {
-		return g.auth, nil
+	invoke := f.invoke
+	if invoke == nil {
+		invoke = awsenv.Invoke
 	}
-	read := g.secret
-	if read == nil {
-		read = func(ctx context.Context, name string) (alexa.Token, error) {
-			return awsenv.SecureParameter(ctx, g.aws, name)
-		}
-	}
-	cfg := g.settings.Config
-	if cfg.LWAClientSecretParameter != "" {
-		secret, err := read(ctx, cfg.LWAClientSecretParameter)
-		if err != nil {
-			return nil, fmt.Errorf("awsapp: the LWA client secret: %w", err)
-		}
-		cfg.LWAClientSecret = secret
-	}
-	storeCfg := dynamostore.Config{Client: dynamodb.NewFromConfig(g.aws), Table: g.settings.GrantsTable, Logger: g.logger}
-	if name := g.settings.KeyRingParameter; name != "" {
-		spec, err := read(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("awsapp: the grants key ring: %w", err)
-		}
-		ring, err := dynamostore.ParseKeyRing(string(spec))
-		if err != nil {
-			return nil, fmt.Errorf("awsapp: the grants key ring: awsenv: parameter %q: %w", name, err)
-		}
-		storeCfg.Cipher = ring
-	}
-	store, err := dynamostore.New(storeCfg)
+	reply, err := invoke(ctx, f.aws, f.function, payload)
 	if err != nil {
-		return nil, err
+		f.logger.LogAttrs(ctx, slog.LevelError, "awsapp: the grants function is not available", slog.String("function", f.function), slog.String("error", err.Error()))
+		return alexa.AcceptGrantFailed("the grant store is not available", err)
 	}
-	logger := g.logger
-	m, err := lwa.NewManager(lwa.Config{
-		ClientID: cfg.LWAClientID, ClientSecret: cfg.LWAClientSecret, TokenURL: cfg.LWATokenURL, Store: store, Logger: logger,
-		OnRevoked: func(ctx context.Context, userID string, cause error) {
-			logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: grant revoked: the user disabled the skill", slog.String("userId", userID))
-		},
-	})
-	if err != nil {
-		return nil, err
+	var m alexa.EventMessage
+	if err := json.Unmarshal(reply, &m); err != nil {
+		f.logger.LogAttrs(ctx, slog.LevelError, "awsapp: the grants function's answer is not an Alexa event", slog.String("function", f.function), slog.String("error", err.Error()))
+		return alexa.AcceptGrantFailed("the grant store is not available", fmt.Errorf("awsapp: the answer of %s: %w", f.function, err))
 	}
-	a, err := lwa.NewAuthorizer(m, lwa.AuthorizerConfig{Resolve: g.resolve, Region: cfg.Region, Logger: logger})
-	if err != nil {
-		return nil, err
+	h := m.Event.Header
+	if h.Namespace == alexa.NamespaceAuthorization && h.Name == alexa.NameAcceptGrantResponse {
+		return nil
 	}
-	g.auth = a
-	return a, nil
+	msg := "AcceptGrant failed"
+	if e, ok := alexa.ErrorFromEvent(&m); ok && e.Message != "" {
+		msg = e.Message
+	}
+	return alexa.AcceptGrantFailed(msg, fmt.Errorf("awsapp: %s answered %s.%s", f.function, h.Namespace, h.Name))
 }

@@ -22,7 +22,7 @@ func TestNewReportsEveryProblem(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Component != config.Skill {
 		t.Fatalf("New = %v, want a config.Error", err)
 	}
-	for _, want := range []string{"GRANTS_TABLE", "DASH_REPLENISHMENT_ID", "LWA_CLIENT_ID", "AUTH_ISSUER", "AUTH_ALEXA_CLIENT_IDS", "OUTBOX_QUEUE_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"} {
+	for _, want := range []string{"GRANTS_TABLE", "GRANTS_FUNCTION", "DASH_REPLENISHMENT_ID", "LWA_CLIENT_ID", "AUTH_ISSUER", "AUTH_ALEXA_CLIENT_IDS", "OUTBOX_QUEUE_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not mention %s:\n%v", want, err)
 		}
@@ -54,7 +54,7 @@ func TestNewRequests(t *testing.T) {
 	}
 	base := map[string]string{
 		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-key",
-		"AWS_ENDPOINT_URL": srv.URL, "IOT_DATA_ENDPOINT": srv.URL, "GRANTS_TABLE": "grants",
+		"AWS_ENDPOINT_URL": srv.URL, "IOT_DATA_ENDPOINT": srv.URL, "GRANTS_TABLE": "grants", "GRANTS_FUNCTION": "grants",
 		"LWA_CLIENT_ID": "amzn1.application-oa2-client.x", "AUTH_ISSUER": issuer.IssuerURL(), "AUTH_ALEXA_CLIENT_IDS": "alexa",
 	}
 	for name, extra := range map[string]map[string]string{
