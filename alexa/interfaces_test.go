@@ -694,6 +694,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleSecurityPanelController(&ctlPanel{state: alexa.Disarmed, pin: "4321", burglary: alexa.AlarmOK, calls: n})
 	r.HandleCameraStreamController(ctlCamera{calls: n})
 	r.HandleRTCSessionController(&ctlDoorbellCam{calls: n})
+	r.HandleEqualizerController(&ctlSoundbar{mode: alexa.EqualizerMusic, calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -735,6 +736,10 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceRTCSessionController, alexa.NameInitiateSessionWithOffer, "", `{"sessionId":"s-1","offer":{"format":"SDP","value":"v=0"}}`},
 		{alexa.NamespaceRTCSessionController, alexa.NameSessionConnected, "", `{"sessionId":"s-1"}`},
 		{alexa.NamespaceRTCSessionController, alexa.NameSessionDisconnected, "", `{"sessionId":"s-1"}`},
+		{alexa.NamespaceEqualizerController, alexa.NameSetBands, "", `{"bands":[{"name":"BASS","value":-2}]}`},
+		{alexa.NamespaceEqualizerController, alexa.NameAdjustBands, "", `{"bands":[{"name":"BASS","levelDelta":3,"levelDirection":"UP"}]}`},
+		{alexa.NamespaceEqualizerController, alexa.NameResetBands, "", `{"bands":[{"name":"TREBLE"}]}`},
+		{alexa.NamespaceEqualizerController, alexa.NameSetMode, "", `{"mode":"MOVIE"}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

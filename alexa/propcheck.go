@@ -163,6 +163,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
 	{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
+	{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                           bandsCheck,
+	{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                            enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
@@ -178,7 +180,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // detectionState, connectivity, brightness, percentage, powerLevel,
 // volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
 // channel, recordingState, positionMilliseconds, armState and the security
-// panel's alarms, temperatures and setpoints):
+// panel's alarms, the equalizer's bands and mode, temperatures and
+// setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,
@@ -348,6 +351,17 @@ func seekPayloadCheck(v json.RawMessage) string {
 		}
 	}
 	return ""
+}
+
+// decodeStrict decodes v into p, refusing unknown members and trailing
+// data.
+func decodeStrict(v json.RawMessage, p any) bool {
+	if !json.Valid(v) { // one value, nothing after it
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	return dec.Decode(p) == nil
 }
 
 // armResponsePayloadCheck accepts the payload of an Arm.Response: an

@@ -28,6 +28,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.ColorController](),
 	reflect.TypeFor[alexa.ColorTemperatureController](),
 	reflect.TypeFor[alexa.Discoverer](),
+	reflect.TypeFor[alexa.EqualizerController](),
 	reflect.TypeFor[alexa.InputController](),
 	reflect.TypeFor[alexa.LockController](),
 	reflect.TypeFor[alexa.ModeAdjuster](),

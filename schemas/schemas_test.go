@@ -99,6 +99,7 @@ func TestKnown(t *testing.T) {
 		{Namespace: "Alexa.CameraStreamController", Name: "Response"},
 		{Directive: true, Namespace: "Alexa.RTCSessionController", Name: "SessionConnected"},
 		{Namespace: "Alexa.RTCSessionController", Name: "AnswerGeneratedForSession"},
+		{Directive: true, Namespace: "Alexa.EqualizerController", Name: "SetMode"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -116,8 +117,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 72 {
-		t.Errorf("%d kinds, want 72", len(kinds))
+	if len(kinds) != 76 {
+		t.Errorf("%d kinds, want 76", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

@@ -336,6 +336,30 @@ func (t Target) SessionDisconnected(sessionID string) []byte {
 	return t.Directive(alexa.NamespaceRTCSessionController, alexa.NameSessionDisconnected, "", alexa.RTCSessionPayload{SessionID: sessionID})
 }
 
+// SetBands returns an Alexa.EqualizerController SetBands directive.
+func (t Target) SetBands(bands ...alexa.BandLevel) []byte {
+	return t.Directive(alexa.NamespaceEqualizerController, alexa.NameSetBands, "", alexa.SetBandsPayload{Bands: bands})
+}
+
+// AdjustBands returns an Alexa.EqualizerController AdjustBands directive.
+func (t Target) AdjustBands(bands ...alexa.BandAdjustment) []byte {
+	return t.Directive(alexa.NamespaceEqualizerController, alexa.NameAdjustBands, "", alexa.AdjustBandsPayload{Bands: bands})
+}
+
+// ResetBands returns an Alexa.EqualizerController ResetBands directive.
+func (t Target) ResetBands(bands ...alexa.EqualizerBand) []byte {
+	p := alexa.ResetBandsPayload{Bands: []alexa.BandReset{}}
+	for _, b := range bands {
+		p.Bands = append(p.Bands, alexa.BandReset{Name: b})
+	}
+	return t.Directive(alexa.NamespaceEqualizerController, alexa.NameResetBands, "", p)
+}
+
+// SetEqualizerMode returns an Alexa.EqualizerController SetMode directive.
+func (t Target) SetEqualizerMode(mode alexa.EqualizerMode) []byte {
+	return t.Directive(alexa.NamespaceEqualizerController, alexa.NameSetMode, "", alexa.SetEqualizerModePayload{Mode: mode})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
