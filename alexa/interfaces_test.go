@@ -695,6 +695,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleCameraStreamController(ctlCamera{calls: n})
 	r.HandleRTCSessionController(&ctlDoorbellCam{calls: n})
 	r.HandleEqualizerController(&ctlSoundbar{mode: alexa.EqualizerMusic, calls: n})
+	r.HandleKeypadController(&ctlGuide{calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -740,6 +741,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceEqualizerController, alexa.NameAdjustBands, "", `{"bands":[{"name":"BASS","levelDelta":3,"levelDirection":"UP"}]}`},
 		{alexa.NamespaceEqualizerController, alexa.NameResetBands, "", `{"bands":[{"name":"TREBLE"}]}`},
 		{alexa.NamespaceEqualizerController, alexa.NameSetMode, "", `{"mode":"MOVIE"}`},
+		{alexa.NamespaceKeypadController, alexa.NameSendKeystroke, "", `{"keystroke":"SELECT"}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

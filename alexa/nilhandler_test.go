@@ -37,6 +37,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"CameraStreamController":           func(r *alexa.Router) { r.HandleCameraStreamController(nil) },
 		"RTCSessionController":             func(r *alexa.Router) { r.HandleRTCSessionController(nil) },
 		"EqualizerController":              func(r *alexa.Router) { r.HandleEqualizerController(nil) },
+		"KeypadController":                 func(r *alexa.Router) { r.HandleKeypadController(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

@@ -30,6 +30,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.Discoverer](),
 	reflect.TypeFor[alexa.EqualizerController](),
 	reflect.TypeFor[alexa.InputController](),
+	reflect.TypeFor[alexa.KeypadController](),
 	reflect.TypeFor[alexa.LockController](),
 	reflect.TypeFor[alexa.ModeAdjuster](),
 	reflect.TypeFor[alexa.ModeController](),

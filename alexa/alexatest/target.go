@@ -360,6 +360,12 @@ func (t Target) SetEqualizerMode(mode alexa.EqualizerMode) []byte {
 	return t.Directive(alexa.NamespaceEqualizerController, alexa.NameSetMode, "", alexa.SetEqualizerModePayload{Mode: mode})
 }
 
+// SendKeystroke returns an Alexa.KeypadController SendKeystroke
+// directive.
+func (t Target) SendKeystroke(k alexa.Keystroke) []byte {
+	return t.Directive(alexa.NamespaceKeypadController, alexa.NameSendKeystroke, "", alexa.SendKeystrokePayload{Keystroke: k})
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

@@ -73,6 +73,7 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.AdjustBands(alexa.BandAdjustment{Name: alexa.BandTreble, LevelDirection: alexa.LevelDown}), "", `{"bands":[{"name":"TREBLE","levelDirection":"DOWN"}]}`},
 		{to.ResetBands(alexa.BandBass, alexa.BandTreble), "", `{"bands":[{"name":"BASS"},{"name":"TREBLE"}]}`},
 		{to.SetEqualizerMode(alexa.EqualizerMovie), "", `{"mode":"MOVIE"}`},
+		{to.SendKeystroke(alexa.KeyPageDown), "", `{"keystroke":"PAGE_DOWN"}`},
 		{to.InitiateSessionWithOffer("s-1", "v=0"), "", `{"sessionId":"s-1","offer":{"format":"SDP","value":"v=0"}}`},
 		{to.SessionConnected("s-1"), "", `{"sessionId":"s-1"}`},
 		{to.SessionDisconnected("s-1"), "", `{"sessionId":"s-1"}`},
