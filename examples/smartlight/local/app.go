@@ -43,6 +43,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
 	"github.com/go-alexa/smarthome/examples/smartlight/applink"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth/authserver"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/device/memory"
@@ -78,8 +79,8 @@ const (
 	DevicesPath = "/devices"
 	// AuthPath is the identity provider's issuer path; its JWKS is at
 	// AuthPath + "/.well-known/jwks.json", its sign-in page at
-	// AuthPath + auth.AuthorizePath and its token endpoint at
-	// AuthPath + auth.TokenPath.
+	// AuthPath + authserver.AuthorizePath and its token endpoint at
+	// AuthPath + authserver.TokenPath.
 	AuthPath = "/auth"
 	// LinkPath is the devices API's app-to-app linking.
 	LinkPath = "/alexa-link"
@@ -321,19 +322,19 @@ func (a *App) start(ctx context.Context) error {
 	// the web app's page.
 	alexaSecret, _ := device.NewClaimSecret()
 	a.DemoPassword, _ = device.NewClaimSecret()
-	oauthServer, err := auth.NewOAuthServer(auth.OAuthConfig{
+	oauthServer, err := authserver.New(authserver.Config{
 		Issuer: a.Issuer,
-		Clients: []auth.OAuthClient{
+		Clients: []authserver.Client{
 			{ID: WebClientID, RedirectURIs: []string{a.URL + "/"}},
 			{ID: AlexaClientID, Secret: alexaSecret, RedirectURIs: []string{a.URL + "/"}},
 		},
-		Users: []auth.OAuthUser{{Username: DemoUsername, Password: a.DemoPassword, UserID: DemoUser}},
+		Users: []authserver.User{{Username: DemoUsername, Password: a.DemoPassword, UserID: DemoUser}},
 	})
 	if err != nil {
 		return err
 	}
-	mux.Handle(AuthPath+auth.AuthorizePath, oauthServer)
-	mux.Handle(AuthPath+auth.TokenPath, oauthServer)
+	mux.Handle(AuthPath+authserver.AuthorizePath, oauthServer)
+	mux.Handle(AuthPath+authserver.TokenPath, oauthServer)
 	verifier := func(clients ...string) (*auth.Verifier, error) {
 		return auth.NewVerifier(a.ctx, auth.Config{Issuer: a.Issuer.IssuerURL(), ClientIDs: clients, Logger: a.log})
 	}
@@ -438,7 +439,7 @@ func (a *App) start(ctx context.Context) error {
 	mux.Handle(LinkPath+"/", api)
 	// The web app, at the root.
 	web, err := webapp.Handler(webapp.Config{
-		AuthorizeURL: a.URL + AuthPath + auth.AuthorizePath, TokenURL: a.URL + AuthPath + auth.TokenPath,
+		AuthorizeURL: a.URL + AuthPath + authserver.AuthorizePath, TokenURL: a.URL + AuthPath + authserver.TokenPath,
 		ClientID: WebClientID, RedirectURL: a.URL + "/",
 	})
 	if err != nil {
@@ -960,7 +961,7 @@ func (a *App) Token(userID string, web bool, ttl time.Duration) (string, error) 
 func (a *App) startLinking(lwaSecret, alexaSecret string) error {
 	a.Cloud.ConfigureSkill(alexatest.SkillConfig{
 		ID: SkillID, Region: a.Region,
-		TokenURL: a.URL + AuthPath + auth.TokenPath, ClientID: AlexaClientID, ClientSecret: alexaSecret,
+		TokenURL: a.URL + AuthPath + authserver.TokenPath, ClientID: AlexaClientID, ClientSecret: alexaSecret,
 		HTTPClient: a.client, Skill: skillInvoker{a},
 		OnDiscovered: func(userID string, eps []alexa.DiscoveryEndpoint) {
 			a.Brain.Discovered(userID, eps, time.Now())
@@ -979,7 +980,7 @@ func (a *App) startLinking(lwaSecret, alexaSecret string) error {
 	}
 	a.Linker, err = applink.New(applink.Config{
 		Enablement: ec, Tokens: applink.GrantTokens{Store: lwa.NewMemoryStore(), Region: a.Region},
-		AuthorizeURL: a.URL + AuthPath + auth.AuthorizePath, ClientID: AlexaClientID, RedirectURL: a.URL + "/",
+		AuthorizeURL: a.URL + AuthPath + authserver.AuthorizePath, ClientID: AlexaClientID, RedirectURL: a.URL + "/",
 		StateKey: linkKey,
 	})
 	return err

@@ -14,7 +14,7 @@ import (
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/internal/atomicfile"
-	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth/authserver"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
 )
@@ -313,6 +313,6 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
 		filepath.Join(d, "web.token"), a.URL, DevicesPath, serial,
 		filepath.Join(d, "web.token"), a.URL, DevicesPath, serial,
 		filepath.Join(d, "TurnOn.json"), a.URL, SkillPath,
-		a.URL, AuthPath, auth.AuthorizePath, DemoUsername, filepath.Join(d, "demo.password"),
+		a.URL, AuthPath, authserver.AuthorizePath, DemoUsername, filepath.Join(d, "demo.password"),
 		filepath.Join(d, "web.token"), a.URL, LinkPath), nil
 }

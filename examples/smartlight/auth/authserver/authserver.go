@@ -1,4 +1,13 @@
-package auth
+// Package authserver is the local identity provider's OAuth 2.0
+// authorization server ([Server]): the sign-in page and token endpoint
+// that Cognito's hosted UI is on AWS, issuing the access tokens of an
+// [auth.Issuer]. Local mode serves it; on AWS, Cognito does.
+//
+// It is a package of its own, not part of package auth, because its page
+// is an html/template: every function that verifies tokens with
+// auth.Verifier would otherwise link, and initialize at every cold start,
+// html/template and text/template.
+package authserver
 
 import (
 	"crypto/rand"
@@ -15,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 )
 
 // Paths of the authorization server, relative to the issuer path, as
@@ -27,8 +38,8 @@ const (
 // codeTTL is how long an authorization code is valid.
 const codeTTL = 5 * time.Minute
 
-// OAuthClient is a client of the [OAuthServer].
-type OAuthClient struct {
+// Client is a client of the [Server].
+type Client struct {
 	// ID is the client id; the tokens issued to it carry it.
 	ID string
 	// Secret authenticates a confidential client (Alexa's account
@@ -43,29 +54,29 @@ type OAuthClient struct {
 	TokenTTL time.Duration
 }
 
-// OAuthUser is a user who signs in at the authorization page.
-type OAuthUser struct {
+// User is a user who signs in at the authorization page.
+type User struct {
 	Username, Password string
 	// UserID is the subject of the user's tokens.
 	UserID string
 }
 
-// OAuthConfig configures an [OAuthServer].
-type OAuthConfig struct {
+// Config configures an [Server].
+type Config struct {
 	// Issuer signs the access tokens. Required.
-	Issuer *Issuer
+	Issuer *auth.Issuer
 	// Clients and Users are who may ask and who may sign in.
-	Clients []OAuthClient
-	Users   []OAuthUser
+	Clients []Client
+	Users   []User
 	// Now is the clock of codes and refresh tokens; nil means time.Now.
 	Now func() time.Time
 }
 
-// OAuthServer is the local identity provider's OAuth 2.0 authorization
+// Server is the local identity provider's OAuth 2.0 authorization
 // server (RFC 6749 authorization code grant, RFC 7636 PKCE), as Cognito's
 // hosted UI is on AWS: a sign-in page at [AuthorizePath] that redirects
 // back with a code, and a token endpoint at [TokenPath] that exchanges
-// codes and rotating refresh tokens for the [Issuer]'s access tokens.
+// codes and rotating refresh tokens for the [auth.Issuer]'s access tokens.
 //
 // The rules it enforces: redirect URIs match a registered one exactly (a
 // request with an unknown client or redirect URI is refused on the page,
@@ -75,10 +86,10 @@ type OAuthConfig struct {
 // five minutes; refresh tokens are single use (each refresh returns a new
 // one). The page renders every value as text under a Content-Security-Policy
 // without scripts. It is safe for concurrent use.
-type OAuthServer struct {
-	issuer  *Issuer
-	clients map[string]OAuthClient
-	users   []OAuthUser
+type Server struct {
+	issuer  *auth.Issuer
+	clients map[string]Client
+	users   []User
 	now     func() time.Time
 
 	mu      sync.Mutex
@@ -95,32 +106,32 @@ type refreshGrant struct {
 	client, userID, scope string
 }
 
-// NewOAuthServer returns the server for cfg.
-func NewOAuthServer(cfg OAuthConfig) (*OAuthServer, error) {
+// New returns the server for cfg.
+func New(cfg Config) (*Server, error) {
 	if cfg.Issuer == nil {
-		return nil, errors.New("auth: OAuthConfig.Issuer is required")
+		return nil, errors.New("authserver: Config.Issuer is required")
 	}
-	s := &OAuthServer{issuer: cfg.Issuer, clients: map[string]OAuthClient{}, users: slices.Clone(cfg.Users),
+	s := &Server{issuer: cfg.Issuer, clients: map[string]Client{}, users: slices.Clone(cfg.Users),
 		now: cfg.Now, codes: map[string]authCode{}, refresh: map[string]refreshGrant{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	for _, c := range cfg.Clients {
 		if c.ID == "" || len(c.RedirectURIs) == 0 {
-			return nil, fmt.Errorf("auth: OAuth client %q needs an id and redirect URIs", c.ID)
+			return nil, fmt.Errorf("authserver: OAuth client %q needs an id and redirect URIs", c.ID)
 		}
 		s.clients[c.ID] = c
 	}
 	for _, u := range cfg.Users {
 		if u.Username == "" || u.Password == "" || u.UserID == "" {
-			return nil, errors.New("auth: OAuth users need a username, a password and a user id")
+			return nil, errors.New("authserver: OAuth users need a username, a password and a user id")
 		}
 	}
 	return s, nil
 }
 
 // ServeHTTP serves the paths ending in [AuthorizePath] and [TokenPath].
-func (s *OAuthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -194,7 +205,7 @@ func page(w http.ResponseWriter, status int, req authRequest, form bool, msg str
 	}{req, form, msg})
 }
 
-func (s *OAuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	var req authRequest
 	switch r.Method {
 	case http.MethodGet:
@@ -253,7 +264,7 @@ func (s *OAuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // authenticate checks a username and password, comparing with every user
 // in constant time.
-func (s *OAuthServer) authenticate(username, password string) (string, bool) {
+func (s *Server) authenticate(username, password string) (string, bool) {
 	var found string
 	for _, u := range s.users {
 		uOK := subtle.ConstantTimeCompare([]byte(username), []byte(u.Username))
@@ -275,7 +286,7 @@ func tokenError(w http.ResponseWriter, status int, code, desc string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
 }
 
-func (s *OAuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		tokenError(w, http.StatusMethodNotAllowed, "invalid_request", "POST only.")
@@ -340,7 +351,7 @@ func (s *OAuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	if ttl <= 0 {
 		ttl = time.Hour
 	}
-	access, err := s.issuer.Issue(TokenRequest{UserID: userID, ClientID: c.ID, TTL: ttl, Scope: scope})
+	access, err := s.issuer.Issue(auth.TokenRequest{UserID: userID, ClientID: c.ID, TTL: ttl, Scope: scope})
 	if err != nil {
 		tokenError(w, http.StatusInternalServerError, "server_error", "The token could not be issued.")
 		return

@@ -1,4 +1,4 @@
-package auth_test
+package authserver_test
 
 import (
 	"context"
@@ -15,6 +15,13 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/auth/authserver"
+)
+
+const (
+	webClient   = "web-client"
+	alexaClient = "alexa-client"
+	user        = "3f1c2d9e-1111-4222-8333-444455556666"
 )
 
 const (
@@ -41,13 +48,13 @@ func newOAuthFixture(t *testing.T) *oauthFixture {
 	if f.iss, err = auth.NewIssuer(f.srv.URL + "/pool"); err != nil {
 		t.Fatal(err)
 	}
-	as, err := auth.NewOAuthServer(auth.OAuthConfig{
+	as, err := authserver.New(authserver.Config{
 		Issuer: f.iss,
-		Clients: []auth.OAuthClient{
+		Clients: []authserver.Client{
 			{ID: webClient, RedirectURIs: []string{appRedirect}},
 			{ID: alexaClient, Secret: "alexa-secret", RedirectURIs: []string{alexaRedirect}},
 		},
-		Users: []auth.OAuthUser{{Username: "alice", Password: "correct horse", UserID: user}},
+		Users: []authserver.User{{Username: "alice", Password: "correct horse", UserID: user}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +70,7 @@ func newOAuthFixture(t *testing.T) *oauthFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := oauth2.Endpoint{AuthURL: f.srv.URL + "/pool" + auth.AuthorizePath, TokenURL: f.srv.URL + "/pool" + auth.TokenPath}
+	ep := oauth2.Endpoint{AuthURL: f.srv.URL + "/pool" + authserver.AuthorizePath, TokenURL: f.srv.URL + "/pool" + authserver.TokenPath}
 	f.web = oauth2.Config{ClientID: webClient, RedirectURL: appRedirect, Endpoint: ep, Scopes: []string{"openid"}}
 	ep.AuthStyle = oauth2.AuthStyleInHeader
 	f.alexa = oauth2.Config{ClientID: alexaClient, ClientSecret: "alexa-secret", RedirectURL: alexaRedirect, Endpoint: ep}
