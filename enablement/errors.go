@@ -68,6 +68,8 @@ type Error struct {
 	Err error
 }
 
+// Error returns "enablement: " and the operation, the status, the code and
+// the server's message, with tokens redacted.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("enablement: ")
