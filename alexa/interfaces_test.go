@@ -696,6 +696,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleRTCSessionController(&ctlDoorbellCam{calls: n})
 	r.HandleEqualizerController(&ctlSoundbar{mode: alexa.EqualizerMusic, calls: n})
 	r.HandleKeypadController(&ctlGuide{calls: n})
+	r.HandleLauncher(&ctlTVLauncher{installed: map[string]bool{ctlPrimeVideo.Identifier: true}, calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -742,6 +743,7 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceEqualizerController, alexa.NameResetBands, "", `{"bands":[{"name":"TREBLE"}]}`},
 		{alexa.NamespaceEqualizerController, alexa.NameSetMode, "", `{"mode":"MOVIE"}`},
 		{alexa.NamespaceKeypadController, alexa.NameSendKeystroke, "", `{"keystroke":"SELECT"}`},
+		{alexa.NamespaceLauncher, alexa.NameLaunchTarget, "", `{"identifier":"amzn1.alexa-ask-target.app.72095","name":"Prime Video"}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

@@ -38,6 +38,8 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"RTCSessionController":             func(r *alexa.Router) { r.HandleRTCSessionController(nil) },
 		"EqualizerController":              func(r *alexa.Router) { r.HandleEqualizerController(nil) },
 		"KeypadController":                 func(r *alexa.Router) { r.HandleKeypadController(nil) },
+		"Launcher":                         func(r *alexa.Router) { r.HandleLauncher(nil) },
+		"Launcher (LauncherFunc(nil))":     func(r *alexa.Router) { r.HandleLauncher(alexa.LauncherFunc(nil)) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

@@ -165,6 +165,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
 	{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                           bandsCheck,
 	{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                            enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
+	{Namespace: NamespaceLauncher, Name: PropertyTarget}:                                     targetCheck,
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
 	{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
@@ -180,8 +181,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // detectionState, connectivity, brightness, percentage, powerLevel,
 // volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
 // channel, recordingState, positionMilliseconds, armState and the security
-// panel's alarms, the equalizer's bands and mode, temperatures and
-// setpoints):
+// panel's alarms, the equalizer's bands and mode, the launcher's target,
+// temperatures and setpoints):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,

@@ -31,6 +31,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.EqualizerController](),
 	reflect.TypeFor[alexa.InputController](),
 	reflect.TypeFor[alexa.KeypadController](),
+	reflect.TypeFor[alexa.Launcher](),
 	reflect.TypeFor[alexa.LockController](),
 	reflect.TypeFor[alexa.ModeAdjuster](),
 	reflect.TypeFor[alexa.ModeController](),

@@ -366,6 +366,11 @@ func (t Target) SendKeystroke(k alexa.Keystroke) []byte {
 	return t.Directive(alexa.NamespaceKeypadController, alexa.NameSendKeystroke, "", alexa.SendKeystrokePayload{Keystroke: k})
 }
 
+// LaunchTarget returns an Alexa.Launcher LaunchTarget directive.
+func (t Target) LaunchTarget(target alexa.LaunchTarget) []byte {
+	return t.Directive(alexa.NamespaceLauncher, alexa.NameLaunchTarget, "", target)
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)
