@@ -38,12 +38,37 @@ import (
 )
 
 // New returns the skill's router, for lambda.Start, from the environment
-// (getenv is os.Getenv), logging JSON to logOut. It reports every
-// configuration problem at once (a *config.Error). It starts the JWKS
-// fetch and returns without waiting for it: the first directive's token
-// does (see auth.StartVerifier). Without IOT_DATA_ENDPOINT it asks the
-// registry for the IoT data endpoint before it returns.
+// (getenv is os.Getenv), logging JSON to logOut: [Start], then the wait
+// for the router. It reports every configuration problem at once (a
+// *config.Error). It does not wait for the JWKS: the first directive's
+// token does (see auth.StartVerifier). Without IOT_DATA_ENDPOINT it asks
+// the registry for the IoT data endpoint before it returns.
 func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*alexa.Router, error) {
+	f, err := Start(ctx, getenv, logOut)
+	if err != nil {
+		return nil, err
+	}
+	return f.Router(ctx)
+}
+
+// Function is the skill function's Lambda handler (a lambda.Handler),
+// made by [Start]: it answers with the router once it is built.
+type Function struct {
+	// done is closed when the router is built (or failed to be); router
+	// and err are set then and never change.
+	done   chan struct{}
+	router *alexa.Router
+	err    error
+}
+
+// Start is [New] without the wait, so that the function's runtime loop
+// starts and polls for the first event while the router is built. It
+// checks the configuration (every problem at once, a *config.Error) and
+// starts the JWKS fetch before it returns; the IoT clients, the IoT data
+// endpoint's lookup (without IOT_DATA_ENDPOINT) and the router are built
+// in the background, and [Function.Invoke] waits for them. cmd/skill
+// ends the process if that build fails, as it would have at start.
+func Start(ctx context.Context, getenv func(string) string, logOut io.Writer) (*Function, error) {
 	awsCfg, problems := awsenv.AWSConfig(getenv)
 	grantsFunction := strings.TrimSpace(getenv("GRANTS_FUNCTION"))
 	if grantsFunction == "" {
@@ -70,22 +95,58 @@ func New(ctx context.Context, getenv func(string) string, logOut io.Writer) (*al
 	if err != nil {
 		return nil, err
 	}
-	iotClient := iot.NewFromConfig(awsCfg)
-	endpoint := s.IoTDataEndpoint
-	if endpoint == "" {
-		endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
-		if err != nil {
-			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+	f := &Function{done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		iotClient := iot.NewFromConfig(awsCfg)
+		endpoint := s.IoTDataEndpoint
+		if endpoint == "" {
+			var err error
+			endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
+			if err != nil {
+				f.err = fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+				return
+			}
 		}
+		shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
+		if err != nil {
+			f.err = err
+			return
+		}
+		g := &forwarder{aws: awsCfg, function: grantsFunction, logger: logger}
+		f.router, f.err = skill.New(skill.Config{Model: model, Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Users: v, Authorizer: g,
+			ConfirmTimeout: cfg.ConfirmTimeout, Logger: logger})
+		if f.err == nil {
+			logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(config.Skill)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
+		}
+	}()
+	return f, nil
+}
+
+// Router waits for the router, or for ctx, and returns it, or why it
+// could not be built.
+func (f *Function) Router(ctx context.Context) (*alexa.Router, error) {
+	select {
+	case <-f.done:
+		return f.router, f.err
+	default:
 	}
-	shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
+	select {
+	case <-f.done:
+		return f.router, f.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+// Invoke implements lambda.Handler: it waits for the router, then answers
+// the directive in payload with it.
+func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	r, err := f.Router(ctx)
 	if err != nil {
 		return nil, err
 	}
-	g := &forwarder{aws: awsCfg, function: grantsFunction, logger: logger}
-	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(config.Skill)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
-	return skill.New(skill.Config{Model: model, Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Users: v, Authorizer: g,
-		ConfirmTimeout: cfg.ConfirmTimeout, Logger: logger})
+	return r.Invoke(ctx, payload)
 }
 
 // forwarder answers AcceptGrant by forwarding the directive to the grants

@@ -1,6 +1,7 @@
 package skillapp_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -86,5 +87,52 @@ func TestNewRequests(t *testing.T) {
 			t.Errorf("%s: requests %q, want the JWKS only", name, requests)
 		}
 		mu.Unlock()
+	}
+}
+
+// Start returns before the router is built: without IOT_DATA_ENDPOINT,
+// before the registry tells the data endpoint; Invoke waits for it.
+func TestStartDoesNotWait(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var issuer *auth.Issuer
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/pool/"):
+			issuer.ServeHTTP(w, r)
+		case r.URL.Path == "/endpoint":
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"endpointAddress":"`+strings.TrimPrefix(r.Host, "http://")+`"}`)
+		default:
+			http.Error(w, "unexpected", http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+	var err error
+	if issuer, err = auth.NewIssuer(srv.URL + "/pool"); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-key",
+		"AWS_ENDPOINT_URL": srv.URL, "GRANTS_TABLE": "grants", "GRANTS_FUNCTION": "grants", "LWA_CLIENT_ID": "amzn1.application-oa2-client.x",
+		"LWA_CLIENT_SECRET": "secret", "AUTH_ISSUER": issuer.IssuerURL(), "AUTH_ALEXA_CLIENT_IDS": "alexa",
+	}
+	f, err := skillapp.Start(t.Context(), func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := f.Invoke(ctx, []byte(`{}`)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Invoke before the router is built, context canceled = %v; want context.Canceled", err)
+	}
+	close(release)
+	if r, err := f.Router(t.Context()); err != nil || r == nil {
+		t.Fatalf("Router once the endpoint is known = %v, %v", r, err)
 	}
 }

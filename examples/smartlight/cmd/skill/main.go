@@ -6,7 +6,8 @@
 //
 // It is built by package skillapp, not awsapp.New: Go initializes every
 // linked package at each cold start, and skillapp links only the parts of
-// the AWS SDK a directive needs.
+// the AWS SDK a directive needs (AcceptGrant is forwarded to cmd/grants);
+// and it starts its runtime loop before the router is built.
 package main
 
 import (
@@ -21,12 +22,21 @@ import (
 
 func main() {
 	ctx := context.Background()
-	router, err := skillapp.New(ctx, os.Getenv, os.Stderr)
+	f, err := skillapp.Start(ctx, os.Getenv, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	// The Router is a lambda.Handler: no reflection, and every domain
-	// failure is an ErrorResponse, never a failed invocation.
-	lambda.Start(router)
+	// The router is built while the runtime loop starts and polls for the
+	// first event; a failed build ends the function, as a failed start.
+	go func() {
+		if _, err := f.Router(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}()
+	// The Function is a lambda.Handler, and so is the Router it waits
+	// for: no reflection, and every domain failure is an ErrorResponse,
+	// never a failed invocation.
+	lambda.Start(f)
 }
