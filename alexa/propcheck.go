@@ -257,12 +257,15 @@ func rangeCheck(s SupportedRange) valueCheck {
 // the payload of an Alexa.SeekController StateReport, of an
 // Alexa.SecurityPanelController Arm.Response, of an
 // Alexa.CameraStreamController Response and of the Alexa.RTCSessionController
-// events.
+// events; an Alexa.WakeOnLANController WakeUp is never a reply.
 func (r *Router) checkReply(m *EventMessage) error {
 	if m.Event.Header.Namespace == NamespaceSeekController && m.Event.Header.Name == NameStateReport {
 		if why := seekPayloadCheck(m.Event.Payload); why != "" {
 			return &replyPayloadError{what: string(NamespaceSeekController) + " StateReport payload", why: why}
 		}
+	}
+	if m.Event.Header.Namespace == NamespaceWakeOnLANController && m.Event.Header.Name == NameWakeUp {
+		return &replyPayloadError{what: string(NamespaceWakeOnLANController) + " WakeUp", why: "goes to the event gateway: answer TurnOn with a DeferredResponse"}
 	}
 	if m.Event.Header.Namespace == NamespaceRTCSessionController {
 		if why := rtcPayloadCheck(m.Event.Header.Name, m.Event.Payload); why != "" {

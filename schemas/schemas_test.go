@@ -100,6 +100,7 @@ func TestKnown(t *testing.T) {
 		{Directive: true, Namespace: "Alexa.RTCSessionController", Name: "SessionConnected"},
 		{Namespace: "Alexa.RTCSessionController", Name: "AnswerGeneratedForSession"},
 		{Directive: true, Namespace: "Alexa.EqualizerController", Name: "SetMode"},
+		{Namespace: "Alexa.WakeOnLANController", Name: "WakeUp"},
 	} {
 		if !v.Known(k) {
 			t.Errorf("Known(%v) = false", k)
@@ -117,8 +118,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 78 {
-		t.Errorf("%d kinds, want 78", len(kinds))
+	if len(kinds) != 79 {
+		t.Errorf("%d kinds, want 79", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {
