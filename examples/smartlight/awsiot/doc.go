@@ -5,7 +5,9 @@
 // classic shadow of the data plane (service/iotdataplane: GetThingShadow,
 // UpdateThingShadow). The in-memory implementation (package
 // device/memory) has the same semantics; both pass the conformance tests
-// of package devicetest.
+// of package devicetest, as does package iothttp, the same adapters on the
+// IoT HTTP APIs without the SDK's clients, for the skill function's cold
+// start.
 //
 // # Registry
 //

@@ -47,7 +47,7 @@ func Invoke(ctx context.Context, cfg aws.Config, function string, payload []byte
 	if cfg.Credentials == nil {
 		return nil, fmt.Errorf("awsenv: invoking %s: no credentials", function)
 	}
-	endpoint, err := serviceEndpoint(ctx, cfg, "Lambda", "lambda")
+	endpoint, err := ServiceEndpoint(ctx, cfg, "Lambda", "lambda")
 	if err != nil {
 		return nil, fmt.Errorf("awsenv: invoking %s: %w", function, err)
 	}

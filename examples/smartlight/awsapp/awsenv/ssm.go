@@ -75,14 +75,15 @@ func SecureParameter(ctx context.Context, cfg aws.Config, name string) (alexa.To
 
 // ssmEndpoint returns the SSM endpoint of cfg.
 func ssmEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
-	return serviceEndpoint(ctx, cfg, "SSM", "ssm")
+	return ServiceEndpoint(ctx, cfg, "SSM", "ssm")
 }
 
-// serviceEndpoint returns the endpoint of the service whose SDK id is
-// sdkID and whose host name prefix is host: AWS_ENDPOINT_URL_<SDKID>,
-// else cfg.BaseEndpoint, else the region's (host-fips with
-// AWS_USE_FIPS_ENDPOINT).
-func serviceEndpoint(ctx context.Context, cfg aws.Config, sdkID, host string) (string, error) {
+// ServiceEndpoint returns the endpoint of the service whose SDK id is
+// sdkID (e.g. "IoT") and whose host name prefix is host (e.g. "iot"), as
+// the SDK's clients resolve it from cfg: AWS_ENDPOINT_URL_<SDKID>, else
+// cfg.BaseEndpoint, else the region's (host-fips with
+// AWS_USE_FIPS_ENDPOINT; dual-stack endpoints are not used).
+func ServiceEndpoint(ctx context.Context, cfg aws.Config, sdkID, host string) (string, error) {
 	for _, s := range cfg.ConfigSources {
 		if p, ok := s.(interface {
 			GetServiceBaseEndpoint(ctx context.Context, sdkID string) (string, bool, error)

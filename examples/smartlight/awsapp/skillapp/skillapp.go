@@ -4,10 +4,14 @@
 // that the function starts quickly.
 //
 // A directive needs the identity provider's JWKS (fetched in the
-// background from the start, see [New]), the IoT registry and shadows.
-// So the function links the IoT clients and nothing else of the AWS SDK
-// (no config.LoadDefaultConfig: package awsenv reads Lambda's
-// environment). AcceptGrant alone needs the grant store (DynamoDB), the
+// background from the start, see [Start]), the IoT registry and shadows.
+// So the function links no client of the AWS SDK: package awsenv reads
+// Lambda's environment (no config.LoadDefaultConfig), and the registry
+// and shadows are package iothttp's, on the IoT HTTP APIs with net/http
+// and the SDK's SigV4 signer (the SDK's two IoT clients cost the cold
+// start about 2 ms of package initialization and as much at their first
+// calls). AWS_MAX_ATTEMPTS bounds their attempts; AWS_RETRY_MODE does
+// not apply to them. AcceptGrant alone needs the grant store (DynamoDB), the
 // LWA client secret and the grants' key ring: the skill function
 // forwards it, as Alexa sent it, to the grants function named by
 // GRANTS_FUNCTION (cmd/grants, package grantsapp; one Lambda Invoke that
@@ -26,12 +30,11 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iot"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/awsenv"
-	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsiot/iothttp"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 	"github.com/go-alexa/smarthome/examples/smartlight/light"
 	"github.com/go-alexa/smarthome/examples/smartlight/skill"
@@ -98,29 +101,42 @@ func Start(ctx context.Context, getenv func(string) string, logOut io.Writer) (*
 	f := &Function{done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		iotClient := iot.NewFromConfig(awsCfg)
-		endpoint := s.IoTDataEndpoint
-		if endpoint == "" {
-			var err error
-			endpoint, err = awsiot.DataEndpoint(ctx, iotClient)
-			if err != nil {
-				f.err = fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
-				return
-			}
-		}
-		shadow, err := awsiot.NewShadowFromConfig(awsCfg, endpoint)
-		if err != nil {
-			f.err = err
-			return
-		}
-		g := &forwarder{aws: awsCfg, function: grantsFunction, logger: logger}
-		f.router, f.err = skill.New(skill.Config{Model: model, Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Users: v, Authorizer: g,
-			ConfirmTimeout: cfg.ConfirmTimeout, Logger: logger})
-		if f.err == nil {
-			logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(config.Skill)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
-		}
+		f.router, f.err = build(ctx, awsCfg, s, model, v, &forwarder{aws: awsCfg, function: grantsFunction, logger: logger}, logger)
 	}()
 	return f, nil
+}
+
+// build builds the router: the IoT clients (and, without
+// IOT_DATA_ENDPOINT, the data endpoint's lookup), then the skill.
+func build(ctx context.Context, awsCfg aws.Config, s awsenv.Settings, model *light.Model, users skill.Resolver, grants alexa.Authorizer, logger *slog.Logger) (*alexa.Router, error) {
+	control, err := awsenv.ServiceEndpoint(ctx, awsCfg, "IoT", "iot")
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: the IoT endpoint: %w", err)
+	}
+	iotCfg := iothttp.Config{
+		Region: awsCfg.Region, Credentials: awsCfg.Credentials, HTTPClient: awsCfg.HTTPClient,
+		ControlEndpoint: control, DataEndpoint: s.IoTDataEndpoint, Attempts: awsCfg.RetryMaxAttempts,
+	}
+	c, err := iothttp.New(iotCfg)
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: %w", err)
+	}
+	if iotCfg.DataEndpoint == "" {
+		if iotCfg.DataEndpoint, err = c.DataEndpoint(ctx); err != nil {
+			return nil, fmt.Errorf("awsapp: IOT_DATA_ENDPOINT is not set, and %w", err)
+		}
+		if c, err = iothttp.New(iotCfg); err != nil {
+			return nil, fmt.Errorf("awsapp: %w", err)
+		}
+	}
+	cfg := s.Config
+	r, err := skill.New(skill.Config{Model: model, Registry: c.Registry(), Shadow: c.Shadow(), Users: users, Authorizer: grants,
+		ConfirmTimeout: cfg.ConfirmTimeout, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(config.Skill)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
+	return r, nil
 }
 
 // Router waits for the router, or for ctx, and returns it, or why it
