@@ -28,12 +28,23 @@ var dispatchDefs = [...]struct{ def, member string }{
 }
 
 // dispatchTree rewrites, in place, the dispatching $defs of the decoded
-// index.json doc. A $def whose allOf has any entry not of the expected
-// shape (an if that requires member with a string const, and a then) is
-// left as it is.
-func dispatchTree(doc any) {
+// index.json doc, and reports how many it rewrote. It leaves a $def as it
+// is when an allOf entry is not of the expected shape (an if that requires
+// member with a string const, and a then), and the whole document when it
+// uses unevaluatedProperties or unevaluatedItems anywhere: a routing if
+// that holds marks member as evaluated, which the flat form does not when
+// no entry matches, so the two could differ there.
+//
+// An instance that is not an object passes every if (properties and
+// required only constrain objects), so the flat form applies every then
+// to it: the rewritten $def does the same, and routes objects only.
+func dispatchTree(doc any) int {
+	if usesUnevaluated(doc) {
+		return 0
+	}
 	root, _ := doc.(map[string]any)
 	defs, _ := root["$defs"].(map[string]any)
+	n := 0
 	for _, d := range dispatchDefs {
 		def, _ := defs[d.def].(map[string]any)
 		entries, _ := def["allOf"].([]any)
@@ -44,8 +55,34 @@ func dispatchTree(doc any) {
 		if !ok {
 			continue
 		}
-		def["allOf"] = []any{routeNode(d.member, groups)}
+		def["allOf"] = []any{map[string]any{
+			"if":   map[string]any{"type": "object"},
+			"then": routeNode(d.member, groups),
+			"else": map[string]any{"allOf": entries},
+		}}
+		n++
 	}
+	return n
+}
+
+// usesUnevaluated reports whether the schema document v has an
+// unevaluatedProperties or unevaluatedItems keyword.
+func usesUnevaluated(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if k == "unevaluatedProperties" || k == "unevaluatedItems" || usesUnevaluated(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if usesUnevaluated(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dispatchGroup is the if/then entries of one value of the dispatch

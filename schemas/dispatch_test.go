@@ -3,10 +3,12 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // flatValidator returns a Validator that compiles index.json's dispatch as
@@ -165,7 +167,71 @@ func TestDispatchTreeApplied(t *testing.T) {
 	for _, d := range dispatchDefs {
 		allOf, _ := defs[d.def].(map[string]any)["allOf"].([]any)
 		if len(allOf) != 1 || allOf[0].(map[string]any)["else"] == nil {
-			t.Errorf("$defs/%s: not rewritten into a decision tree (an allOf entry of another shape?)", d.def)
+			t.Errorf("$defs/%s: not rewritten into a decision tree (an allOf entry of another shape, or unevaluated* in index.json?)", d.def)
+		}
+	}
+
+	// The guard: a document with unevaluatedProperties is left alone.
+	raw, err := embedded.ReadFile("json/index.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = decodeJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.(map[string]any)["$defs"].(map[string]any)["property"].(map[string]any)["unevaluatedProperties"] = false
+	if n := dispatchTree(doc); n != 0 {
+		t.Errorf("dispatchTree rewrote %d $defs of a document with unevaluatedProperties", n)
+	}
+}
+
+// TestDispatchTreeNonObjects checks the rewrite against the flat form on
+// instances that are not objects, which pass every if of the flat allOf,
+// and on a definition made to tell the two apart: every then fails.
+func TestDispatchTreeNonObjects(t *testing.T) {
+	t.Parallel()
+	// Each then fails a different kind of value, so that applying some
+	// of them and not others shows.
+	entry := func(ns string, then map[string]any) any {
+		return map[string]any{
+			"if":   map[string]any{"properties": map[string]any{"namespace": map[string]any{"const": ns}}, "required": []any{"namespace"}},
+			"then": then,
+		}
+	}
+	build := func(tree bool) *jsonschema.Schema {
+		doc := map[string]any{"$defs": map[string]any{"property": map[string]any{
+			"allOf": []any{
+				entry("A", map[string]any{"maximum": 0}),
+				entry("B", map[string]any{"maxLength": 0}),
+				entry("C", map[string]any{"maxItems": 0}),
+				entry("D", map[string]any{"const": "D"}),
+				entry("E", map[string]any{"required": []any{"then-E"}}),
+			},
+		}}}
+		if tree && dispatchTree(doc) != 1 {
+			t.Fatal("not rewritten")
+		}
+		c := jsonschema.NewCompiler()
+		if err := c.AddResource("mem://t.json", doc); err != nil {
+			t.Fatal(err)
+		}
+		sch, err := c.Compile("mem://t.json#/$defs/property")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sch
+	}
+	flat, tree := build(false), build(true)
+	for _, inst := range []any{"s", 1.5, nil, true, []any{1}, map[string]any{}, map[string]any{"namespace": "E"},
+		map[string]any{"namespace": "E", "then-E": 1}, map[string]any{"namespace": "D"}, map[string]any{"namespace": 7}, map[string]any{"namespace": "Z"}} {
+		want, got := flat.Validate(inst), tree.Validate(inst)
+		if (want == nil) != (got == nil) {
+			t.Errorf("%#v: flat %v, tree %v", inst, want, got)
+			continue
+		}
+		if want != nil && !slices.Equal(violationText(&Error{Violations: summarize(want, nil)}), violationText(&Error{Violations: summarize(got, nil)})) {
+			t.Errorf("%#v: violations differ:\nflat %v\ntree %v", inst, summarize(want, nil), summarize(got, nil))
 		}
 	}
 }
