@@ -697,6 +697,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleEqualizerController(&ctlSoundbar{mode: alexa.EqualizerMusic, calls: n})
 	r.HandleKeypadController(&ctlGuide{calls: n})
 	r.HandleLauncher(&ctlTVLauncher{installed: map[string]bool{ctlPrimeVideo.Identifier: true}, calls: n})
+	r.HandleRemoteVideoPlayer(&ctlVideoApp{calls: n})
 	r.HandlePercentageController(&ctlPercentDevice{level: 50, calls: n})
 	r.HandlePowerLevelController(&ctlPowerLevelDevice{level: 50, calls: n})
 	r.HandleColorController(&ctlColorLight{calls: n})
@@ -744,6 +745,8 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceEqualizerController, alexa.NameSetMode, "", `{"mode":"MOVIE"}`},
 		{alexa.NamespaceKeypadController, alexa.NameSendKeystroke, "", `{"keystroke":"SELECT"}`},
 		{alexa.NamespaceLauncher, alexa.NameLaunchTarget, "", `{"identifier":"amzn1.alexa-ask-target.app.72095","name":"Prime Video"}`},
+		{alexa.NamespaceRemoteVideoPlayer, alexa.NameSearchAndPlay, "", `{"entities":[{"type":"Video","value":"The Lighthouse Keeper"}],"timeWindow":{"start":"2026-06-01T00:00:00Z","end":"2026-06-07T00:00:00Z"}}`},
+		{alexa.NamespaceRemoteVideoPlayer, alexa.NameSearchAndDisplayResults, "", `{"entities":[{"type":"Genre","value":"Comedy"}]}`},
 		{alexa.NamespaceBrightnessController, alexa.NameAdjustBrightness, "", `{"brightnessDelta":-25}`},
 		{alexa.NamespacePercentageController, alexa.NameSetPercentage, "", `{"percentage":74}`},
 		{alexa.NamespacePercentageController, alexa.NameAdjustPercentage, "", `{"percentageDelta":-20}`},

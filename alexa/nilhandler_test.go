@@ -40,6 +40,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"KeypadController":                 func(r *alexa.Router) { r.HandleKeypadController(nil) },
 		"Launcher":                         func(r *alexa.Router) { r.HandleLauncher(nil) },
 		"Launcher (LauncherFunc(nil))":     func(r *alexa.Router) { r.HandleLauncher(alexa.LauncherFunc(nil)) },
+		"RemoteVideoPlayer":                func(r *alexa.Router) { r.HandleRemoteVideoPlayer(nil) },
 		"PercentageController":             func(r *alexa.Router) { r.HandlePercentageController(nil) },
 		"PowerLevelController":             func(r *alexa.Router) { r.HandlePowerLevelController(nil) },
 		"RangeController":                  func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) },

@@ -42,6 +42,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.RangeController](),
 	reflect.TypeFor[alexa.RTCSessionController](),
 	reflect.TypeFor[alexa.RecordController](),
+	reflect.TypeFor[alexa.RemoteVideoPlayer](),
 	reflect.TypeFor[alexa.SceneController](),
 	reflect.TypeFor[alexa.SeekController](),
 	reflect.TypeFor[alexa.SecurityPanelController](),

@@ -371,6 +371,18 @@ func (t Target) LaunchTarget(target alexa.LaunchTarget) []byte {
 	return t.Directive(alexa.NamespaceLauncher, alexa.NameLaunchTarget, "", target)
 }
 
+// SearchAndPlay returns an Alexa.RemoteVideoPlayer SearchAndPlay
+// directive.
+func (t Target) SearchAndPlay(p alexa.VideoSearchPayload) []byte {
+	return t.Directive(alexa.NamespaceRemoteVideoPlayer, alexa.NameSearchAndPlay, "", p)
+}
+
+// SearchAndDisplayResults returns an Alexa.RemoteVideoPlayer
+// SearchAndDisplayResults directive.
+func (t Target) SearchAndDisplayResults(p alexa.VideoSearchPayload) []byte {
+	return t.Directive(alexa.NamespaceRemoteVideoPlayer, alexa.NameSearchAndDisplayResults, "", p)
+}
+
 // ToggleOn returns an Alexa.ToggleController TurnOn directive to instance.
 func (t Target) ToggleOn(instance string) []byte {
 	return t.Directive(alexa.NamespaceToggleController, alexa.NameTurnOn, instance, nil)

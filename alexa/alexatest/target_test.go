@@ -74,6 +74,8 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.ResetBands(alexa.BandBass, alexa.BandTreble), "", `{"bands":[{"name":"BASS"},{"name":"TREBLE"}]}`},
 		{to.SetEqualizerMode(alexa.EqualizerMovie), "", `{"mode":"MOVIE"}`},
 		{to.SendKeystroke(alexa.KeyPageDown), "", `{"keystroke":"PAGE_DOWN"}`},
+		{to.SearchAndPlay(alexa.VideoSearchPayload{Entities: []alexa.VideoEntity{{Type: alexa.EntityVideo, Value: "Manchester by the Sea"}}}), "", `{"entities":[{"type":"Video","value":"Manchester by the Sea"}]}`},
+		{to.SearchAndDisplayResults(alexa.VideoSearchPayload{Entities: []alexa.VideoEntity{{Type: alexa.EntityGenre, Value: "Comedy"}}}), "", `{"entities":[{"type":"Genre","value":"Comedy"}]}`},
 		{to.LaunchTarget(alexa.LaunchTarget{Identifier: "amzn1.alexa-ask-target.app.72095", Name: "Prime Video"}), "", `{"identifier":"amzn1.alexa-ask-target.app.72095","name":"Prime Video"}`},
 		{to.InitiateSessionWithOffer("s-1", "v=0"), "", `{"sessionId":"s-1","offer":{"format":"SDP","value":"v=0"}}`},
 		{to.SessionConnected("s-1"), "", `{"sessionId":"s-1"}`},
