@@ -200,16 +200,26 @@ func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
 }
 
 // ErrorResponse returns the ErrorResponse for err, echoing d's
-// correlationToken and endpoint. The namespace is err's (Alexa by default);
-// Alexa.Authorization errors carry no endpoint. It returns an error if err
-// lacks a field its type requires (e.g. ValidRange for VALUE_OUT_OF_RANGE).
+// correlationToken and endpoint. The namespace is err's (Alexa by default),
+// except that a type of the generic Alexa.ErrorResponse goes in Alexa's
+// even when err names an interface whose own ErrorResponse does not list
+// it; Alexa.Authorization errors carry no endpoint. It returns an error if
+// err lacks a field its type requires (e.g. ValidRange for
+// VALUE_OUT_OF_RANGE), or if its type belongs to an interface's own
+// ErrorResponse but err names another namespace (Alexa's included), or
+// none of its types. (The Router also refuses an interface's own error
+// type in answer to another interface's directive.)
 func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
+	ns, nerr := err.replyNamespace("")
+	if nerr != nil {
+		return nil, nerr
+	}
 	p, perr := err.payload()
 	if perr != nil {
 		return nil, perr
 	}
-	m := d.reply(err.namespace(), NameErrorResponse, p)
-	if err.namespace() == NamespaceAuthorization {
+	m := d.reply(ns, NameErrorResponse, p)
+	if ns == NamespaceAuthorization {
 		m.Event.Endpoint = nil
 	}
 	return m, nil

@@ -441,6 +441,9 @@ func (r *Router) errorReply(ctx context.Context, d *Directive, err error) *Event
 		ae = AcceptGrantFailed(msg, nil)
 	}
 	m, perr := d.ErrorResponse(ae)
+	if _, nerr := ae.replyNamespace(d.Header.Namespace); nerr != nil && perr == nil {
+		m, perr = nil, nerr
+	}
 	if perr != nil {
 		r.log().LogAttrs(ctx, slog.LevelError, "alexa: handler returned an incomplete error", slog.Any("directive", d), slog.String("error", perr.Error()))
 		reason := "an error that cannot be answered"
