@@ -51,7 +51,7 @@ func objectEnumCheck(values ...string) valueCheck {
 		var o struct {
 			Value json.RawMessage `json:"value"`
 		}
-		if json.Unmarshal(v, &o) != nil || o.Value == nil {
+		if !decodeExact(v, &o, false) || o.Value == nil {
 			return `must be an object with a "value" member`
 		}
 		if why := inner(o.Value); why != "" {
@@ -98,9 +98,7 @@ func numberRangeCheck(min, max float64) valueCheck {
 // channelCheck accepts a channel object naming the channel.
 func channelCheck(v json.RawMessage) string {
 	var c Channel
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&c) != nil || c.Validate() != nil {
+	if !decodeExact(v, &c, true) || c.Validate() != nil {
 		return "must be an object with a number, callSign, affiliateCallSign or uri"
 	}
 	return ""
@@ -121,7 +119,7 @@ func temperatureCheck(v json.RawMessage) string {
 		Value json.RawMessage  `json:"value"`
 		Scale TemperatureScale `json:"scale"`
 	}
-	if json.Unmarshal(v, &t) != nil {
+	if !decodeExact(v, &t, false) {
 		return "must be an object with value and scale"
 	}
 	if _, ok := number(t.Value); !ok {
@@ -343,9 +341,7 @@ func seekPayloadCheck(v json.RawMessage) string {
 			Value json.RawMessage `json:"value"`
 		} `json:"properties"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&p) != nil || len(p.Properties) == 0 {
+	if !decodeExact(v, &p, true) || len(p.Properties) == 0 {
 		return want
 	}
 	check := intRangeCheck(0, MaxSeekMilliseconds)
@@ -357,16 +353,9 @@ func seekPayloadCheck(v json.RawMessage) string {
 	return ""
 }
 
-// decodeStrict decodes v into p, refusing unknown members and trailing
-// data.
-func decodeStrict(v json.RawMessage, p any) bool {
-	if !json.Valid(v) { // one value, nothing after it
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	return dec.Decode(p) == nil
-}
+// decodeStrict decodes v into p, refusing unknown members, members named
+// in another case than their field, and trailing data.
+func decodeStrict(v json.RawMessage, p any) bool { return decodeExact(v, p, true) }
 
 // armResponsePayloadCheck accepts the payload of an Arm.Response: an
 // object with, at most, exitDelayInSeconds (0 to MaxExitDelaySeconds) and
@@ -380,9 +369,7 @@ func armResponsePayloadCheck(v json.RawMessage) string {
 	if t := bytes.TrimSpace(v); len(t) == 0 || t[0] != '{' {
 		return want
 	}
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&p) != nil {
+	if !decodeExact(v, &p, true) {
 		return want
 	}
 	if p.ExitDelayInSeconds != nil && intRangeCheck(0, MaxExitDelaySeconds)(p.ExitDelayInSeconds) != "" {
@@ -400,21 +387,19 @@ func armResponsePayloadCheck(v json.RawMessage) string {
 // event: for AnswerGeneratedForSession an SDP answer with a value, for
 // SessionConnected and SessionDisconnected a sessionId; nothing else.
 func rtcPayloadCheck(name Name, v json.RawMessage) string {
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
 	switch name {
 	case NameAnswerGeneratedForSession:
 		var p struct {
 			Answer *SessionDescription `json:"answer"`
 		}
-		if dec.Decode(&p) != nil || p.Answer == nil || !p.Answer.valid() {
+		if !decodeExact(v, &p, true) || p.Answer == nil || !p.Answer.valid() {
 			return "must hold only an answer, of format SDP with a value"
 		}
 	case NameSessionConnected, NameSessionDisconnected:
 		var p struct {
 			SessionID *string `json:"sessionId"`
 		}
-		if dec.Decode(&p) != nil || p.SessionID == nil || *p.SessionID == "" {
+		if !decodeExact(v, &p, true) || p.SessionID == nil || *p.SessionID == "" {
 			return "must hold only a non-empty sessionId"
 		}
 	}
@@ -426,9 +411,7 @@ func rtcPayloadCheck(name Name, v json.RawMessage) string {
 // other members, that is valid.
 func cameraStreamsPayloadCheck(v json.RawMessage) string {
 	var p CameraStreamsPayload
-	dec := json.NewDecoder(bytes.NewReader(v))
-	dec.DisallowUnknownFields()
-	if dec.Decode(&p) != nil {
+	if !decodeExact(v, &p, true) {
 		return "must be an object with cameraStreams and imageUri only"
 	}
 	if err := p.Validate(); err != nil {
