@@ -33,6 +33,11 @@ const (
 	// refuses a capability that names another, so a typo costs the
 	// customer the device at discovery.
 	LintAsset LintRule = "global-catalog-asset"
+	// LintWakeOnLANPower: Alexa.WakeOnLANController is implemented with
+	// Alexa.PowerController, whose TurnOn starts the wake-up; an endpoint
+	// declaring the first must declare the second.
+	// See https://developer.amazon.com/docs/device-apis/alexa-wakeonlancontroller.html.
+	LintWakeOnLANPower LintRule = "wake-on-lan-power"
 )
 
 // LintFinding is one way an endpoint falls short of a [LintRule].
@@ -88,6 +93,12 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 		}
 		if a := e.AdditionalAttributes; a == nil || a.Manufacturer == "" || a.Model == "" {
 			add(LintModel, "additionalAttributes needs the manufacturer and the model")
+		}
+		hasInterface := func(ns Namespace) bool {
+			return slices.ContainsFunc(e.Capabilities, func(c Capability) bool { return c.Interface == ns })
+		}
+		if hasInterface(NamespaceWakeOnLANController) && !hasInterface(NamespacePowerController) {
+			add(LintWakeOnLANPower, "Alexa.WakeOnLANController without Alexa.PowerController: Alexa wakes the device on a PowerController TurnOn")
 		}
 		for i := range e.Capabilities {
 			c := &e.Capabilities[i]

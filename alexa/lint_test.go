@@ -37,6 +37,8 @@ func TestLint(t *testing.T) {
 			[]alexa.LintRule{alexa.LintAsset, alexa.LintAsset, alexa.LintAsset}},
 		{"own catalog and units", ep("f3", attrs, health, mustCap(alexa.ToggleControllerCapability(alexa.ToggleInstance{Instance: "Fan.Oscillate",
 			FriendlyNames: []alexa.FriendlyName{alexa.AssetName("Acme.Setting.Breeze"), alexa.AssetName(alexa.UnitPercent.Asset()), alexa.AssetName(alexa.AssetSettingOscillate)}}, alexa.Reported()))), nil},
+		{"wake-on-LAN TV", ep("tv1", attrs, health, alexa.PowerControllerCapability(alexa.Reported()), mustCap(alexa.WakeOnLANControllerCapability("00-14-22-01-23-45"))), nil},
+		{"wake-on-LAN without power", ep("tv2", attrs, health, mustCap(alexa.WakeOnLANControllerCapability("00-14-22-01-23-45"))), []alexa.LintRule{alexa.LintWakeOnLANPower}},
 		{"health not proactive", ep("l2", attrs, alexa.PowerControllerCapability(alexa.Reported()), alexa.EndpointHealthCapability(alexa.Reporting{Retrievable: true})), []alexa.LintRule{alexa.LintConnectivityReporting}},
 	} {
 		var got []alexa.LintRule

@@ -239,10 +239,14 @@ func (c SecurityPanelConfiguration) Validate() error {
 // the alarms of alarms (PropertyBurglaryAlarm, PropertyFireAlarm,
 // PropertyCarbonMonoxideAlarm, PropertyWaterAlarm) reported as r says.
 // Amazon requires retrievable true for every property of a security panel
-// and asks for proactivelyReported true. It fails if cfg is not valid or
-// alarms holds another name or one twice.
+// and asks for proactivelyReported true ([Reported]). It fails if r is not
+// retrievable, cfg is not valid, or alarms holds another name or one
+// twice.
 // See https://developer.amazon.com/docs/device-apis/alexa-securitypanelcontroller.html.
 func SecurityPanelControllerCapability(cfg SecurityPanelConfiguration, r Reporting, alarms ...PropertyName) (Capability, error) {
+	if !r.Retrievable {
+		return Capability{}, capabilityError(NamespaceSecurityPanelController, "", fmt.Errorf("%w: a security panel's properties must be retrievable", ErrInvalid))
+	}
 	if err := cfg.Validate(); err != nil {
 		return Capability{}, err
 	}

@@ -251,6 +251,9 @@ func TestSecurityPanelControllerCapability(t *testing.T) {
 			t.Errorf("%s: error %v, want one wrapping ErrInvalid", name, err)
 		}
 	}
+	if _, err := alexa.SecurityPanelControllerCapability(cfg, alexa.Reporting{ProactivelyReported: true}); !errors.Is(err, alexa.ErrInvalid) {
+		t.Errorf("not retrievable: error %v, want one wrapping ErrInvalid", err)
+	}
 }
 
 func TestSecurityPanelProperties(t *testing.T) {
