@@ -261,6 +261,9 @@ func (r *Router) serveOwned(ctx context.Context, d *Directive) (*EventMessage, e
 	d.encoded, d.encodedFull = nil, nil
 	m, err := r.call(ctx, d)
 	if err == nil && m != nil {
+		err = checkReplyKind(d, m)
+	}
+	if err == nil && m != nil {
 		err = r.checkReply(m)
 	}
 	if err != nil {
