@@ -40,7 +40,8 @@ type DoorbellPressPayload struct {
 // Validate returns an error wrapping [ErrInvalidValue] unless the cause is
 // one Amazon's schema allows for the event (APP_INTERACTION,
 // PHYSICAL_INTERACTION, PERIODIC_POLL, RULE_TRIGGER, VOICE_INTERACTION)
-// and the timestamp is a UTC time in [DoorbellTimestampLayout].
+// and the timestamp is a UTC time in [DoorbellTimestampLayout] in the years
+// 1000 to 9999 (Amazon's schema allows no other).
 func (p DoorbellPressPayload) Validate() error {
 	switch p.Cause.Type {
 	case CauseAppInteraction, CausePhysicalInteraction, CausePeriodicPoll, CauseRuleTrigger, CauseVoiceInteraction:
@@ -49,7 +50,7 @@ func (p DoorbellPressPayload) Validate() error {
 	}
 	// time.Parse accepts a fraction the layout lacks: require the layout's
 	// own form.
-	if ts, err := time.Parse(DoorbellTimestampLayout, p.Timestamp); err != nil || ts.Format(DoorbellTimestampLayout) != p.Timestamp {
+	if ts, err := time.Parse(DoorbellTimestampLayout, p.Timestamp); err != nil || ts.Format(DoorbellTimestampLayout) != p.Timestamp || ts.Year() < 1000 {
 		return fmt.Errorf("%w: DoorbellPress timestamp must be a UTC time to the second (YYYY-MM-DDThh:mm:ssZ)", ErrInvalidValue)
 	}
 	return nil

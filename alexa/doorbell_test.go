@@ -108,6 +108,7 @@ func TestDoorbellPressPayloadValidate(t *testing.T) {
 		"fraction":          {Cause: ok.Cause, Timestamp: "2026-03-14T18:22:05.520Z"},
 		"offset":            {Cause: ok.Cause, Timestamp: "2026-03-14T19:22:05+01:00"},
 		"no such date":      {Cause: ok.Cause, Timestamp: "2026-02-30T18:22:05Z"},
+		"year 999":          {Cause: ok.Cause, Timestamp: "0999-02-03T18:22:05Z"},
 	} {
 		if err := p.Validate(); !errors.Is(err, alexa.ErrInvalidValue) {
 			t.Errorf("%s: Validate = %v, want ErrInvalidValue", name, err)
