@@ -465,3 +465,37 @@ func ExampleRouter_HandleSecurityPanelController() {
 	// {"event":{"header":{"namespace":"Alexa.SecurityPanelController","name":"Arm.Response","messageId":"5f8a426e-01e4-4cc9-8b79-65f8bd0fd8a4","correlationToken":"token-1","payloadVersion":"3"},"endpoint":{"scope":{"type":"BearerToken","token":"token"},"endpointId":"panel-1"},"payload":{"exitDelayInSeconds":90}},"context":{"properties":[{"namespace":"Alexa.SecurityPanelController","name":"armState","value":"ARMED_AWAY","timeOfSample":"2024-05-01T10:00:00Z","uncertaintyInMilliseconds":0}]}}
 	// {"event":{"header":{"namespace":"Alexa.SecurityPanelController","name":"ErrorResponse","messageId":"5f8a426e-01e4-4cc9-8b79-65f8bd0fd8a4","correlationToken":"token-1","payloadVersion":"3"},"endpoint":{"scope":{"type":"BearerToken","token":"token"},"endpointId":"panel-1"},"payload":{"type":"UNAUTHORIZED","message":"the PIN does not match"}}}
 }
+
+// TestNewPropertiesReported sends the properties of the security panel,
+// the equalizer and the launcher in ChangeReports and StateReports and
+// checks them against our schemas and Amazon's, which has all of them.
+func TestNewPropertiesReported(t *testing.T) {
+	t.Parallel()
+	bands, err := alexa.BandsProperty(alexa.BandLevel{Name: alexa.BandBass, Value: -2}, alexa.BandLevel{Name: alexa.BandTreble, Value: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := alexa.TargetProperty(alexa.LaunchTarget{Identifier: "amzn1.alexa-ask-target.shortcut.33122", Name: "Home"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, props := range map[string][]alexa.Property{
+		"security panel": {
+			alexa.ArmStateProperty(alexa.ArmedNight), alexa.BurglaryAlarmProperty(alexa.AlarmActive), alexa.FireAlarmProperty(alexa.AlarmOK),
+			alexa.CarbonMonoxideAlarmProperty(alexa.AlarmOK), alexa.WaterAlarmProperty(alexa.AlarmActive),
+		},
+		"equalizer": {bands, alexa.EqualizerModeProperty(alexa.EqualizerSport)},
+		"launcher":  {target},
+	} {
+		m, err := fixedBuilder().ChangeReport("endpoint-001", alexa.CausePhysicalInteraction, props[:1], props[1:]...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		conformMessage(t, m)
+		d, err := alexa.ParseDirective(alexatest.To("endpoint-001", "t").ReportState())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conformMessage(t, d.StateReport(props...))
+	}
+}
