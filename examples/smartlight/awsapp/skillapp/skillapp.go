@@ -11,8 +11,10 @@
 // and the SDK's SigV4 signer (the SDK's two IoT clients cost the cold
 // start about 2 ms of package initialization and as much at their first
 // calls). AWS_MAX_ATTEMPTS bounds their attempts; AWS_RETRY_MODE does
-// not apply to them. AcceptGrant alone needs the grant store (DynamoDB), the
-// LWA client secret and the grants' key ring: the skill function
+// not apply to them.
+//
+// AcceptGrant alone needs the grant store (DynamoDB), the LWA client
+// secret and the grants' key ring: the skill function
 // forwards it, as Alexa sent it, to the grants function named by
 // GRANTS_FUNCTION (cmd/grants, package grantsapp; one Lambda Invoke that
 // awsenv signs itself, without the Lambda client), and answers what that
