@@ -30,7 +30,8 @@
 // cmd/updates and cmd/devicesapi are thin mains around it; cmd/skill is
 // one around package skillapp, which reads the same configuration (package
 // awsenv checks it for both) but links and builds only what a directive
-// needs. examples/template.yaml deploys them.
+// needs, and forwards AcceptGrant to cmd/grants (package grantsapp).
+// examples/template.yaml deploys them.
 package awsapp
 
 import (
@@ -279,8 +280,10 @@ func (b *Backend) Updates() (*updates.Updates, error) {
 	return updates.New(cfg)
 }
 
-// Skill returns the skill's router, for lambda.Start. The skill function
-// itself (cmd/skill) is built by package skillapp, which links less.
+// Skill returns the skill's router, for lambda.Start, answering
+// AcceptGrant itself. The skill function (cmd/skill) is built by package
+// skillapp instead, which links less and forwards AcceptGrant to the grants
+// function (package grantsapp).
 func (b *Backend) Skill(ctx context.Context) (*alexa.Router, error) {
 	v, err := b.verifier(ctx, b.Config.AlexaClientIDs)
 	if err != nil {
