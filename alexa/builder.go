@@ -208,7 +208,8 @@ func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
 // VALUE_OUT_OF_RANGE), or if its type belongs to an interface's own
 // ErrorResponse but err names another namespace (Alexa's included), or
 // none of its types. (The Router also refuses an interface's own error
-// type in answer to another interface's directive.)
+// type in answer to another interface's directive, but for Alexa.Safety's,
+// which answer the directives of any interface that acts on an endpoint.)
 func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
 	ns, nerr := err.replyNamespace("")
 	if nerr != nil {

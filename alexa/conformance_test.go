@@ -104,6 +104,8 @@ func TestBuildersConform(t *testing.T) {
 		alexa.AcceptGrantFailed("LWA rejected the code", nil),
 		{Type: alexa.ErrorRequestedSetpointsTooClose, Message: "close", MinimumTemperatureDelta: &alexa.Temperature{Value: 2, Scale: alexa.Celsius}},
 		{Type: alexa.ErrorThermostatIsOff, Message: "off"},
+		alexa.SafetyError(alexa.ErrorObstacleDetected, "blocked"),
+		alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed"),
 	} {
 		add(d.ErrorResponse(e))
 	}

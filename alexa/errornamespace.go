@@ -28,6 +28,21 @@ var interfaceErrorTypes = map[Namespace]map[ErrorType]bool{
 		ErrorAuthorizationRequired: true, ErrorBypassNeeded: true, ErrorNotReady: true, ErrorUnauthorized: true,
 		ErrorUnclearedAlarm: true, ErrorUnclearedTrouble: true, ErrorNoActiveMonitorableDevices: true,
 	},
+	NamespaceSafety: {ErrorObstacleDetected: true, ErrorSafetyBeamBreached: true},
+}
+
+// crossInterfaceErrorNamespaces are the error namespaces of
+// interfaceErrorTypes that have no directives of their own: their
+// ErrorResponse answers directives of other interfaces (Alexa.Safety's a
+// garage door's ModeController SetMode, say). They may answer a directive
+// of any namespace but those of nonEndpointDirectiveNamespaces.
+var crossInterfaceErrorNamespaces = map[Namespace]bool{NamespaceSafety: true}
+
+// nonEndpointDirectiveNamespaces are the namespaces whose directives do
+// not ask an endpoint to act (ReportState, Discover, AcceptGrant): a
+// cross-interface error cannot answer them.
+var nonEndpointDirectiveNamespaces = map[Namespace]bool{
+	NamespaceAlexa: true, NamespaceDiscovery: true, NamespaceAuthorization: true,
 }
 
 // replyNamespace returns the namespace of the ErrorResponse that answers a
@@ -39,6 +54,8 @@ var interfaceErrorTypes = map[Namespace]map[ErrorType]bool{
 //   - a type of an interface's own ErrorResponse goes in that interface's,
 //     and only in answer to that interface's directives (a LockController
 //     directive cannot be answered with the security panel's UNAUTHORIZED);
+//     a cross-interface namespace's (Alexa.Safety's) in answer to any
+//     directive that asks an endpoint to act, whatever its interface;
 //   - other namespaces (interfaces this package does not model) are taken
 //     as they are.
 //
@@ -61,6 +78,10 @@ func (e *Error) replyNamespace(directive Namespace) (Namespace, error) {
 		return NamespaceAlexa, nil
 	case !own[e.Type]:
 		return "", fmt.Errorf("alexa: %s is not an error type of %s's ErrorResponse", e.Type, ns)
+	case crossInterfaceErrorNamespaces[ns]:
+		if nonEndpointDirectiveNamespaces[directive] {
+			return "", fmt.Errorf("alexa: %s's error %s cannot answer a %s directive", ns, e.Type, directive)
+		}
 	case directive != "" && directive != ns:
 		return "", fmt.Errorf("alexa: %s's error %s cannot answer a %s directive", ns, e.Type, directive)
 	}

@@ -45,6 +45,8 @@ func TestErrorResponseNamespace(t *testing.T) {
 		{"thermostat's own error", setpoint, &alexa.Error{Type: alexa.ErrorThermostatIsOff, Message: "off"}, alexa.NamespaceThermostatController, alexa.ErrorThermostatIsOff, true},
 		{"generic error named for the thermostat", setpoint, &alexa.Error{Namespace: alexa.NamespaceThermostatController, Type: alexa.ErrorEndpointBusy}, alexa.NamespaceAlexa, alexa.ErrorEndpointBusy, true},
 		{"thermostat's error answering a lock", lock, &alexa.Error{Type: alexa.ErrorThermostatIsOff}, alexa.NamespaceAlexa, alexa.ErrorInternalError, true},
+		{"Safety's error answering a lock", lock, alexa.SafetyError(alexa.ErrorObstacleDetected, "blocked"), alexa.NamespaceSafety, alexa.ErrorObstacleDetected, true},
+		{"Safety's error answering the panel", arm, &alexa.Error{Type: alexa.ErrorSafetyBeamBreached}, alexa.NamespaceSafety, alexa.ErrorSafetyBeamBreached, true},
 		{"AcceptGrant's error answering a lock", lock, alexa.AcceptGrantFailed("no", nil), alexa.NamespaceAlexa, alexa.ErrorInternalError, true},
 		{"an interface this package does not model", lock, &alexa.Error{Namespace: "Alexa.Cooking", Type: "DOOR_OPEN", Message: "door open"}, "Alexa.Cooking", "DOOR_OPEN", false},
 	} {

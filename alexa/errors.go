@@ -86,8 +86,9 @@ type TemperatureValidRange struct {
 type Error struct {
 	// Namespace is the ErrorResponse's namespace; empty means "Alexa",
 	// except for types that exist only in one interface's ErrorResponse
-	// (ACCEPT_GRANT_FAILED, the ThermostatController and
-	// SecurityPanelController types), whose namespace is implied.
+	// (ACCEPT_GRANT_FAILED, the ThermostatController,
+	// SecurityPanelController and Safety types), whose namespace is
+	// implied.
 	// Interface-specific errors use their interface, e.g.
 	// "Alexa.ThermostatController", and AcceptGrant failures
 	// "Alexa.Authorization".
@@ -193,6 +194,9 @@ func (e *Error) namespace() Namespace {
 	}
 	if isSecurityPanelErrorType(e.Type) {
 		return NamespaceSecurityPanelController
+	}
+	if e.Type == ErrorObstacleDetected || e.Type == ErrorSafetyBeamBreached {
+		return NamespaceSafety
 	}
 	return NamespaceAlexa
 }

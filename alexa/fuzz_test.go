@@ -41,6 +41,15 @@ func fuzzRouter() *alexa.Router {
 		}
 		return d.DeferredResponse(time.Duration(p.Level) * time.Second), nil
 	}))
+	type closeDoor struct {
+		Type alexa.ErrorType `json:"type"`
+	}
+	// Close fails with the Alexa.Safety error of the type asked for: the
+	// Safety types answer in Alexa.Safety's ErrorResponse, the generic ones
+	// in Alexa's, any other with INTERNAL_ERROR.
+	r.Handle("Alexa.Test", "Close", alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p closeDoor) (*alexa.EventMessage, error) {
+		return nil, alexa.SafetyError(p.Type, "the door did not close")
+	}))
 	r.HandleFunc("Alexa.Test", "Panic", func(context.Context, *alexa.Directive) (*alexa.EventMessage, error) {
 		panic("fuzz")
 	})
@@ -62,6 +71,8 @@ func FuzzRouterInvoke(f *testing.F) {
 	for _, s := range []string{
 		``, `{}`, `null`, `{"directive":null}`, `{"directive":{"header":{}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Set","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"level":7}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"OBSTACLE_DETECTED"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"ENDPOINT_BUSY"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Panic","messageId":"m","payloadVersion":"3"},"payload":{}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Authorization","name":"AcceptGrant","messageId":"m","payloadVersion":"3"},"payload":{"grant":{"type":"OAuth2.AuthorizationCode","code":"bad"},"grantee":{"type":"BearerToken","token":"t"}}}}`,
 	} {
