@@ -10,7 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/go-alexa/smarthome/alexa"
+	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/smartlight/auth"
+	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/grantsapp"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/skillapp"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 )
@@ -134,5 +137,94 @@ func TestStartDoesNotWait(t *testing.T) {
 	close(release)
 	if r, err := f.Router(t.Context()); err != nil || r == nil {
 		t.Fatalf("Router once the endpoint is known = %v, %v", r, err)
+	}
+}
+
+// AcceptGrant on AWS, end to end: the skill function forwards the
+// directive to the grants function (in process, behind a fake Lambda
+// Invoke endpoint), which verifies the grantee token, exchanges the code
+// with LWA (a fake) and stores the grant (a fake DynamoDB that records the
+// PutItem); the skill answers what it answers.
+func TestAcceptGrantThroughTheGrantsFunction(t *testing.T) {
+	t.Parallel()
+	const user = "3f1c2d9e-1111-4222-8333-444455556666"
+	lwaServer := alexatest.NewLWA(alexatest.LWAConfig{ClientID: "amzn1.application-oa2-client.x", ClientSecret: "lwa-secret"})
+	var (
+		mu      sync.Mutex
+		grants  *alexa.Router
+		puts    []string
+		invokes int
+	)
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	issuer, err := auth.NewIssuer(srv.URL + "/pool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/pool/", issuer)
+	mux.Handle("/auth/o2/token", lwaServer)
+	mux.HandleFunc("POST /2015-03-31/functions/grants/invocations", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		invokes++
+		g := grants
+		mu.Unlock()
+		reply, err := g.Invoke(r.Context(), body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write(reply)
+	})
+	mux.HandleFunc("POST /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "DynamoDB_20120810.PutItem" {
+			http.Error(w, "unexpected "+r.Header.Get("X-Amz-Target"), http.StatusBadRequest)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		puts = append(puts, string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		_, _ = io.WriteString(w, `{}`)
+	})
+	env := map[string]string{
+		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-key",
+		"AWS_ENDPOINT_URL": srv.URL, "IOT_DATA_ENDPOINT": srv.URL, "GRANTS_TABLE": "grants", "GRANTS_FUNCTION": "grants",
+		"LWA_CLIENT_ID": "amzn1.application-oa2-client.x", "LWA_CLIENT_SECRET": "lwa-secret", "LWA_TOKEN_URL": srv.URL + "/auth/o2/token",
+		"AUTH_ISSUER": issuer.IssuerURL(), "AUTH_ALEXA_CLIENT_IDS": "alexa", "ALEXA_REGION": "EU",
+	}
+	getenv := func(k string) string { return env[k] }
+	g, err := grantsapp.New(t.Context(), getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	grants = g
+	mu.Unlock()
+	skillRouter, err := skillapp.New(t.Context(), getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := issuer.Issue(auth.TokenRequest{UserID: user, ClientID: "alexa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := lwaServer.IssueCode(user)
+	m := alexatest.Invoke(t, skillRouter, alexatest.AcceptGrant(code, token))
+	if m.Event.Header.Name != alexa.NameAcceptGrantResponse {
+		t.Fatalf("AcceptGrant answered %s, want AcceptGrant.Response", m)
+	}
+	mu.Lock()
+	if invokes != 1 || len(puts) != 1 || !strings.Contains(puts[0], `"TableName":"grants"`) || !strings.Contains(puts[0], user) {
+		t.Errorf("%d invocations, PutItem requests %q; want one of each, for the user's grant", invokes, puts)
+	}
+	mu.Unlock()
+	// A code LWA never issued is refused: the grants function's error is
+	// the skill's answer.
+	m = alexatest.Invoke(t, skillRouter, alexatest.AcceptGrant("ANnotacodelwaissued", token))
+	if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorAcceptGrantFailed {
+		t.Errorf("AcceptGrant with a used code answered %s, want ACCEPT_GRANT_FAILED", m)
 	}
 }
