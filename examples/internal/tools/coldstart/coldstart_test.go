@@ -24,6 +24,25 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 )
 
+// The paired ratio pairs the starts by iteration, whatever their order
+// of magnitude: a slow pair and a fast pair weigh alike.
+func TestPairedRatio(t *testing.T) {
+	t.Parallel()
+	ms := func(v ...int) []sample {
+		var out []sample
+		for _, x := range v {
+			out = append(out, sample{Answer: time.Duration(x) * time.Millisecond})
+		}
+		return out
+	}
+	if got := pairedRatio(ms(30, 60, 20), ms(20, 30, 10)); got != 2 {
+		t.Errorf("pairedRatio = %v, want 2 (the ratios are 1.5, 2, 2)", got)
+	}
+	if got := pairedRatio(nil, nil); got != 0 {
+		t.Errorf("pairedRatio of none = %v", got)
+	}
+}
+
 func TestPercentile(t *testing.T) {
 	t.Parallel()
 	var d []time.Duration

@@ -11,7 +11,10 @@
 // (and to its first poll for an event: the end of its initialization).
 // Runs alternate between the two functions, after one unmeasured warm-up
 // each (so the binaries are in the page cache); it reports the median, the
-// 90th percentile, the minimum and the maximum.
+// 90th percentile, the minimum and the maximum, the ratio of the two
+// medians, and the median of the paired ratios: each skill start over the
+// baseline start next to it, which a load swing of a shared machine slows
+// alike (single runs of the ratio of the medians swing by ±10 % there).
 //
 // The skill runs with the environment of examples/template.yaml, and
 // talks to a fake cloud on loopback: the identity provider's JWKS (the
@@ -20,7 +23,7 @@
 // SSM and DynamoDB requests of AcceptGrant, which the skill function
 // forwards to the grants function (GRANTS_FUNCTION, never invoked here).
 // The numbers therefore include the skill's real work
-// at its first directive (configuration, AWS SDK clients, JWKS fetch and
+// at its first directive (configuration, IoT clients, JWKS fetch and
 // token verification, registry and shadow calls over HTTP), but not the
 // network latency to AWS, nor Lambda's own sandbox start, and they come
 // from this machine's CPUs, not a Lambda's share of one.
@@ -223,6 +226,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	answer := func(s sample) time.Duration { return s.Answer }
 	fmt.Fprintf(stdout, "\nskill/baseline, ratio of the medians to answer: %.2f×\n",
 		float64(percentile(durations(skillRuns, answer), 50))/float64(percentile(durations(baseRuns, answer), 50)))
+	fmt.Fprintf(stdout, "skill/baseline, median of the %d paired ratios to answer: %.2f×\n", len(skillRuns), pairedRatio(skillRuns, baseRuns))
 
 	if !o.sizes {
 		return nil
@@ -464,6 +468,22 @@ func durations(runs []sample, f func(sample) time.Duration) []time.Duration {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// pairedRatio returns the median (nearest rank) of skill[i]/base[i] of the
+// answers: the two starts of iteration i ran one after the other.
+func pairedRatio(skill, base []sample) float64 {
+	var r []float64
+	for i := range min(len(skill), len(base)) {
+		if base[i].Answer > 0 {
+			r = append(r, float64(skill[i].Answer)/float64(base[i].Answer))
+		}
+	}
+	if len(r) == 0 {
+		return 0
+	}
+	slices.Sort(r)
+	return r[max(int(math.Ceil(0.5*float64(len(r)))), 1)-1]
 }
 
 // percentile returns the p-th percentile of sorted by the nearest-rank
