@@ -22,6 +22,9 @@ var upstreamExceptions = []struct {
 	{[]byte(`"name":"thermostatMode","value":"CUSTOM"`), "upstream thermostatMode enum lacks CUSTOM (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"name":"recordingState"`), "upstream spells the Alexa.RecordController property RecordingState; the documentation recordingState (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"interface":"Alexa.KeypadController"`), "upstream lacks Alexa.KeypadController and its capability list is closed (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"name":"thermostatMode","value":"EM_HEAT"`), "upstream predates Alexa.ThermostatController 3.2 and its EM_HEAT mode (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"name":"adaptiveRecoveryStatus"`), "upstream predates Alexa.ThermostatController 3.2 and its adaptiveRecoveryStatus property (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"interface":"Alexa.ThermostatController","version":"3.2"`), "upstream accepts only version 3 of Alexa.ThermostatController (UPSTREAM.md: SDK-emitted messages)"},
 }
 
 // conform checks a message the SDK emitted against our schemas and, when

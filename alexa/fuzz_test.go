@@ -16,6 +16,7 @@ import (
 func fuzzRouter() *alexa.Router {
 	r := alexa.NewRouter()
 	r.HandlePowerController(&light{})
+	r.HandleThermostatController(heatPump{mode: alexa.ThermostatHeat, recovery: alexa.AdaptiveRecoveryInactive})
 	r.HandleAuthorization(alexa.AuthorizerFunc(func(_ context.Context, _ *alexa.Directive, p alexa.AcceptGrantPayload) error {
 		if p.Grant.Code == "bad" {
 			return errors.New("rejected")
@@ -71,7 +72,9 @@ func FuzzRouterInvoke(f *testing.F) {
 	for _, s := range []string{
 		``, `{}`, `null`, `{"directive":null}`, `{"directive":{"header":{}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Set","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"level":7}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetThermostatMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"thermostatMode":{"value":"EM_HEAT"}}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"OBSTACLE_DETECTED"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetThermostatMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"thermostatMode":{"value":"EM_HEAT"}}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"ENDPOINT_BUSY"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Panic","messageId":"m","payloadVersion":"3"},"payload":{}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Authorization","name":"AcceptGrant","messageId":"m","payloadVersion":"3"},"payload":{"grant":{"type":"OAuth2.AuthorizationCode","code":"bad"},"grantee":{"type":"BearerToken","token":"t"}}}}`,

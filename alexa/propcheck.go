@@ -172,6 +172,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
+	{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:         enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
 }
 
 // Validate checks the value of a property whose interface documents a

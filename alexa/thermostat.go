@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -40,7 +41,44 @@ const (
 	PropertyUpperSetpoint PropertyName = "upperSetpoint"
 	// PropertyThermostatMode is the thermostat's mode.
 	PropertyThermostatMode PropertyName = "thermostatMode"
+	// PropertyAdaptiveRecoveryStatus (interface version 3.2) says whether
+	// the thermostat is preheating or precooling to reach the next
+	// scheduled setpoint on time; an [AdaptiveRecoveryStatus]. Declare it
+	// with [ThermostatFeatures.AdaptiveRecovery].
+	PropertyAdaptiveRecoveryStatus PropertyName = "adaptiveRecoveryStatus"
 )
+
+// AdaptiveRecoveryStatus is the value of the adaptiveRecoveryStatus
+// property (Alexa.ThermostatController 3.2). The property name is
+// confirmed by public Alexa integrations that report it; the three values
+// below by one public implementation that quotes Amazon's, not by the
+// captured text of the interface documentation.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+type AdaptiveRecoveryStatus string
+
+// Adaptive recovery states.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+const (
+	// AdaptiveRecoveryPreheating: the thermostat heats ahead of a
+	// scheduled setpoint so as to reach it on time.
+	AdaptiveRecoveryPreheating AdaptiveRecoveryStatus = "PREHEATING"
+	// AdaptiveRecoveryPrecooling: the thermostat cools ahead of a
+	// scheduled setpoint so as to reach it on time.
+	AdaptiveRecoveryPrecooling AdaptiveRecoveryStatus = "PRECOOLING"
+	// AdaptiveRecoveryInactive: the thermostat is not recovering.
+	AdaptiveRecoveryInactive AdaptiveRecoveryStatus = "INACTIVE"
+)
+
+// Validate returns an error wrapping [ErrInvalidValue] unless s is one of
+// the adaptive recovery states.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+func (s AdaptiveRecoveryStatus) Validate() error {
+	switch s {
+	case AdaptiveRecoveryPreheating, AdaptiveRecoveryPrecooling, AdaptiveRecoveryInactive:
+		return nil
+	}
+	return fmt.Errorf("%w: adaptiveRecoveryStatus %q, want PREHEATING, PRECOOLING or INACTIVE", ErrInvalidValue, string(s))
+}
 
 // ThermostatMode is a thermostat mode: the value of the thermostatMode
 // property and of SetThermostatMode.
@@ -58,6 +96,13 @@ const (
 	// ThermostatCustom is a manufacturer mode named by
 	// [ThermostatModeValue.CustomName] in SetThermostatMode.
 	ThermostatCustom ThermostatMode = "CUSTOM"
+	// ThermostatEmergencyHeat is emergency heating (interface version
+	// 3.2): a heat pump's auxiliary heat alone. A capability that lists it
+	// in its supported modes declares version "3.2". The wire value is
+	// the one public Alexa integrations exchange with Alexa; the captured
+	// text of the interface documentation names the mode but not its
+	// value.
+	ThermostatEmergencyHeat ThermostatMode = "EM_HEAT"
 )
 
 // ThermostatSetpoints says which setpoints a thermostat has, and so which
@@ -108,11 +153,32 @@ func (c ThermostatConfiguration) Validate() error {
 }
 
 // ThermostatControllerCapability returns the Alexa.ThermostatController
-// capability (version "3") of a thermostat with setpoints s, reporting its
-// setpoints and thermostatMode as r says, with configuration cfg. It fails
-// if s is not one of the arrangements or cfg is not valid. See
+// capability (version "3", or "3.2" when cfg lists
+// [ThermostatEmergencyHeat]) of a thermostat with setpoints s, reporting
+// its setpoints and thermostatMode as r says, with configuration cfg. It
+// fails if s is not one of the arrangements or cfg is not valid. For the
+// other 3.2 features use [ThermostatControllerCapabilityWith]. See
 // https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func ThermostatControllerCapability(s ThermostatSetpoints, cfg ThermostatConfiguration, r Reporting) (Capability, error) {
+	return ThermostatControllerCapabilityWith(s, cfg, ThermostatFeatures{}, r)
+}
+
+// ThermostatFeatures are the Alexa.ThermostatController 3.2 features a
+// thermostat declares in its capability beyond its setpoints and modes.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+type ThermostatFeatures struct {
+	// AdaptiveRecovery: the thermostat preheats or precools to reach a
+	// scheduled setpoint on time, and reports adaptiveRecoveryStatus
+	// ([AdaptiveRecoveryStatusProperty]).
+	AdaptiveRecovery bool
+}
+
+// ThermostatControllerCapabilityWith is [ThermostatControllerCapability]
+// with the 3.2 features f: with any of them (or with
+// [ThermostatEmergencyHeat] among the supported modes) the capability
+// declares version "3.2". See
+// https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+func ThermostatControllerCapabilityWith(s ThermostatSetpoints, cfg ThermostatConfiguration, f ThermostatFeatures, r Reporting) (Capability, error) {
 	var props []PropertyName
 	switch s {
 	case SingleSetpoint:
@@ -127,7 +193,16 @@ func ThermostatControllerCapability(s ThermostatSetpoints, cfg ThermostatConfigu
 	if err := cfg.Validate(); err != nil {
 		return Capability{}, err
 	}
-	c := NewCapability(NamespaceThermostatController, "3", r, append(props, PropertyThermostatMode)...)
+	props = append(props, PropertyThermostatMode)
+	version := "3"
+	if slices.Contains(cfg.SupportedModes, ThermostatEmergencyHeat) {
+		version = "3.2"
+	}
+	if f.AdaptiveRecovery {
+		props = append(props, PropertyAdaptiveRecoveryStatus)
+		version = "3.2"
+	}
+	c := NewCapability(NamespaceThermostatController, version, r, props...)
 	c.Configuration = mustJSON(cfg)
 	return c, nil
 }
@@ -158,6 +233,17 @@ func UpperSetpointProperty(t Temperature) (Property, error) {
 // See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func ThermostatModeProperty(m ThermostatMode) Property {
 	return Property{Namespace: NamespaceThermostatController, Name: PropertyThermostatMode, Value: stringValue(string(m))}
+}
+
+// AdaptiveRecoveryStatusProperty returns the adaptiveRecoveryStatus
+// property (interface version 3.2). It fails, with an error wrapping
+// [ErrInvalidValue], if s is not one of the adaptive recovery states.
+// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
+func AdaptiveRecoveryStatusProperty(s AdaptiveRecoveryStatus) (Property, error) {
+	if err := s.Validate(); err != nil {
+		return Property{}, err
+	}
+	return Property{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus, Value: stringValue(string(s))}, nil
 }
 
 // ConvertTemperature returns the temperature t expressed in scale to.
@@ -368,7 +454,7 @@ func (p *SetThermostatModePayload) UnmarshalJSON(b []byte) error {
 // Validate returns an INVALID_VALUE [*Error] if the mode is empty, or
 // CUSTOM without a custom name, and the Alexa.ThermostatController
 // UNSUPPORTED_THERMOSTAT_MODE error for a mode that is not AUTO, COOL,
-// HEAT, ECO, OFF or CUSTOM.
+// HEAT, ECO, OFF, CUSTOM or EM_HEAT.
 // See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func (p SetThermostatModePayload) Validate() error {
 	switch {
@@ -378,7 +464,7 @@ func (p SetThermostatModePayload) Validate() error {
 		return invalidValue("SetThermostatMode CUSTOM without a customName")
 	}
 	switch p.ThermostatMode.Value {
-	case ThermostatAuto, ThermostatCool, ThermostatHeat, ThermostatEco, ThermostatOff, ThermostatCustom:
+	case ThermostatAuto, ThermostatCool, ThermostatHeat, ThermostatEco, ThermostatOff, ThermostatCustom, ThermostatEmergencyHeat:
 		return nil
 	}
 	return ThermostatError(ErrorUnsupportedThermostatMode, "unknown thermostat mode "+strconv.Quote(string(p.ThermostatMode.Value)))

@@ -47,6 +47,7 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.SetTargetTemperature(alexa.SetTargetTemperaturePayload{TargetSetpoint: &cool}), "", `{"targetSetpoint":{"value":21,"scale":"CELSIUS"}}`},
 		{to.AdjustTargetTemperature(alexa.Temperature{Value: -2, Scale: alexa.Celsius}), "", `{"targetSetpointDelta":{"value":-2,"scale":"CELSIUS"}}`},
 		{to.SetThermostatMode(alexa.ThermostatHeat, ""), "", `{"thermostatMode":{"value":"HEAT"}}`},
+		{to.SetThermostatMode(alexa.ThermostatEmergencyHeat, ""), "", `{"thermostatMode":{"value":"EM_HEAT"}}`},
 		{to.ResumeSchedule(), "", `{}`},
 		{to.SetMode("Kettle.Temperature", "Temperature.Boil"), "Kettle.Temperature", `{"mode":"Temperature.Boil"}`},
 		{to.AdjustMode("Kettle.Temperature", 1), "Kettle.Temperature", `{"modeDelta":1}`},
