@@ -173,6 +173,10 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
 	{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:         enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
+	{Namespace: NamespaceHVACComponents, Name: PropertyPrimaryHeaterOperation}:               enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+	{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                      enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+	{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+	{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
 }
 
 // Validate checks the value of a property whose interface documents a
