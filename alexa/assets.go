@@ -3,6 +3,7 @@ package alexa
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 )
 
 // AssetID identifies a friendly name in a catalog of localized names
@@ -70,8 +71,9 @@ const (
 )
 
 // globalAssets is the global catalog as this package knows it: the
-// constants above and the units.
-var globalAssets = func() map[AssetID]bool {
+// constants above and the units. It is built at its first use (Lint), not
+// at every skill's start.
+var globalAssets = sync.OnceValue(func() map[AssetID]bool {
 	m := map[AssetID]bool{}
 	for _, id := range []AssetID{
 		AssetDeviceNameAirPurifier, AssetDeviceNameFan, AssetDeviceNameRouter, AssetDeviceNameShade,
@@ -96,7 +98,7 @@ var globalAssets = func() map[AssetID]bool {
 		m[u.Asset()] = true
 	}
 	return m
-}()
+})
 
 // Asset returns u as the asset id of its friendly name in the global Alexa
 // catalog.
@@ -111,7 +113,7 @@ func (id AssetID) Global() bool { return strings.HasPrefix(string(id), "Alexa.")
 // this package has a constant for. Amazon adds entries from time to time:
 // an id that is Global but not Known is likely a typo, which makes Alexa
 // refuse the endpoint's capability at discovery, or a newer entry.
-func (id AssetID) Known() bool { return globalAssets[id] }
+func (id AssetID) Known() bool { return globalAssets()[id] }
 
 // friendlyNamesOf returns every friendly name c declares: its own
 // (capabilityResources), and those of its mode values and range presets

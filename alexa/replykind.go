@@ -1,6 +1,9 @@
 package alexa
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"sync"
+)
 
 // replyKind is the namespace and name of a reply.
 type replyKind struct {
@@ -28,14 +31,14 @@ var specialReplies = map[replyKind]replyKind{
 }
 
 // specialReplyOf is the inverse of specialReplies: which directive each
-// special reply answers.
-var specialReplyOf = func() map[replyKind]replyKind {
+// special reply answers. It is built at its first use.
+var specialReplyOf = sync.OnceValue(func() map[replyKind]replyKind {
 	m := make(map[replyKind]replyKind, len(specialReplies))
 	for d, r := range specialReplies {
 		m[r] = d
 	}
 	return m
-}()
+})
 
 // checkReplyKind returns an error if m is not a reply Alexa accepts to d:
 // the directive's own reply (see specialReplies), an ErrorResponse, or a
@@ -54,7 +57,7 @@ func checkReplyKind(d *Directive, m *EventMessage) error {
 	case special:
 		return &replyPayloadError{what: string(rk.ns) + " " + string(rk.name), why: "cannot answer " + string(dk.ns) + " " + string(dk.name) + ": it is answered with " + string(want.ns) + " " + string(want.name)}
 	default:
-		if of, isSpecial := specialReplyOf[rk]; isSpecial {
+		if of, isSpecial := specialReplyOf()[rk]; isSpecial {
 			return &replyPayloadError{what: string(rk.ns) + " " + string(rk.name), why: "answers only " + string(of.ns) + " " + string(of.name) + ", not " + string(dk.ns) + " " + string(dk.name)}
 		}
 		// Another reply to a directive without one of its own above:
