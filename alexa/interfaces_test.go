@@ -690,6 +690,7 @@ func ctlFuzzRouter() *alexa.Router {
 		return d.Response(alexa.ConnectivityProperty(alexa.ConnectivityOK)), nil
 	}))
 	r.HandleRecordController(&ctlRecorder{calls: n})
+	r.HandleTimeHoldController(&ctlMicrowave{calls: n})
 	r.HandleSeekController(&ctlSeeker{length: 3_600_000, calls: n})
 	r.HandleSecurityPanelController(&ctlPanel{state: alexa.Disarmed, pin: "4321", burglary: alexa.AlarmOK, calls: n})
 	r.HandleCameraStreamController(ctlCamera{calls: n})
@@ -731,6 +732,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespacePlaybackController, alexa.Name(alexa.PlaybackPause), "", `{}`},
 		{alexa.NamespaceRecordController, alexa.NameStartRecording, "", `{}`},
 		{alexa.NamespaceRecordController, alexa.NameStopRecording, "", `{}`},
+		{alexa.NamespaceTimeHoldController, alexa.NameHold, "", `{}`},
+		{alexa.NamespaceTimeHoldController, alexa.NameResume, "", `{}`},
+		{alexa.NamespaceThermostatController, alexa.NameSetThermostatMode, "", `{"thermostatMode":{"value":"EM_HEAT"}}`},
 		{alexa.NamespaceSeekController, alexa.NameAdjustSeekPosition, "", `{"deltaPositionMilliseconds":-45000}`},
 		{alexa.NamespaceSecurityPanelController, alexa.NameArm, "", `{"armState":"ARMED_AWAY"}`},
 		{alexa.NamespaceSecurityPanelController, alexa.NameDisarm, "", `{"authorization":{"type":"FOUR_DIGIT_PIN","value":"4321"}}`},

@@ -32,6 +32,7 @@ func TestNilHandlersPanicAtRegistration(t *testing.T) {
 		"InputController":                  func(r *alexa.Router) { r.HandleInputController(nil) },
 		"PlaybackController":               func(r *alexa.Router) { r.HandlePlaybackController(nil) },
 		"RecordController":                 func(r *alexa.Router) { r.HandleRecordController(nil) },
+		"TimeHoldController":               func(r *alexa.Router) { r.HandleTimeHoldController(nil) },
 		"SeekController":                   func(r *alexa.Router) { r.HandleSeekController(nil) },
 		"SecurityPanelController":          func(r *alexa.Router) { r.HandleSecurityPanelController(nil) },
 		"CameraStreamController":           func(r *alexa.Router) { r.HandleCameraStreamController(nil) },

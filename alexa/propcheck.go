@@ -177,6 +177,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                      enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
 	{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
 	{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
+	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                    holdTimeCheck,
+	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                      holdTimeCheck,
 }
 
 // Validate checks the value of a property whose interface documents a

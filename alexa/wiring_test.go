@@ -51,6 +51,7 @@ var wiringInterfaces = []reflect.Type{
 	reflect.TypeFor[alexa.StepSpeaker](),
 	reflect.TypeFor[alexa.ThermostatController](),
 	reflect.TypeFor[alexa.ThermostatScheduleResumer](),
+	reflect.TypeFor[alexa.TimeHoldController](),
 	reflect.TypeFor[alexa.Toggler](),
 }
 

@@ -282,6 +282,18 @@ func (t Target) StopRecording() []byte {
 	return t.Directive(alexa.NamespaceRecordController, alexa.NameStopRecording, "", nil)
 }
 
+// Hold returns an Alexa.TimeHoldController Hold directive (with an empty
+// payload).
+func (t Target) Hold() []byte {
+	return t.Directive(alexa.NamespaceTimeHoldController, alexa.NameHold, "", nil)
+}
+
+// Resume returns an Alexa.TimeHoldController Resume directive (with an
+// empty payload).
+func (t Target) Resume() []byte {
+	return t.Directive(alexa.NamespaceTimeHoldController, alexa.NameResume, "", nil)
+}
+
 // AdjustSeekPosition returns an Alexa.SeekController AdjustSeekPosition
 // directive moving deltaMilliseconds (negative: back).
 func (t Target) AdjustSeekPosition(deltaMilliseconds int) []byte {

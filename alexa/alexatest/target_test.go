@@ -66,6 +66,8 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.Playback(alexa.PlaybackFastForward), "", `{}`},
 		{to.StartRecording(), "", `{}`},
 		{to.StopRecording(), "", `{}`},
+		{to.Hold(), "", `{}`},
+		{to.Resume(), "", `{}`},
 		{to.AdjustSeekPosition(-45000), "", `{"deltaPositionMilliseconds":-45000}`},
 		{to.Arm(alexa.ArmedAway), "", `{"armState":"ARMED_AWAY"}`},
 		{to.Disarm("1234"), "", `{"authorization":{"type":"FOUR_DIGIT_PIN","value":"1234"}}`},
