@@ -13,6 +13,10 @@ import (
 	"testing"
 )
 
+// untypedDirectives are the interfaces this package models in part: their
+// directives are not typed (see each namespace's doc comment).
+var untypedDirectives = map[string]bool{"Alexa.ThermostatController.Schedule": true}
+
 // TestREADMECoverageTable derives, from the package's source, the table of
 // the interfaces it types: each Namespace constant with the Router method
 // that routes its directives and the capability builder of its discovery.
@@ -76,6 +80,11 @@ func TestREADMECoverageTable(t *testing.T) {
 			capability = "`" + base + "Capability`"
 		}
 		handled := "— (no directives)"
+		if untypedDirectives[v] {
+			// Directives exist, but their names and payloads were not
+			// confirmed: they are registered by name.
+			handled = "— (directives not typed: `HandleFunc`)"
+		}
 		if len(handlers) > 0 {
 			handled = "`" + strings.Join(handlers, "`, `") + "`"
 		}

@@ -28,7 +28,8 @@ var interfaceErrorTypes = map[Namespace]map[ErrorType]bool{
 		ErrorAuthorizationRequired: true, ErrorBypassNeeded: true, ErrorNotReady: true, ErrorUnauthorized: true,
 		ErrorUnclearedAlarm: true, ErrorUnclearedTrouble: true, ErrorNoActiveMonitorableDevices: true,
 	},
-	NamespaceSafety: {ErrorObstacleDetected: true, ErrorSafetyBeamBreached: true},
+	NamespaceSafety:             {ErrorObstacleDetected: true, ErrorSafetyBeamBreached: true},
+	NamespaceThermostatSchedule: {ErrorInsufficientSpace: true},
 }
 
 // crossInterfaceErrorNamespaces are the error namespaces of

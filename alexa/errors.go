@@ -87,8 +87,8 @@ type Error struct {
 	// Namespace is the ErrorResponse's namespace; empty means "Alexa",
 	// except for types that exist only in one interface's ErrorResponse
 	// (ACCEPT_GRANT_FAILED, the ThermostatController,
-	// SecurityPanelController and Safety types), whose namespace is
-	// implied.
+	// ThermostatController.Schedule, SecurityPanelController and Safety
+	// types), whose namespace is implied.
 	// Interface-specific errors use their interface, e.g.
 	// "Alexa.ThermostatController", and AcceptGrant failures
 	// "Alexa.Authorization".
@@ -195,8 +195,11 @@ func (e *Error) namespace() Namespace {
 	if isSecurityPanelErrorType(e.Type) {
 		return NamespaceSecurityPanelController
 	}
-	if e.Type == ErrorObstacleDetected || e.Type == ErrorSafetyBeamBreached {
+	switch e.Type {
+	case ErrorObstacleDetected, ErrorSafetyBeamBreached:
 		return NamespaceSafety
+	case ErrorInsufficientSpace:
+		return NamespaceThermostatSchedule
 	}
 	return NamespaceAlexa
 }

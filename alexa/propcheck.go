@@ -179,6 +179,8 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
 	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                    holdTimeCheck,
 	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                      holdTimeCheck,
+	{Namespace: NamespaceThermostatSchedule, Name: PropertyScheduleEnabled}:                  boolCheck,
+	{Namespace: NamespaceThermostatSchedule, Name: PropertyAdaptiveRecoveryEnabled}:          boolCheck,
 }
 
 // Validate checks the value of a property whose interface documents a
