@@ -44,7 +44,7 @@ const (
 	// PropertyAdaptiveRecoveryStatus (interface version 3.2) says whether
 	// the thermostat is preheating or precooling to reach the next
 	// scheduled setpoint on time; an [AdaptiveRecoveryStatus]. Declare it
-	// with [ThermostatFeatures.AdaptiveRecovery].
+	// with [ThermostatConfiguration.AdaptiveRecovery].
 	PropertyAdaptiveRecoveryStatus PropertyName = "adaptiveRecoveryStatus"
 )
 
@@ -130,6 +130,12 @@ type ThermostatConfiguration struct {
 	// SupportsScheduling says the thermostat runs a schedule (and accepts
 	// ResumeSchedule).
 	SupportsScheduling bool `json:"supportsScheduling"`
+	// AdaptiveRecovery (interface version 3.2) says the thermostat
+	// preheats or precools to reach a scheduled setpoint on time and
+	// reports adaptiveRecoveryStatus ([AdaptiveRecoveryStatusProperty]).
+	// It is declared as that supported property, not as a member of the
+	// configuration object.
+	AdaptiveRecovery bool `json:"-"`
 }
 
 // Validate checks that the modes are non-empty and unique.
@@ -153,32 +159,14 @@ func (c ThermostatConfiguration) Validate() error {
 }
 
 // ThermostatControllerCapability returns the Alexa.ThermostatController
-// capability (version "3", or "3.2" when cfg lists
-// [ThermostatEmergencyHeat]) of a thermostat with setpoints s, reporting
-// its setpoints and thermostatMode as r says, with configuration cfg. It
-// fails if s is not one of the arrangements or cfg is not valid. For the
-// other 3.2 features use [ThermostatControllerCapabilityWith]. See
+// capability of a thermostat with setpoints s, reporting its setpoints and
+// thermostatMode (and adaptiveRecoveryStatus, when cfg.AdaptiveRecovery)
+// as r says, with configuration cfg. It declares version "3.2" when cfg
+// uses a 3.2 feature ([ThermostatEmergencyHeat] among the modes, or
+// AdaptiveRecovery), "3" otherwise. It fails if s is not one of the
+// arrangements or cfg is not valid. See
 // https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
 func ThermostatControllerCapability(s ThermostatSetpoints, cfg ThermostatConfiguration, r Reporting) (Capability, error) {
-	return ThermostatControllerCapabilityWith(s, cfg, ThermostatFeatures{}, r)
-}
-
-// ThermostatFeatures are the Alexa.ThermostatController 3.2 features a
-// thermostat declares in its capability beyond its setpoints and modes.
-// See https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
-type ThermostatFeatures struct {
-	// AdaptiveRecovery: the thermostat preheats or precools to reach a
-	// scheduled setpoint on time, and reports adaptiveRecoveryStatus
-	// ([AdaptiveRecoveryStatusProperty]).
-	AdaptiveRecovery bool
-}
-
-// ThermostatControllerCapabilityWith is [ThermostatControllerCapability]
-// with the 3.2 features f: with any of them (or with
-// [ThermostatEmergencyHeat] among the supported modes) the capability
-// declares version "3.2". See
-// https://developer.amazon.com/docs/device-apis/alexa-thermostatcontroller.html.
-func ThermostatControllerCapabilityWith(s ThermostatSetpoints, cfg ThermostatConfiguration, f ThermostatFeatures, r Reporting) (Capability, error) {
 	var props []PropertyName
 	switch s {
 	case SingleSetpoint:
@@ -198,7 +186,7 @@ func ThermostatControllerCapabilityWith(s ThermostatSetpoints, cfg ThermostatCon
 	if slices.Contains(cfg.SupportedModes, ThermostatEmergencyHeat) {
 		version = "3.2"
 	}
-	if f.AdaptiveRecovery {
+	if cfg.AdaptiveRecovery {
 		props = append(props, PropertyAdaptiveRecoveryStatus)
 		version = "3.2"
 	}

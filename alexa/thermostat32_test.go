@@ -1,11 +1,11 @@
 package alexa_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -110,33 +110,25 @@ func TestThermostatCapability32(t *testing.T) {
 	t.Parallel()
 	rep := alexa.Reporting{ProactivelyReported: true, Retrievable: true}
 	for _, tc := range []struct {
-		name        string
-		modes       []alexa.ThermostatMode
-		features    alexa.ThermostatFeatures
-		wantVersion string
-		wantProps   []alexa.PropertyName
+		name             string
+		modes            []alexa.ThermostatMode
+		adaptiveRecovery bool
+		wantVersion      string
+		wantProps        []alexa.PropertyName
 	}{
-		{"3", []alexa.ThermostatMode{alexa.ThermostatHeat, alexa.ThermostatOff}, alexa.ThermostatFeatures{}, "3", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode}},
-		{"emergency heat", []alexa.ThermostatMode{alexa.ThermostatHeat, alexa.ThermostatEmergencyHeat}, alexa.ThermostatFeatures{}, "3.2", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode}},
-		{"adaptive recovery", []alexa.ThermostatMode{alexa.ThermostatHeat}, alexa.ThermostatFeatures{AdaptiveRecovery: true}, "3.2", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode, alexa.PropertyAdaptiveRecoveryStatus}},
+		{"3", []alexa.ThermostatMode{alexa.ThermostatHeat, alexa.ThermostatOff}, false, "3", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode}},
+		{"emergency heat", []alexa.ThermostatMode{alexa.ThermostatHeat, alexa.ThermostatEmergencyHeat}, false, "3.2", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode}},
+		{"adaptive recovery", []alexa.ThermostatMode{alexa.ThermostatHeat}, true, "3.2", []alexa.PropertyName{alexa.PropertyTargetSetpoint, alexa.PropertyThermostatMode, alexa.PropertyAdaptiveRecoveryStatus}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := alexa.ThermostatConfiguration{SupportedModes: tc.modes, SupportsScheduling: true}
-			c, err := alexa.ThermostatControllerCapabilityWith(alexa.SingleSetpoint, cfg, tc.features, rep)
+			cfg := alexa.ThermostatConfiguration{SupportedModes: tc.modes, SupportsScheduling: true, AdaptiveRecovery: tc.adaptiveRecovery}
+			c, err := alexa.ThermostatControllerCapability(alexa.SingleSetpoint, cfg, rep)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tc.features == (alexa.ThermostatFeatures{}) {
-				plain, err := alexa.ThermostatControllerCapability(alexa.SingleSetpoint, cfg, rep)
-				if err != nil {
-					t.Fatal(err)
-				}
-				a, _ := json.Marshal(plain)
-				b, _ := json.Marshal(c)
-				if !bytes.Equal(a, b) {
-					t.Errorf("ThermostatControllerCapability differs from ThermostatControllerCapabilityWith without features:\n%s\n%s", a, b)
-				}
+			if cfgJSON := string(c.Configuration); strings.Contains(cfgJSON, "daptive") {
+				t.Errorf("configuration %s declares adaptive recovery: it is a supported property", cfgJSON)
 			}
 			if c.Version != tc.wantVersion {
 				t.Errorf("version %q, want %q", c.Version, tc.wantVersion)
@@ -162,7 +154,7 @@ func TestThermostatCapability32(t *testing.T) {
 			conformMessage(t, m)
 		})
 	}
-	if _, err := alexa.ThermostatControllerCapabilityWith(alexa.ThermostatSetpoints(4), alexa.ThermostatConfiguration{}, alexa.ThermostatFeatures{AdaptiveRecovery: true}, rep); err == nil {
+	if _, err := alexa.ThermostatControllerCapability(alexa.ThermostatSetpoints(4), alexa.ThermostatConfiguration{AdaptiveRecovery: true}, rep); err == nil {
 		t.Error("setpoints 4 accepted")
 	}
 }
