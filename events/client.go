@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -65,6 +66,30 @@ type Client struct {
 	outbox    Outbox
 	limiter   Limiter
 	throttle  Throttle
+
+	// contentType is the Content-Type header's value, shared by every
+	// request (net/http does not write to a request's headers), and
+	// bearer the Authorization header of the last token sent, reused
+	// while the token is the same: a caching TokenSource returns one token
+	// for many events.
+	contentType []string
+	bearer      atomic.Pointer[bearerHeader]
+}
+
+// bearerHeader is the Authorization header value of one token.
+type bearerHeader struct {
+	token alexa.Token
+	value []string
+}
+
+// authorization returns the Authorization header value for tok.
+func (c *Client) authorization(tok alexa.Token) []string {
+	if b := c.bearer.Load(); b != nil && b.token == tok {
+		return b.value
+	}
+	b := &bearerHeader{token: tok, value: []string{"Bearer " + string(tok)}}
+	c.bearer.Store(b)
+	return b.value
 }
 
 // Option configures a [Client]. Options check their arguments: NewClient
@@ -208,11 +233,12 @@ func WithDeleteBatchSize(n int) Option {
 // required.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		urls:   make(map[alexa.Region]string, 3),
-		logger: slog.New(slog.DiscardHandler),
-		retry:  DefaultRetryPolicy(),
-		clock:  alexa.SystemClock(),
-		batch:  DefaultDeleteBatchSize,
+		contentType: []string{"application/json"},
+		urls:        make(map[alexa.Region]string, 3),
+		logger:      slog.New(slog.DiscardHandler),
+		retry:       DefaultRetryPolicy(),
+		clock:       alexa.SystemClock(),
+		batch:       DefaultDeleteBatchSize,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -533,8 +559,8 @@ func (c *Client) post(ctx context.Context, gw string, tok alexa.Token, body []by
 	if err != nil {
 		return attempt{err: err}
 	}
-	req.Header["Authorization"] = []string{"Bearer " + string(tok)}
-	req.Header["Content-Type"] = []string{"application/json"}
+	req.Header["Authorization"] = c.authorization(tok)
+	req.Header["Content-Type"] = c.contentType
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return attempt{err: err}
