@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 )
 
 // NamespaceEqualizerController is the Alexa.EqualizerController
@@ -299,7 +300,9 @@ type EqualizerConfiguration struct {
 // documentation and Amazon's schema spell in the plural, kept in
 // [Capability.Unknown]), declaring bands if cfg has bands and mode if it
 // has modes, reported as r says. It fails if cfg has neither, a band or
-// mode is unknown or listed twice, or the range is empty.
+// mode is unknown or listed twice, the range is empty or beyond 32-bit
+// integers (band levels are integers of that size), or a range is given
+// without bands.
 // See https://developer.amazon.com/docs/device-apis/alexa-equalizercontroller.html.
 func EqualizerControllerCapability(cfg EqualizerConfiguration, r Reporting) (Capability, error) {
 	fail := func(format string, args ...any) (Capability, error) {
@@ -320,6 +323,12 @@ func EqualizerControllerCapability(cfg EqualizerConfiguration, r Reporting) (Cap
 		Modes *supported[EqualizerMode] `json:"modes,omitempty"`
 	}
 	var props []PropertyName
+	if len(cfg.Bands) == 0 && cfg.Range != (BandRange{}) {
+		return fail("a band range without bands")
+	}
+	if cfg.Range.Minimum < math.MinInt32 || cfg.Range.Maximum > math.MaxInt32 {
+		return fail("the band range must lie within 32-bit integers")
+	}
 	if len(cfg.Bands) > 0 {
 		if err := checkBands("configurations", cfg.Bands); err != nil {
 			return fail("bands must be BASS, MIDRANGE or TREBLE, each once")

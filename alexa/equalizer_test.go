@@ -3,6 +3,7 @@ package alexa_test
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 
@@ -190,13 +191,15 @@ func TestEqualizerControllerCapability(t *testing.T) {
 		conformMessage(t, m)
 	}
 	for name, cfg := range map[string]alexa.EqualizerConfiguration{
-		"empty":         {},
-		"unknown band":  {Bands: []alexa.EqualizerBand{"SUB"}, Range: alexa.BandRange{Minimum: -1, Maximum: 1}},
-		"band twice":    {Bands: []alexa.EqualizerBand{alexa.BandBass, alexa.BandBass}, Range: alexa.BandRange{Minimum: -1, Maximum: 1}},
-		"empty range":   {Bands: []alexa.EqualizerBand{alexa.BandBass}},
-		"unknown mode":  {Modes: []alexa.EqualizerMode{"GAME"}},
-		"mode twice":    {Modes: []alexa.EqualizerMode{alexa.EqualizerTV, alexa.EqualizerTV}},
-		"reverse range": {Bands: []alexa.EqualizerBand{alexa.BandBass}, Range: alexa.BandRange{Minimum: 6, Maximum: -6}},
+		"empty":               {},
+		"unknown band":        {Bands: []alexa.EqualizerBand{"SUB"}, Range: alexa.BandRange{Minimum: -1, Maximum: 1}},
+		"band twice":          {Bands: []alexa.EqualizerBand{alexa.BandBass, alexa.BandBass}, Range: alexa.BandRange{Minimum: -1, Maximum: 1}},
+		"empty range":         {Bands: []alexa.EqualizerBand{alexa.BandBass}},
+		"unknown mode":        {Modes: []alexa.EqualizerMode{"GAME"}},
+		"mode twice":          {Modes: []alexa.EqualizerMode{alexa.EqualizerTV, alexa.EqualizerTV}},
+		"reverse range":       {Bands: []alexa.EqualizerBand{alexa.BandBass}, Range: alexa.BandRange{Minimum: 6, Maximum: -6}},
+		"range without bands": {Modes: []alexa.EqualizerMode{alexa.EqualizerTV}, Range: alexa.BandRange{Minimum: -6, Maximum: 6}},
+		"range beyond int32":  {Bands: []alexa.EqualizerBand{alexa.BandBass}, Range: alexa.BandRange{Minimum: -1, Maximum: beyondInt32()}},
 	} {
 		if _, err := alexa.EqualizerControllerCapability(cfg, all); !errors.Is(err, alexa.ErrInvalid) {
 			t.Errorf("%s: %v, want an error wrapping ErrInvalid", name, err)
@@ -222,4 +225,13 @@ func TestEqualizerTargetBuilders(t *testing.T) {
 			t.Errorf("%s: %v %+v", in, err, m)
 		}
 	}
+}
+
+// beyondInt32 returns an int above the largest int32 where int is wider;
+// on 32-bit platforms it wraps to a negative number, below the range's
+// minimum, which the check refuses all the same.
+func beyondInt32() int {
+	n := int64(math.MaxInt32)
+	n += 1 << 20
+	return int(n)
 }
