@@ -3,6 +3,7 @@ package alexa
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // LintRule names a rule of [Lint].
@@ -28,7 +29,8 @@ const (
 	// LintModel: Works with Alexa asks for the manufacturer and model in
 	// additionalAttributes.
 	LintModel LintRule = "manufacturer-and-model"
-	// LintAsset: a friendly name's asset id in the Alexa namespace must
+	// LintAsset: a friendly name's asset id in the Alexa namespace (also
+	// one that spells it in another case, "alexa.Setting.Quiet") must
 	// be an entry of the global Alexa catalog ([AssetID.Known]): Alexa
 	// refuses a capability that names another, so a typo costs the
 	// customer the device at discovery.
@@ -103,8 +105,13 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 		for i := range e.Capabilities {
 			c := &e.Capabilities[i]
 			for _, n := range friendlyNamesOf(c) {
-				if id := n.Value.AssetID; n.Type == FriendlyNameAsset && id.Global() && !id.Known() {
+				id := n.Value.AssetID
+				switch {
+				case n.Type != FriendlyNameAsset:
+				case id.Global() && !id.Known():
 					add(LintAsset, "%s names the asset %q, which is not in the global Alexa catalog (a typo, or an entry newer than this SDK)", capabilityLabel(c), string(id))
+				case !id.Global() && len(id) > len("Alexa.") && strings.EqualFold(string(id[:len("Alexa.")]), "Alexa."):
+					add(LintAsset, "%s names the asset %q: the global Alexa catalog's namespace is spelled \"Alexa\"", capabilityLabel(c), string(id))
 				}
 			}
 		}
