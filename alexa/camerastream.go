@@ -319,6 +319,14 @@ type CameraStreamController interface {
 	InitializeCameraStreams(ctx context.Context, d *Directive, p InitializeCameraStreamsPayload) (*EventMessage, error)
 }
 
+// CameraStreamControllerFunc adapts a function to [CameraStreamController].
+type CameraStreamControllerFunc func(ctx context.Context, d *Directive, p InitializeCameraStreamsPayload) (*EventMessage, error)
+
+// InitializeCameraStreams calls f.
+func (f CameraStreamControllerFunc) InitializeCameraStreams(ctx context.Context, d *Directive, p InitializeCameraStreamsPayload) (*EventMessage, error) {
+	return f(ctx, d, p)
+}
+
 // HandleCameraStreamController routes Alexa.CameraStreamController
 // InitializeCameraStreams to c; a payload that does not decode is answered
 // with INVALID_DIRECTIVE, one without streams or with an incomplete stream

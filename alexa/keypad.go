@@ -103,6 +103,14 @@ type KeypadController interface {
 	SendKeystroke(ctx context.Context, d *Directive, p SendKeystrokePayload) (*EventMessage, error)
 }
 
+// KeypadControllerFunc adapts a function to [KeypadController].
+type KeypadControllerFunc func(ctx context.Context, d *Directive, p SendKeystrokePayload) (*EventMessage, error)
+
+// SendKeystroke calls f.
+func (f KeypadControllerFunc) SendKeystroke(ctx context.Context, d *Directive, p SendKeystrokePayload) (*EventMessage, error) {
+	return f(ctx, d, p)
+}
+
 // HandleKeypadController routes Alexa.KeypadController SendKeystroke to
 // c; a payload that does not decode is answered with INVALID_DIRECTIVE, an
 // unknown keystroke with INVALID_VALUE. It panics if c is nil.
