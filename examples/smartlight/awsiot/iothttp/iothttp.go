@@ -32,7 +32,6 @@ package iothttp
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,10 +41,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/awsiot/internal/lookup"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -410,47 +410,14 @@ func (r *Registry) list(ctx context.Context, attr, value string, visit func(devi
 // [device.ErrNotFound] if none, [device.ErrDuplicateSerial] if several. It
 // reads every page of the ListThings result until it finds a second match.
 func (r *Registry) ThingBySerial(ctx context.Context, serial string) (device.Thing, error) {
-	if !device.ValidSerialNumber(serial) {
-		return device.Thing{}, fmt.Errorf("iothttp: serial number %q: %w (not a valid serial number)", serial, device.ErrNotFound)
-	}
-	var found []device.Thing
-	err := r.list(ctx, device.AttrSerialNumber, serial, func(t device.Thing) bool {
-		found = append(found, t)
-		return len(found) < 2
-	})
-	switch {
-	case err != nil:
-		return device.Thing{}, fmt.Errorf("iothttp: listing the things with serial number %q: %w", serial, err)
-	case len(found) == 0:
-		return device.Thing{}, fmt.Errorf("iothttp: serial number %q: %w", serial, device.ErrNotFound)
-	case len(found) > 1:
-		return device.Thing{}, fmt.Errorf("iothttp: %w: %q is on things %q and %q", device.ErrDuplicateSerial, serial, found[0].Name, found[1].Name)
-	}
-	return found[0], nil
+	return lookup.BySerial(ctx, r.list, "iothttp", serial)
 }
 
 // ThingsByOwner returns every thing whose userID attribute is owner, from
 // every page of the ListThings result, sorted by serial number (then
 // name).
 func (r *Registry) ThingsByOwner(ctx context.Context, owner string) ([]device.Thing, error) {
-	if owner == "" {
-		return nil, errors.New("iothttp: ThingsByOwner with an empty owner")
-	}
-	if !device.ValidUserID(owner) {
-		return nil, nil // no thing can carry it
-	}
-	var out []device.Thing
-	err := r.list(ctx, device.AttrOwner, owner, func(t device.Thing) bool {
-		out = append(out, t)
-		return true
-	})
-	if err != nil {
-		return nil, fmt.Errorf("iothttp: listing the things of user %q: %w", owner, err)
-	}
-	slices.SortFunc(out, func(a, b device.Thing) int {
-		return cmp.Or(cmp.Compare(a.SerialNumber, b.SerialNumber), cmp.Compare(a.Name, b.Name))
-	})
-	return out, nil
+	return lookup.ByOwner(ctx, r.list, "iothttp", owner)
 }
 
 // SetOwner sets the userID attribute of the thing named name to owner, or
