@@ -1,10 +1,7 @@
 package awsenv
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,10 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // ErrFunction is wrapped by the error of [Invoke] when the invoked
@@ -51,39 +46,23 @@ func Invoke(ctx context.Context, cfg aws.Config, function string, payload []byte
 	if err != nil {
 		return nil, fmt.Errorf("awsenv: invoking %s: %w", function, err)
 	}
-	creds, err := cfg.Credentials.Retrieve(ctx)
+	post, err := newSignedPost(ctx, cfg, "lambda", payload)
 	if err != nil {
 		return nil, fmt.Errorf("awsenv: invoking %s: credentials: %w", function, err)
 	}
 	u := strings.TrimSuffix(endpoint, "/") + "/2015-03-31/functions/" + url.PathEscape(function) + "/invocations"
-	sum := sha256.Sum256(payload)
-	payloadHash := hex.EncodeToString(sum[:])
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	signer := v4.NewSigner()
 	var last error
 	for attempt := range invokeAttempts {
 		if attempt > 0 {
-			t := time.NewTimer(time.Duration(attempt) * 100 * time.Millisecond)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, errors.Join(last, ctx.Err())
-			case <-t.C:
+			if err := waitToRetry(ctx, attempt, last); err != nil {
+				return nil, err
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+		req, err := post.request(ctx, u, map[string]string{"Content-Type": "application/json", "X-Amz-Invocation-Type": "RequestResponse"})
 		if err != nil {
 			return nil, fmt.Errorf("awsenv: invoking %s: %w", function, err)
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Amz-Invocation-Type", "RequestResponse")
-		if err := signer.SignHTTP(ctx, creds, req, payloadHash, "lambda", cfg.Region, time.Now()); err != nil {
-			return nil, fmt.Errorf("awsenv: invoking %s: %w", function, err)
-		}
-		resp, err := hc.Do(req)
+		resp, err := post.hc.Do(req)
 		if err != nil {
 			return nil, fmt.Errorf("awsenv: invoking %s: %w", function, err)
 		}

@@ -1,20 +1,14 @@
 package awsenv
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/go-alexa/smarthome/alexa"
 )
@@ -123,38 +117,22 @@ func ServiceEndpoint(ctx context.Context, cfg aws.Config, sdkID, host string) (s
 // ssmCall makes one SSM request (awsJson1.1) and decodes its answer into
 // out, retrying network errors, 5xx and throttling.
 func ssmCall(ctx context.Context, cfg aws.Config, endpoint, op string, body []byte, out any) error {
-	creds, err := cfg.Credentials.Retrieve(ctx)
+	post, err := newSignedPost(ctx, cfg, "ssm", body)
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	sum := sha256.Sum256(body)
-	payloadHash := hex.EncodeToString(sum[:])
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	signer := v4.NewSigner()
 	var last error
 	for attempt := range ssmAttempts {
 		if attempt > 0 {
-			t := time.NewTimer(time.Duration(attempt) * 100 * time.Millisecond)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return errors.Join(last, ctx.Err())
-			case <-t.C:
+			if err := waitToRetry(ctx, attempt, last); err != nil {
+				return err
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(endpoint, "/")+"/", bytes.NewReader(body))
+		req, err := post.request(ctx, strings.TrimSuffix(endpoint, "/")+"/", map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM." + op})
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		req.Header.Set("X-Amz-Target", "AmazonSSM."+op)
-		if err := signer.SignHTTP(ctx, creds, req, payloadHash, "ssm", cfg.Region, time.Now()); err != nil {
-			return err
-		}
-		resp, err := hc.Do(req)
+		resp, err := post.hc.Do(req)
 		if err != nil {
 			last = err
 			continue
