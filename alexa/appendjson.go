@@ -205,7 +205,74 @@ func plainRaw(r json.RawMessage) bool {
 			return false
 		}
 	}
+	if ok, known := validScalar(r); known {
+		return ok
+	}
 	return json.Valid(r)
+}
+
+// validScalar reports, for the values a property holds most (a string
+// without escapes, a number, true, false, null), whether r is valid JSON,
+// with known true; for the others (objects, arrays, escapes) known is false
+// and json.Valid decides. r holds plainRawChar bytes only.
+func validScalar(r []byte) (ok, known bool) {
+	switch c := r[0]; {
+	case c == '"':
+		if len(r) < 2 || r[len(r)-1] != '"' {
+			return false, true
+		}
+		for _, c := range r[1 : len(r)-1] {
+			if c == '"' || c == '\\' {
+				return false, false
+			}
+		}
+		return true, true
+	case c == '-' || c >= '0' && c <= '9':
+		return validNumber(r), true
+	case c == 't' || c == 'f' || c == 'n':
+		s := string(r) // no allocation: compared only
+		return s == "true" || s == "false" || s == "null", true
+	}
+	return false, false
+}
+
+// validNumber reports whether r is a JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(r []byte) bool {
+	i := 0
+	if r[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(r) && r[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(r) && r[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(r) && (r[i] == 'e' || r[i] == 'E') {
+		i++
+		if i < len(r) && (r[i] == '+' || r[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(r)
 }
 
 // plainChar marks the bytes json.Marshal writes as is in a string;

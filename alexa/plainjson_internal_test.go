@@ -92,3 +92,22 @@ func TestSpliceWritesTheSameBytes(t *testing.T) {
 		t.Error("spliced a payload the SDK did not encode")
 	}
 }
+
+// FuzzPlainRaw: plainRaw's shortcut for scalars agrees with json.Valid on
+// every input.
+func FuzzPlainRaw(f *testing.F) {
+	for _, s := range []string{`"ON"`, `""`, `"`, `"a"b"`, `"a\"b"`, `"\u0041"`, `0`, `-0`, `01`, `-`, `1.`, `1.5`,
+		`1e`, `1e+`, `1E-7`, `-12.5e+3`, `.5`, `+1`, `true`, `false`, `null`, `tru`, `nulll`, `{}`, `{"value":"OK"}`,
+		`[1,2]`, `{"a":}`, `1 `, `NaN`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, r []byte) {
+		want := len(r) > 0 && json.Valid(r)
+		for _, c := range r {
+			want = want && plainRawChar[c]
+		}
+		if got := plainRaw(r); got != want {
+			t.Errorf("plainRaw(%q) = %v, want %v", r, got, want)
+		}
+	})
+}

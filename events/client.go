@@ -54,9 +54,19 @@ const DefaultDeleteBatchSize = 30
 // of the customer's region, and applies the gateway's retry rules. A Client
 // is safe for concurrent use; create one and share it.
 type Client struct {
-	hc        *http.Client
-	tokens    TokenSource
-	urls      map[alexa.Region]string
+	hc     *http.Client
+	tokens TokenSource
+	urls   map[alexa.Region]string
+	// gateways holds urls parsed once: every request shares its region's
+	// URL (net/http does not write to a request's URL).
+	gateways map[alexa.Region]*url.URL
+	// direct is hc's transport when hc has no cookie jar and no redirect
+	// policy: then Send hands requests to it straight, with hc's Timeout,
+	// and skips what http.Client.Do does for cookies and redirects (a
+	// copy of the headers per request). The gateway answers 202 or an
+	// error, never a redirect, and a redirect is never followed with the
+	// customer's token.
+	direct    http.RoundTripper
 	logger    *slog.Logger
 	retry     RetryPolicy
 	clock     Clock
@@ -75,6 +85,19 @@ type Client struct {
 	contentType []string
 	bearer      atomic.Pointer[bearerHeader]
 }
+
+// clientTimeout is the error of a request the HTTP client's Timeout ended,
+// worded as http.Client.Do words it.
+type clientTimeout struct {
+	err error
+	d   time.Duration
+}
+
+func (e *clientTimeout) Error() string {
+	return e.err.Error() + " (Client.Timeout " + e.d.String() + " exceeded)"
+}
+func (e *clientTimeout) Unwrap() error { return e.err }
+func (e *clientTimeout) Timeout() bool { return true }
 
 // bearerHeader is the Authorization header value of one token.
 type bearerHeader struct {
@@ -262,6 +285,20 @@ func NewClient(opts ...Option) (*Client, error) {
 		t.MaxIdleConnsPerHost = 64
 		c.hc = &http.Client{Transport: t, Timeout: DefaultTimeout}
 	}
+	c.gateways = make(map[alexa.Region]*url.URL, len(c.urls))
+	for r, raw := range c.urls {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("events: gateway URL of %s: %w", r, err)
+		}
+		c.gateways[r] = u
+	}
+	if c.hc.Jar == nil && c.hc.CheckRedirect == nil {
+		c.direct = c.hc.Transport
+		if c.direct == nil {
+			c.direct = http.DefaultTransport
+		}
+	}
 	if c.builder.Now == nil {
 		c.builder.Now = c.clock.Now
 	}
@@ -428,8 +465,9 @@ func (c *Client) deliver(ctx context.Context, userID string, m *alexa.EventMessa
 	refreshed := false
 	retries := 0
 	for n := 1; ; n++ {
-		gw, err := c.GatewayURL(region)
-		if err != nil {
+		gw, ok := c.gateways[region]
+		if !ok {
+			_, err := c.GatewayURL(region)
 			return errfmt.Errorf("events: %s for user %q not sent: %w", kind, userID, err)
 		}
 		if err := c.pace(ctx); err != nil {
@@ -554,14 +592,33 @@ func (c *Client) gatewayError(a attempt, userID string, region alexa.Region, m *
 
 // post makes one request and reads its answer, always draining and closing
 // the body so the connection can be reused.
-func (c *Client) post(ctx context.Context, gw string, tok alexa.Token, body []byte) attempt {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, gw, bytes.NewReader(body))
+func (c *Client) post(ctx context.Context, gw *url.URL, tok alexa.Token, body []byte) attempt {
+	parent := ctx
+	if c.direct != nil && c.hc.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.hc.Timeout)
+		defer cancel() // after the body is read: defers run last in, first out
+	}
+	// An empty URL parses without work; the region's parsed URL replaces it.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", bytes.NewReader(body))
 	if err != nil {
 		return attempt{err: err}
 	}
+	req.URL, req.Host = gw, gw.Host
 	req.Header["Authorization"] = c.authorization(tok)
 	req.Header["Content-Type"] = c.contentType
-	resp, err := c.hc.Do(req)
+	var resp *http.Response
+	if c.direct != nil {
+		if resp, err = c.direct.RoundTrip(req); err != nil {
+			if ctx.Err() != nil && parent.Err() == nil {
+				err = &clientTimeout{err: err, d: c.hc.Timeout}
+			}
+			// The error http.Client.Do would return.
+			err = &url.Error{Op: "Post", URL: gw.Redacted(), Err: err}
+		}
+	} else {
+		resp, err = c.hc.Do(req)
+	}
 	if err != nil {
 		return attempt{err: err}
 	}
