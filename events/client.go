@@ -124,6 +124,12 @@ type Option func(*Client) error
 // WithHTTPClient sets the HTTP client. NewClient copies it. Set a Timeout
 // on it: it bounds each attempt, not the whole Send. The default client has
 // a [DefaultTimeout] and keeps up to 64 idle connections per gateway.
+//
+// A client without a cookie jar and without CheckRedirect (the default
+// client is one) has its requests handed to its Transport directly, with
+// its Timeout: the gateway answers 202 or an error, and a redirect is
+// reported as the status it is, never followed with the customer's token.
+// Set CheckRedirect to have redirects followed by http.Client.Do.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
