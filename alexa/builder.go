@@ -200,7 +200,9 @@ func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
 }
 
 // ErrorResponse returns the ErrorResponse for err, echoing d's
-// correlationToken and endpoint. The namespace is err's (Alexa by default),
+// correlationToken and endpoint, with the header name and payloadVersion
+// of its namespace's ErrorResponse ([ErrorResponseHeader]: "3" for most,
+// "1.0" for Alexa.DataController's, say). The namespace is err's (Alexa by default),
 // except that a type of the generic Alexa.ErrorResponse goes in Alexa's
 // even when err names an interface whose own ErrorResponse does not list
 // it; Alexa.Authorization errors carry no endpoint. It returns an error if
@@ -209,7 +211,8 @@ func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
 // ErrorResponse but err names another namespace (Alexa's included), or
 // none of its types. (The Router also refuses an interface's own error
 // type in answer to another interface's directive, but for Alexa.Safety's,
-// which answer the directives of any interface that acts on an endpoint.)
+// which answer the directives of any interface that acts on an endpoint,
+// and Alexa.Cooking's, which answer those of the Alexa.Cooking family.)
 func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
 	ns, nerr := err.replyNamespace("")
 	if nerr != nil {
@@ -219,7 +222,9 @@ func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	m := d.reply(ns, NameErrorResponse, p)
+	name, version := ErrorResponseHeader(ns)
+	m := d.reply(ns, name, p)
+	m.Event.Header.PayloadVersion = version
 	if ns == NamespaceAuthorization {
 		m.Event.Endpoint = nil
 	}

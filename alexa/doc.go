@@ -73,7 +73,9 @@
 // # Boilerplate
 //
 // The router fills in what the protocol requires of every reply: a fresh
-// version 4 UUID messageId, payloadVersion "3", the directive's
+// version 4 UUID messageId, payloadVersion "3" (for an interface's own
+// ErrorResponse, the version and header name of that interface's:
+// [ErrorResponseHeader]), the directive's
 // correlationToken (on Response, ErrorResponse, DeferredResponse and
 // StateReport; never on proactive events), and a timeOfSample for properties
 // that have none. The clock and the id generator are a [Builder], injectable

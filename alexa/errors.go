@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-alexa/smarthome/internal/errfmt"
 )
@@ -87,8 +88,12 @@ type Error struct {
 	// Namespace is the ErrorResponse's namespace; empty means "Alexa",
 	// except for types that exist only in one interface's ErrorResponse
 	// (ACCEPT_GRANT_FAILED, the ThermostatController,
-	// ThermostatController.Schedule, SecurityPanelController and Safety
-	// types), whose namespace is implied.
+	// ThermostatController.Schedule, ThermostatController.Configuration,
+	// SecurityPanelController, Safety, Commissionable, Cooking and
+	// DataController types, and SnapshotProvider's DISABLED_BY_USER),
+	// whose namespace is implied. A type of two interfaces
+	// (SUBSCRIPTION_REQUIRED) or also generic (INVALID_VALUE) implies
+	// nothing: name the interface.
 	// Interface-specific errors use their interface, e.g.
 	// "Alexa.ThermostatController", and AcceptGrant failures
 	// "Alexa.Authorization".
@@ -115,6 +120,11 @@ type Error struct {
 	// endpointsNeedingBypass member in Extra, as set before this field
 	// existed, is taken when this field is nil, and checked the same.)
 	EndpointsNeedingBypass []SecurityPanelEndpoint
+	// MaxCookTime is the longest cook time the appliance accepts, required
+	// (positive) for the Alexa.Cooking error COOK_DURATION_TOO_LONG
+	// ([CookDurationTooLong]) and sent only with it, as an ISO 8601
+	// duration (maxCookTime, e.g. "PT2H30M").
+	MaxCookTime time.Duration
 	// Extra holds further payload members of interface-specific error types
 	// this package does not model, sent as they are.
 	Extra Unknown
@@ -184,22 +194,9 @@ func (e *Error) namespace() Namespace {
 	if e.Namespace != "" {
 		return e.Namespace
 	}
-	switch e.Type {
-	case ErrorAcceptGrantFailed:
-		return NamespaceAuthorization
-	case ErrorRequestedSetpointsTooClose, ErrorThermostatIsOff, ErrorUnsupportedThermostatMode,
-		ErrorDualSetpointsUnsupported, ErrorTripleSetpointsUnsupported, ErrorUnwillingToSetSchedule, ErrorUnwillingToSetValue:
-		// Types that exist only in an interface's own ErrorResponse.
-		return NamespaceThermostatController
-	}
-	if isSecurityPanelErrorType(e.Type) {
-		return NamespaceSecurityPanelController
-	}
-	switch e.Type {
-	case ErrorObstacleDetected, ErrorSafetyBeamBreached:
-		return NamespaceSafety
-	case ErrorInsufficientSpace:
-		return NamespaceThermostatSchedule
+	// A type that exists only in one interface's own ErrorResponse.
+	if ns, ok := impliedNamespaces()[e.Type]; ok {
+		return ns
 	}
 	return NamespaceAlexa
 }
@@ -215,6 +212,8 @@ type errorPayload struct {
 	MinimumTemperatureDelta *Temperature `json:"minimumTemperatureDelta,omitempty"`
 	// EndpointsNeedingBypass is for the security panel's BYPASS_NEEDED.
 	EndpointsNeedingBypass []SecurityPanelEndpoint `json:"endpointsNeedingBypass,omitempty"`
+	// MaxCookTime is for Alexa.Cooking's COOK_DURATION_TOO_LONG.
+	MaxCookTime string `json:"maxCookTime,omitempty"`
 }
 
 // payload returns the ErrorResponse payload, checking the extra fields each
@@ -275,6 +274,17 @@ func (e *Error) payload() (json.RawMessage, error) {
 			}
 		}
 		p.EndpointsNeedingBypass = eps
+	case ErrorCookDurationTooLong:
+		if e.namespace() != NamespaceCooking {
+			break
+		}
+		if e.MaxCookTime <= 0 {
+			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG requires a positive MaxCookTime")
+		}
+		if _, ok := e.Extra["maxCookTime"]; ok {
+			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG takes maxCookTime from MaxCookTime, not Extra")
+		}
+		p.MaxCookTime = isoDuration(e.MaxCookTime)
 	}
 	b, err := marshalLossless(p, e.Extra)
 	if err != nil {
@@ -287,7 +297,7 @@ func (e *Error) payload() (json.RawMessage, error) {
 // tests that assert the error a Router answered. It returns false if m is
 // not an ErrorResponse.
 func ErrorFromEvent(m *EventMessage) (*Error, bool) {
-	if m == nil || m.Event.Header.Name != NameErrorResponse {
+	if m == nil || !IsErrorResponse(m.Event.Header) {
 		return nil, false
 	}
 	var p struct {
@@ -298,6 +308,7 @@ func ErrorFromEvent(m *EventMessage) (*Error, bool) {
 		CurrentDeviceMode       DeviceMode              `json:"currentDeviceMode"`
 		MinimumTemperatureDelta *Temperature            `json:"minimumTemperatureDelta"`
 		EndpointsNeedingBypass  []SecurityPanelEndpoint `json:"endpointsNeedingBypass"`
+		MaxCookTime             json.RawMessage         `json:"maxCookTime"`
 	}
 	extra, err := unmarshalLossless(m.Event.Payload, &p)
 	if err != nil {
@@ -306,6 +317,23 @@ func ErrorFromEvent(m *EventMessage) (*Error, bool) {
 	e := &Error{Type: p.Type, Message: p.Message, PercentageState: p.PercentageState, CurrentDeviceMode: p.CurrentDeviceMode, MinimumTemperatureDelta: p.MinimumTemperatureDelta, EndpointsNeedingBypass: p.EndpointsNeedingBypass, Extra: extra}
 	if m.Event.Header.Namespace != NamespaceAlexa {
 		e.Namespace = m.Event.Header.Namespace
+	}
+	if len(p.MaxCookTime) > 0 {
+		// A duration this package cannot read, or of another error, is
+		// kept as it came.
+		var s string
+		d, ok := time.Duration(0), e.namespace() == NamespaceCooking && e.Type == ErrorCookDurationTooLong && json.Unmarshal(p.MaxCookTime, &s) == nil
+		if ok {
+			d, ok = parseISODuration(s)
+		}
+		if ok {
+			e.MaxCookTime = d
+		} else {
+			if e.Extra == nil {
+				e.Extra = Unknown{}
+			}
+			e.Extra["maxCookTime"] = p.MaxCookTime
+		}
 	}
 	if len(p.ValidRange) > 0 {
 		switch p.Type {

@@ -51,6 +51,25 @@ func fuzzRouter() *alexa.Router {
 	r.Handle("Alexa.Test", "Close", alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p closeDoor) (*alexa.EventMessage, error) {
 		return nil, alexa.SafetyError(p.Type, "the door did not close")
 	}))
+	type cookFail struct {
+		Type        alexa.ErrorType `json:"type"`
+		MaxCookTime time.Duration   `json:"maxCookTime"`
+	}
+	// SetCookingMode and CookByTime fail with the Alexa.Cooking error of
+	// the type asked for, with maxCookTime for COOK_DURATION_TOO_LONG;
+	// ReportCommissioningInformation with the Alexa.Commissionable one,
+	// whose header name and payloadVersion differ.
+	cook := alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p cookFail) (*alexa.EventMessage, error) {
+		if p.Type == alexa.ErrorCookDurationTooLong {
+			return nil, alexa.CookDurationTooLong(p.MaxCookTime, "too long")
+		}
+		return nil, alexa.CookingError(p.Type, "the oven did not start")
+	})
+	r.Handle(alexa.NamespaceCooking, "SetCookingMode", cook)
+	r.Handle("Alexa.Cooking.TimeController", "CookByTime", cook)
+	r.Handle(alexa.NamespaceCommissionable, alexa.NameReportCommissioningInformation, alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p cookFail) (*alexa.EventMessage, error) {
+		return nil, alexa.CommissionableError(p.Type, "")
+	}))
 	r.HandleFunc("Alexa.Test", "Panic", func(context.Context, *alexa.Directive) (*alexa.EventMessage, error) {
 		panic("fuzz")
 	})
@@ -76,6 +95,9 @@ func FuzzRouterInvoke(f *testing.F) {
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"OBSTACLE_DETECTED"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetThermostatMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"thermostatMode":{"value":"EM_HEAT"}}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"ENDPOINT_BUSY"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.Cooking","name":"SetCookingMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"DOOR_OPEN"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.Cooking.TimeController","name":"CookByTime","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"COOK_DURATION_TOO_LONG","maxCookTime":5940000000000}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.Commissionable","name":"ReportCommissioningInformation","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"MAX_COMMISSIONING_LIMIT_REACHED"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Panic","messageId":"m","payloadVersion":"3"},"payload":{}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Authorization","name":"AcceptGrant","messageId":"m","payloadVersion":"3"},"payload":{"grant":{"type":"OAuth2.AuthorizationCode","code":"bad"},"grantee":{"type":"BearerToken","token":"t"}}}}`,
 	} {
@@ -95,10 +117,14 @@ func FuzzRouterInvoke(f *testing.F) {
 			t.Fatalf("not an event: %s", out)
 		}
 		h := m.Event.Header
-		if !replyNames[h.Name] || h.MessageID == "" || h.PayloadVersion != "3" {
+		version := alexa.PayloadVersion
+		if alexa.IsErrorResponse(h) {
+			_, version = alexa.ErrorResponseHeader(h.Namespace)
+		}
+		if !replyNames[h.Name] && !alexa.IsErrorResponse(h) || h.MessageID == "" || h.PayloadVersion != version {
 			t.Fatalf("not a reply: %s", out)
 		}
-		if h.Name == alexa.NameErrorResponse {
+		if alexa.IsErrorResponse(h) {
 			if _, ok := alexa.ErrorFromEvent(m); !ok {
 				t.Fatalf("undecodable ErrorResponse: %s", out)
 			}

@@ -52,7 +52,7 @@ func checkReplyKind(d *Directive, m *EventMessage) error {
 		want = replyKind{NamespaceAlexa, NameResponse}
 	}
 	switch {
-	case rk.name == NameErrorResponse, rk == want:
+	case IsErrorResponse(m.Event.Header), rk == want:
 	case rk == replyKind{NamespaceAlexa, NameDeferredResponse} && dk.ns != NamespaceDiscovery && dk.ns != NamespaceAuthorization:
 	case special:
 		return &replyPayloadError{what: string(rk.ns) + " " + string(rk.name), why: "cannot answer " + string(dk.ns) + " " + string(dk.name) + ": it is answered with " + string(want.ns) + " " + string(want.name)}

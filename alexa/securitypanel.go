@@ -463,17 +463,6 @@ const (
 	ErrorNoActiveMonitorableDevices ErrorType = "NO_ACTIVE_MONITORABLE_DEVICES"
 )
 
-// isSecurityPanelErrorType reports whether t is an error type of the
-// Alexa.SecurityPanelController ErrorResponse.
-func isSecurityPanelErrorType(t ErrorType) bool {
-	switch t {
-	case ErrorAuthorizationRequired, ErrorBypassNeeded, ErrorNotReady, ErrorUnauthorized,
-		ErrorUnclearedAlarm, ErrorUnclearedTrouble, ErrorNoActiveMonitorableDevices:
-		return true
-	}
-	return false
-}
-
 // SecurityPanelError returns an [*Error] of the
 // Alexa.SecurityPanelController namespace, for the error types declared
 // above, e.g. SecurityPanelError(ErrorUnauthorized, "wrong PIN").

@@ -151,8 +151,8 @@ func Invoke(t TB, h Invoker, directive []byte) *alexa.EventMessage {
 	if reason, ok := alexa.DefectReason(m); ok {
 		t.Errorf("alexatest: the Router answered %s.%s with INTERNAL_ERROR because the reply was defective: %s", d.Header.Namespace, d.Header.Name, reason)
 	}
-	switch m.Event.Header.Name {
-	case alexa.NameResponse, alexa.NameErrorResponse, alexa.NameStateReport, alexa.NameDeferredResponse:
+	switch h := m.Event.Header; {
+	case h.Name == alexa.NameResponse, alexa.IsErrorResponse(h), h.Name == alexa.NameStateReport, h.Name == alexa.NameDeferredResponse:
 		if m.Event.Header.Namespace != alexa.NamespaceAuthorization && m.Event.Header.CorrelationToken != d.Header.CorrelationToken {
 			t.Errorf("alexatest: the %s to %s.%s does not echo the directive's correlationToken", m.Event.Header.Name, d.Header.Namespace, d.Header.Name)
 		}

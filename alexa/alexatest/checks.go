@@ -35,14 +35,14 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		return checkAddOrUpdate(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameDeleteReport:
 		return checkDelete(u, m)
-	case h.Name == alexa.NameResponse || h.Name == alexa.NameErrorResponse || h.Name == alexa.NameStateReport:
+	case h.Name == alexa.NameResponse || alexa.IsErrorResponse(h) || h.Name == alexa.NameStateReport:
 		if h.CorrelationToken == "" {
 			return nil, badRequest("an asynchronous %s must echo the directive's correlationToken", kind)
 		}
 		if m.Event.Endpoint == nil || m.Event.Endpoint.EndpointID == "" {
 			return nil, badRequest("an asynchronous %s needs the endpoint, with the LWA token in its scope", kind)
 		}
-		if h.Name != alexa.NameErrorResponse {
+		if !alexa.IsErrorResponse(h) {
 			ep, rej := discovered(u, m)
 			if rej != nil {
 				return nil, rej

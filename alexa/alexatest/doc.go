@@ -27,7 +27,8 @@
 // user's enablement (their region, or 403 SKILL_NEVER_ENABLED_EXCEPTION;
 // [Server.DisableSkill] gives 403 SKILL_DISABLED_EXCEPTION), the event's
 // schema (package schemas), and protocol rules: a fresh UUID messageId,
-// payloadVersion "3", no correlationToken on proactive events,
+// payloadVersion "3" (an interface's own ErrorResponse: its own, see
+// alexa.ErrorResponseHeader), no correlationToken on proactive events,
 // asynchronous responses echoing one, ChangeReport properties declared
 // proactivelyReported by the endpoint in the user's last discovery (kept
 // up to date by the AddOrUpdateReports and DeleteReports it accepts),

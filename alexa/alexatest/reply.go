@@ -70,7 +70,7 @@ func replyProblems(d *alexa.Directive, m *alexa.EventMessage, discovered []alexa
 	h := m.Event.Header
 	kind := string(h.Namespace) + "." + string(h.Name)
 	want, deferrable := replyKinds(d)
-	isError := h.Name == alexa.NameErrorResponse
+	isError := alexa.IsErrorResponse(h)
 	switch {
 	case isError && d.Header.Namespace == alexa.NamespaceAuthorization && h.Namespace != alexa.NamespaceAuthorization:
 		return []string{fmt.Sprintf("%s: an AcceptGrant failure is an Alexa.Authorization.ErrorResponse", kind)}

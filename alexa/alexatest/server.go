@@ -141,7 +141,8 @@ func (schemaValidator) Validate(data []byte) error { return schemas.Validate(dat
 // issued, still valid, equal to the event's scope token, of a user who
 // enabled the skill in that region), the schema of the event, and the
 // protocol rules no schema expresses (a fresh UUID messageId,
-// payloadVersion "3", no correlationToken on proactive events, changed
+// payloadVersion "3" or that of the interface's own ErrorResponse, no
+// correlationToken on proactive events, changed
 // and context properties disjoint, ChangeReport properties declared
 // proactivelyReported in the user's discovery, inventory instances declared
 // and levels in the declared measurement, the documented size limits). It
@@ -715,8 +716,13 @@ func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	case u.region != rec.Region:
 		return reject(http.StatusForbidden, CodeSkillNeverEnabled, "user %q enabled the skill in %s, but the event went to the %s gateway", uid, u.region, rec.Region)
 	}
-	if h.PayloadVersion != alexa.PayloadVersion {
-		return reject(http.StatusBadRequest, CodeInvalidRequest, "payloadVersion %q, want \"3\"", h.PayloadVersion)
+	wantVersion := alexa.PayloadVersion
+	if alexa.IsErrorResponse(h) {
+		// Some interfaces' own ErrorResponses are of another version.
+		_, wantVersion = alexa.ErrorResponseHeader(h.Namespace)
+	}
+	if h.PayloadVersion != wantVersion {
+		return reject(http.StatusBadRequest, CodeInvalidRequest, "payloadVersion %q, want %q", h.PayloadVersion, wantVersion)
 	}
 	if !uuid.Valid(h.MessageID) {
 		return reject(http.StatusBadRequest, CodeInvalidRequest, "messageId %q is not a UUID", h.MessageID)
