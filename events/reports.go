@@ -150,3 +150,16 @@ func (c *Client) sendAll(ctx context.Context, userID string, ms []*alexa.EventMe
 	}
 	return nil
 }
+
+// SimpleEvent sends userID's proactive Alexa.SimpleEventSource event: the
+// instance of endpointID raised its event eventID at at (zero: now, by the
+// client's clock). The endpoint must have been discovered with that
+// instance ([alexa.SimpleEventSourceCapability]) declaring eventID. See
+// [alexa.Builder.SimpleEvent].
+func (c *Client) SimpleEvent(ctx context.Context, userID, endpointID, instance, eventID string, at time.Time) error {
+	m, err := c.builder.SimpleEvent(endpointID, instance, eventID, at)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
+	return c.Send(ctx, userID, m)
+}

@@ -31,6 +31,8 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		return nil, checkInventoryConsumed(u, m)
 	case h.Namespace == alexa.NamespaceDoorbellEventSource && h.Name == alexa.NameDoorbellPress:
 		return nil, checkDoorbellPress(u, m)
+	case h.Namespace == alexa.NamespaceSimpleEventSource && h.Name == alexa.NameSimpleEvent:
+		return nil, checkSimpleEvent(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameAddOrUpdateReport:
 		return checkAddOrUpdate(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameDeleteReport:
@@ -264,6 +266,41 @@ func checkDoorbellPress(u *user, m *alexa.EventMessage) *rejection {
 		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
 	}
 	return nil
+}
+
+// checkSimpleEvent applies the rules of an Alexa.SimpleEventSource event:
+// a proactive event (no correlationToken) of a discovered endpoint that
+// declares the header's instance of Alexa.SimpleEventSource, naming one of
+// that instance's supportedEvents.
+func checkSimpleEvent(u *user, m *alexa.EventMessage) *rejection {
+	h := m.Event.Header
+	if h.CorrelationToken != "" {
+		return badRequest("%s.%s is a proactive event and must not carry a correlationToken", alexa.NamespaceSimpleEventSource, alexa.NameSimpleEvent)
+	}
+	ep, rej := discovered(u, m)
+	if rej != nil {
+		return rej
+	}
+	var p alexa.SimpleEventPayload
+	if err := m.DecodePayload(&p); err != nil {
+		return badRequest("%v", err)
+	}
+	for _, c := range ep.Capabilities {
+		if c.Interface != alexa.NamespaceSimpleEventSource || c.Instance != h.Instance {
+			continue
+		}
+		var conf alexa.SimpleEventSourceConfiguration
+		if err := json.Unmarshal(c.Configuration, &conf); err != nil {
+			return badRequest("endpoint %q declares %s instance %q with an unreadable configuration", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance)
+		}
+		for _, e := range conf.SupportedEvents {
+			if e.ID == p.ID {
+				return nil
+			}
+		}
+		return badRequest("endpoint %q's %s instance %q does not declare the event %q", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance, p.ID)
+	}
+	return badRequest("endpoint %q does not declare %s instance %q", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance)
 }
 
 func checkAddOrUpdate(u *user, m *alexa.EventMessage) (func(), *rejection) {

@@ -720,6 +720,8 @@ func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	if alexa.IsErrorResponse(h) {
 		// Some interfaces' own ErrorResponses are of another version.
 		_, wantVersion = alexa.ErrorResponseHeader(h.Namespace)
+	} else if h.Namespace == alexa.NamespaceSimpleEventSource {
+		wantVersion = alexa.SimpleEventSourceVersion
 	}
 	if h.PayloadVersion != wantVersion {
 		return reject(http.StatusBadRequest, CodeInvalidRequest, "payloadVersion %q, want %q", h.PayloadVersion, wantVersion)
