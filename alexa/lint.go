@@ -1,6 +1,7 @@
 package alexa
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -40,6 +41,12 @@ const (
 	// declaring the first must declare the second.
 	// See https://developer.amazon.com/docs/device-apis/alexa-wakeonlancontroller.html.
 	LintWakeOnLANPower LintRule = "wake-on-lan-power"
+	// LintNotificationCondition: an Alexa.ProactiveNotificationSource
+	// condition watches a property the endpoint declares proactively
+	// reported (its ChangeReport raises the announcement), and a
+	// StateEquals condition a state the watched capability's semantics
+	// map a value to: otherwise the announcement can never come.
+	LintNotificationCondition LintRule = "notification-condition"
 )
 
 // LintFinding is one way an endpoint falls short of a [LintRule].
@@ -103,6 +110,13 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 			add(LintWakeOnLANPower, "Alexa.WakeOnLANController without Alexa.PowerController: Alexa wakes the device on a PowerController TurnOn")
 		}
 		for i := range e.Capabilities {
+			if c := &e.Capabilities[i]; c.Interface == NamespaceProactiveNotificationSource {
+				for _, why := range notificationConditionFindings(e.Capabilities, c) {
+					add(LintNotificationCondition, "%s", why)
+				}
+			}
+		}
+		for i := range e.Capabilities {
 			c := &e.Capabilities[i]
 			for _, n := range friendlyNamesOf(c) {
 				id := n.Value.AssetID
@@ -126,4 +140,46 @@ func capabilityLabel(c *Capability) string {
 		return string(c.Interface) + " " + c.Instance
 	}
 	return string(c.Interface)
+}
+
+// notificationConditionFindings returns what is wrong with the conditions
+// of pns, an Alexa.ProactiveNotificationSource capability among caps.
+func notificationConditionFindings(caps []Capability, pns *Capability) []string {
+	var conf ProactiveNotificationSourceConfiguration
+	if err := json.Unmarshal(pns.Configuration, &conf); err != nil {
+		return []string{"Alexa.ProactiveNotificationSource configuration is unreadable: " + err.Error()}
+	}
+	var out []string
+	for i, cond := range conf.NotificationConditions {
+		p := cond.Property
+		label := fmt.Sprintf("Alexa.ProactiveNotificationSource notificationConditions[%d] watches %s", i, p.Interface)
+		if p.Instance != "" {
+			label += " " + p.Instance
+		}
+		label += " " + string(p.Name)
+		k := slices.IndexFunc(caps, func(c Capability) bool { return c.Interface == p.Interface && c.Instance == p.Instance })
+		if k < 0 {
+			out = append(out, label+", which the endpoint does not declare")
+			continue
+		}
+		c := &caps[k]
+		if c.Properties == nil || !slices.ContainsFunc(c.Properties.Supported, func(s SupportedProperty) bool { return s.Name == p.Name }) {
+			out = append(out, label+", which that capability does not declare")
+			continue
+		}
+		if !c.Properties.ProactivelyReported {
+			out = append(out, label+", which is not proactively reported: no ChangeReport can raise the announcement")
+		}
+		if cond.ValueChangeCondition.Comparator != ComparatorStateEquals {
+			continue
+		}
+		var sem Semantics
+		state := SemanticState(cond.ValueChangeCondition.Value)
+		mapped := len(c.Semantics) > 0 && json.Unmarshal(c.Semantics, &sem) == nil &&
+			slices.ContainsFunc(sem.StateMappings, func(m StateMapping) bool { return slices.Contains(m.States, state) })
+		if !mapped {
+			out = append(out, fmt.Sprintf("%s for %s, which its semantics map no value to", label, state))
+		}
+	}
+	return out
 }
