@@ -149,6 +149,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
 	{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
 	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         objectEnumCheck(string(ConnectivityOK), string(ConnectivityUnreachable)),
+	{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
 	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              healthCheck[Battery]("must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
 	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     healthCheck[RadioDiagnostics]("must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
 	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    healthCheck[NetworkThroughput]("must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
