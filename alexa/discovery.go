@@ -86,7 +86,10 @@ type DiscoveryEndpoint struct {
 	AdditionalAttributes *AdditionalAttributes `json:"additionalAttributes,omitempty"`
 	Capabilities         []Capability          `json:"capabilities"`
 	Connections          []Connection          `json:"connections,omitempty"`
-	// Relationships and Registration are kept as raw JSON.
+	// Relationships relate the endpoint to others of the discovery: set
+	// and read them typed with [DiscoveryEndpoint.SetRelationships] and
+	// [DiscoveryEndpoint.DecodeRelationships]. Registration is kept as raw
+	// JSON: Amazon's page shows the object without its members.
 	Relationships json.RawMessage `json:"relationships,omitempty"`
 	Registration  json.RawMessage `json:"registration,omitempty"`
 	// Cookie is echoed by Alexa in directives to the endpoint; do not keep
@@ -376,7 +379,7 @@ type DiscoveryReportPayload struct {
 	Scope     *Scope              `json:"scope,omitempty"`
 }
 
-// EndpointRef names an endpoint in a DeleteReport.
+// EndpointRef names an endpoint: in a DeleteReport, in [Relationships].
 type EndpointRef struct {
 	EndpointID string `json:"endpointId"`
 }
