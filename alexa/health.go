@@ -333,9 +333,9 @@ func healthProperty(name PropertyName, v any, invalid error) (Property, error) {
 	return Property{Namespace: NamespaceEndpointHealth, Name: name, Value: mustJSON(v)}, nil
 }
 
-// healthCheck returns the property check of a diagnostic property whose
-// value decodes into T and validates.
-func healthCheck[T interface{ Validate() error }](want string) valueCheck {
+// validCheck returns the property check of a property whose value
+// decodes into T (members named exactly as T's fields) and validates.
+func validCheck[T interface{ Validate() error }](want string) valueCheck {
 	return func(v json.RawMessage) string {
 		var t T
 		if !decodeExact(v, &t, false) || t.Validate() != nil {
