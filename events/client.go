@@ -337,7 +337,7 @@ func (c *Client) prepare(event *alexa.EventMessage) (*alexa.EventMessage, error)
 		return nil, fmt.Errorf("%w: %s.%s is a synchronous reply only: return it from the directive handler, never to the event gateway", ErrInvalidEvent, h.Namespace, h.Name)
 	case h.Proactive() && h.CorrelationToken != "":
 		return nil, fmt.Errorf("%w: %s.%s is a proactive event and must not carry a correlationToken", ErrInvalidEvent, h.Namespace, h.Name)
-	case (h.Name == alexa.NameResponse || h.Name == alexa.NameErrorResponse || h.Name == alexa.NameStateReport) && h.CorrelationToken == "":
+	case (h.Name == alexa.NameResponse || alexa.IsErrorResponse(h) || h.Name == alexa.NameStateReport) && h.CorrelationToken == "":
 		return nil, fmt.Errorf("%w: an asynchronous %s.%s must echo the directive's correlationToken", ErrInvalidEvent, h.Namespace, h.Name)
 	}
 	m := *event

@@ -788,3 +788,36 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Errorf("the redirect was followed %d times, want 1", n)
 	}
 }
+
+// TestSendResponseInterfaceError sends later an interface's own
+// ErrorResponse of another header name and version (Alexa.Commissionable's
+// ReportCommissioningInformation.ErrorResponse, 1.0), and refuses it
+// without the directive's correlationToken before it reaches the gateway.
+func TestSendResponseInterfaceError(t *testing.T) {
+	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
+	d, err := alexa.ParseDirective([]byte(`{"directive":{"header":{"namespace":"Alexa.Commissionable","name":"ReportCommissioningInformation",` +
+		`"messageId":"1bd5d003-31b9-476f-ad03-71d471922820","correlationToken":"corr-1","payloadVersion":"1.0"},` +
+		`"endpoint":{"scope":{"type":"BearerToken","token":"skill-token"},"endpointId":"lamp-1"},"payload":{}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := d.ErrorResponse(alexa.CommissionableError(alexa.ErrorMaxCommissioningLimitReached, "paired with 5 hubs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.SendResponse(t.Context(), "alice", reply); err != nil {
+		t.Fatalf("%v; %v", err, e.srv.Rejected())
+	}
+	got := e.srv.Events("alice")
+	if len(got) != 1 || got[0].Message.Event.Header.Name != alexa.NameReportCommissioningInformationErrorResponse || got[0].Message.Event.Header.PayloadVersion != "1.0" {
+		t.Fatalf("accepted %v", got)
+	}
+	reply.Event.Header.CorrelationToken = ""
+	n := len(e.srv.Received())
+	if err := e.client.SendResponse(t.Context(), "alice", reply); !errors.Is(err, events.ErrInvalidEvent) {
+		t.Errorf("without correlationToken: %v, want ErrInvalidEvent", err)
+	}
+	if len(e.srv.Received()) != n {
+		t.Error("an uncorrelated ErrorResponse reached the gateway")
+	}
+}

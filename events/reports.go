@@ -60,8 +60,8 @@ func (c *Client) SendResponse(ctx context.Context, userID string, reply *alexa.E
 		return fmt.Errorf("%w: nil reply", ErrInvalidEvent)
 	}
 	h := reply.Event.Header
-	switch h.Name {
-	case alexa.NameResponse, alexa.NameErrorResponse, alexa.NameStateReport:
+	switch {
+	case h.Name == alexa.NameResponse, alexa.IsErrorResponse(h), h.Name == alexa.NameStateReport:
 	default:
 		return fmt.Errorf("%w: SendResponse sends Response, ErrorResponse or StateReport, not %s.%s", ErrInvalidEvent, h.Namespace, h.Name)
 	}
