@@ -59,14 +59,7 @@ type Client struct {
 	urls   map[alexa.Region]string
 	// gateways holds urls parsed once: every request shares its region's
 	// URL (net/http does not write to a request's URL).
-	gateways map[alexa.Region]*url.URL
-	// direct is hc's transport when hc has no cookie jar and no redirect
-	// policy: then Send hands requests to it straight, with hc's Timeout,
-	// and skips what http.Client.Do does for cookies and redirects (a
-	// copy of the headers per request). The gateway answers 202 or an
-	// error, never a redirect, and a redirect is never followed with the
-	// customer's token.
-	direct    http.RoundTripper
+	gateways  map[alexa.Region]*url.URL
 	logger    *slog.Logger
 	retry     RetryPolicy
 	clock     Clock
@@ -85,19 +78,6 @@ type Client struct {
 	contentType []string
 	bearer      atomic.Pointer[bearerHeader]
 }
-
-// clientTimeout is the error of a request the HTTP client's Timeout ended,
-// worded as http.Client.Do words it.
-type clientTimeout struct {
-	err error
-	d   time.Duration
-}
-
-func (e *clientTimeout) Error() string {
-	return e.err.Error() + " (Client.Timeout " + e.d.String() + " exceeded)"
-}
-func (e *clientTimeout) Unwrap() error { return e.err }
-func (e *clientTimeout) Timeout() bool { return true }
 
 // bearerHeader is the Authorization header value of one token.
 type bearerHeader struct {
@@ -124,12 +104,6 @@ type Option func(*Client) error
 // WithHTTPClient sets the HTTP client. NewClient copies it. Set a Timeout
 // on it: it bounds each attempt, not the whole Send. The default client has
 // a [DefaultTimeout] and keeps up to 64 idle connections per gateway.
-//
-// A client without a cookie jar and without CheckRedirect (the default
-// client is one) has its requests handed to its Transport directly, with
-// its Timeout: the gateway answers 202 or an error, and a redirect is
-// reported as the status it is, never followed with the customer's token.
-// Set CheckRedirect to have redirects followed by http.Client.Do.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -298,12 +272,6 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("events: gateway URL of %s: %w", r, err)
 		}
 		c.gateways[r] = u
-	}
-	if c.hc.Jar == nil && c.hc.CheckRedirect == nil {
-		c.direct = c.hc.Transport
-		if c.direct == nil {
-			c.direct = http.DefaultTransport
-		}
 	}
 	if c.builder.Now == nil {
 		c.builder.Now = c.clock.Now
@@ -599,32 +567,16 @@ func (c *Client) gatewayError(a attempt, userID string, region alexa.Region, m *
 // post makes one request and reads its answer, always draining and closing
 // the body so the connection can be reused.
 func (c *Client) post(ctx context.Context, gw *url.URL, tok alexa.Token, body []byte) attempt {
-	parent := ctx
-	if c.direct != nil && c.hc.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.hc.Timeout)
-		defer cancel() // after the body is read: defers run last in, first out
-	}
-	// An empty URL parses without work; the region's parsed URL replaces it.
+	// An empty URL parses without work; the region's parsed URL is copied
+	// into it (a copy: a transport may rewrite a request's URL).
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", bytes.NewReader(body))
 	if err != nil {
 		return attempt{err: err}
 	}
-	req.URL, req.Host = gw, gw.Host
+	*req.URL, req.Host = *gw, gw.Host
 	req.Header["Authorization"] = c.authorization(tok)
 	req.Header["Content-Type"] = c.contentType
-	var resp *http.Response
-	if c.direct != nil {
-		if resp, err = c.direct.RoundTrip(req); err != nil {
-			if ctx.Err() != nil && parent.Err() == nil {
-				err = &clientTimeout{err: err, d: c.hc.Timeout}
-			}
-			// The error http.Client.Do would return.
-			err = &url.Error{Op: "Post", URL: gw.Redacted(), Err: err}
-		}
-	} else {
-		resp, err = c.hc.Do(req)
-	}
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		return attempt{err: err}
 	}

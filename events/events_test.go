@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -754,38 +753,6 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	if n := dials.Load(); n != 1 {
 		t.Errorf("%d connections for 20 sequential sends, want 1", n)
-	}
-}
-
-// TestRedirectIsNotFollowed: the gateway never redirects, and a redirect
-// is not followed with the customer's token, unless the HTTP client given
-// has a redirect policy of its own.
-func TestRedirectIsNotFollowed(t *testing.T) {
-	var reached atomic.Int32
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	defer target.Close()
-	redirector := httptest.NewServer(http.RedirectHandler(target.URL+"/v3/events", http.StatusTemporaryRedirect))
-	defer redirector.Close()
-	users := map[string]alexa.Region{"alice": alexa.RegionNA}
-
-	e := newEnv(t, users, events.WithHTTPClient(&http.Client{}), events.WithRegionURL(alexa.RegionNA, redirector.URL))
-	if err := e.client.Send(t.Context(), "alice", changeReport(t)); err == nil || !strings.Contains(err.Error(), "307") {
-		t.Errorf("Send through a redirect: err = %v, want the 307", err)
-	}
-	if n := reached.Load(); n != 0 {
-		t.Errorf("the redirect was followed %d times", n)
-	}
-
-	follow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
-	e = newEnv(t, users, events.WithHTTPClient(follow), events.WithRegionURL(alexa.RegionNA, redirector.URL))
-	if err := e.client.Send(t.Context(), "alice", changeReport(t)); err != nil {
-		t.Errorf("Send with a client that follows redirects: %v", err)
-	}
-	if n := reached.Load(); n != 1 {
-		t.Errorf("the redirect was followed %d times, want 1", n)
 	}
 }
 
