@@ -76,6 +76,22 @@ func TestSimpleEvent(t *testing.T) {
 			t.Errorf("%q: %v, want ErrInvalidEvent", c, err)
 		}
 	}
+	// A proactive event never carries a correlationToken.
+	for _, build := range []func() (*alexa.EventMessage, error){
+		func() (*alexa.EventMessage, error) {
+			return alexa.Builder{}.SimpleEvent("remote-1", remoteInstance, "Button.SinglePress", at)
+		},
+		func() (*alexa.EventMessage, error) { return alexa.Builder{}.DoorbellPress("remote-1", at) },
+	} {
+		m, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Event.Header.CorrelationToken = "corr-1"
+		if err := e.client.Send(t.Context(), "alice", m); !errors.Is(err, events.ErrInvalidEvent) {
+			t.Errorf("%s with a correlationToken: %v, want ErrInvalidEvent", m.Event.Header.Name, err)
+		}
+	}
 	if len(e.srv.Received()) != n {
 		t.Error("an invalid simple event reached the gateway")
 	}

@@ -141,9 +141,9 @@ func (schemaValidator) Validate(data []byte) error { return schemas.Validate(dat
 // issued, still valid, equal to the event's scope token, of a user who
 // enabled the skill in that region), the schema of the event, and the
 // protocol rules no schema expresses (a fresh UUID messageId,
-// payloadVersion "3" or that of the interface's own ErrorResponse, no
-// correlationToken on proactive events, changed
-// and context properties disjoint, ChangeReport properties declared
+// payloadVersion "3", or that of the interface's own ErrorResponse or of
+// Alexa.SimpleEventSource's events (1.0), no correlationToken on proactive
+// events, changed and context properties disjoint, ChangeReport properties declared
 // proactivelyReported in the user's discovery, inventory instances declared
 // and levels in the declared measurement, the documented size limits). It
 // answers 202 to events that pass and records every request with the
