@@ -12,10 +12,13 @@ import (
 // beside the interfaces of the Alexa.Cooking family
 // (Alexa.Cooking.TimeController, Alexa.Cooking.TemperatureController,
 // Alexa.Cooking.FoodTemperatureController, Alexa.Cooking.PresetController).
-// This package types only its ErrorResponse ([CookingError],
-// [CookDurationTooLong]), of payloadVersion "3". The family's directives,
-// properties and capability configurations are not typed: register the
-// directives with [Router.HandleFunc] and decode [Directive.Payload]
+// This package types its ErrorResponse ([CookingError],
+// [CookDurationTooLong]), of payloadVersion "3", and the properties and
+// capabilities of Alexa.Cooking, Alexa.Cooking.TimeController and
+// Alexa.Cooking.PresetController as Amazon's published schema defines them
+// ([CookingModeProperty], [CookingCapability], ...). The family's
+// directives are not typed (their payload members could not be read):
+// register them with [Router.HandleFunc] and decode [Directive.Payload]
 // yourself.
 //
 // An Alexa.Cooking error answers the directives of the whole family, the

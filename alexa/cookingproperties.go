@@ -56,25 +56,64 @@ const (
 // CookingMode is a cooking mode.
 type CookingMode string
 
-// cookingModes are the modes of Amazon's schema, and MICROWAVE, which the
+// Cooking modes: those of Amazon's schema, and MICROWAVE, which the
 // documentation lists and the schema lacks.
-var cookingModes = []CookingMode{"AIR_FRY", "BAKE", "BLANCH", "BREW", "BOIL", "BROIL", "BROWN", "CAN",
-	"CONVECTION_BAKE", "CONVECTION_BROIL", "CONVECTION_ROAST", "CONVECTION_STEAM", "CURE", "CUSTOM", "DEFROST",
-	"DEHYDRATE", "FERMENT", "FRY", "GRILL", "INCUBATE", "MELT", "MICROWAVE", "OFF", "PRESET", "PRESSURE", "PROOF",
-	"REHEAT", "ROAST", "SAUTE", "SEAR", "SIMMER", "SLOW_COOK", "SMOKE", "SOFTEN", "SOUS_VIDE", "STEAM", "STERILIZE",
-	"STEW", "STIR_FRY", "TIMECOOK", "TOAST", "WARM"}
-
-// Some cooking modes; [CookingModes] lists them all.
 const (
-	CookingOff       CookingMode = "OFF"
-	CookingBake      CookingMode = "BAKE"
-	CookingDefrost   CookingMode = "DEFROST"
-	CookingReheat    CookingMode = "REHEAT"
-	CookingPreset    CookingMode = "PRESET"
-	CookingTimeCook  CookingMode = "TIMECOOK"
-	CookingMicrowave CookingMode = "MICROWAVE"
-	CookingCustom    CookingMode = "CUSTOM"
+	CookingAirFry          CookingMode = "AIR_FRY"
+	CookingBake            CookingMode = "BAKE"
+	CookingBlanch          CookingMode = "BLANCH"
+	CookingBrew            CookingMode = "BREW"
+	CookingBoil            CookingMode = "BOIL"
+	CookingBroil           CookingMode = "BROIL"
+	CookingBrown           CookingMode = "BROWN"
+	CookingCan             CookingMode = "CAN"
+	CookingConvectionBake  CookingMode = "CONVECTION_BAKE"
+	CookingConvectionBroil CookingMode = "CONVECTION_BROIL"
+	CookingConvectionRoast CookingMode = "CONVECTION_ROAST"
+	CookingConvectionSteam CookingMode = "CONVECTION_STEAM"
+	CookingCure            CookingMode = "CURE"
+	CookingCustom          CookingMode = "CUSTOM"
+	CookingDefrost         CookingMode = "DEFROST"
+	CookingDehydrate       CookingMode = "DEHYDRATE"
+	CookingFerment         CookingMode = "FERMENT"
+	CookingFry             CookingMode = "FRY"
+	CookingGrill           CookingMode = "GRILL"
+	CookingIncubate        CookingMode = "INCUBATE"
+	CookingMelt            CookingMode = "MELT"
+	CookingMicrowave       CookingMode = "MICROWAVE"
+	CookingOff             CookingMode = "OFF"
+	CookingPreset          CookingMode = "PRESET"
+	CookingPressure        CookingMode = "PRESSURE"
+	CookingProof           CookingMode = "PROOF"
+	CookingReheat          CookingMode = "REHEAT"
+	CookingRoast           CookingMode = "ROAST"
+	CookingSaute           CookingMode = "SAUTE"
+	CookingSear            CookingMode = "SEAR"
+	CookingSimmer          CookingMode = "SIMMER"
+	CookingSlowCook        CookingMode = "SLOW_COOK"
+	CookingSmoke           CookingMode = "SMOKE"
+	CookingSoften          CookingMode = "SOFTEN"
+	CookingSousVide        CookingMode = "SOUS_VIDE"
+	CookingSteam           CookingMode = "STEAM"
+	CookingSterilize       CookingMode = "STERILIZE"
+	CookingStew            CookingMode = "STEW"
+	CookingStirFry         CookingMode = "STIR_FRY"
+	CookingTimeCook        CookingMode = "TIMECOOK"
+	CookingToast           CookingMode = "TOAST"
+	CookingWarm            CookingMode = "WARM"
 )
+
+// cookingModes are the cooking modes, in Amazon's order.
+var cookingModes = []CookingMode{
+	CookingAirFry, CookingBake, CookingBlanch, CookingBrew, CookingBoil, CookingBroil, CookingBrown,
+	CookingCan, CookingConvectionBake, CookingConvectionBroil, CookingConvectionRoast,
+	CookingConvectionSteam, CookingCure, CookingCustom, CookingDefrost, CookingDehydrate,
+	CookingFerment, CookingFry, CookingGrill, CookingIncubate, CookingMelt, CookingMicrowave,
+	CookingOff, CookingPreset, CookingPressure, CookingProof, CookingReheat, CookingRoast,
+	CookingSaute, CookingSear, CookingSimmer, CookingSlowCook, CookingSmoke, CookingSoften,
+	CookingSousVide, CookingSteam, CookingSterilize, CookingStew, CookingStirFry, CookingTimeCook,
+	CookingToast, CookingWarm,
+}
 
 // CookingModes returns every cooking mode Amazon's schema and
 // documentation list. MICROWAVE is in the documentation only.
@@ -130,19 +169,78 @@ func CookingModeProperty(m CookingModeValue) (Property, error) {
 // FoodCategory is a [FoodItem]'s category.
 type FoodCategory string
 
-var foodCategories = []FoodCategory{"BEEF", "BEVERAGE", "CHICKEN", "FISH", "MEAT", "PIZZA", "POPCORN", "PORK",
-	"POTATO", "SHRIMP", "SOUP", "STEAK", "TURKEY", "VEGETABLE", "WATER"}
+// Food categories.
+const (
+	FoodBeef      FoodCategory = "BEEF"
+	FoodBeverage  FoodCategory = "BEVERAGE"
+	FoodChicken   FoodCategory = "CHICKEN"
+	FoodFish      FoodCategory = "FISH"
+	FoodMeat      FoodCategory = "MEAT"
+	FoodPizza     FoodCategory = "PIZZA"
+	FoodPopcorn   FoodCategory = "POPCORN"
+	FoodPork      FoodCategory = "PORK"
+	FoodPotato    FoodCategory = "POTATO"
+	FoodShrimp    FoodCategory = "SHRIMP"
+	FoodSoup      FoodCategory = "SOUP"
+	FoodSteak     FoodCategory = "STEAK"
+	FoodTurkey    FoodCategory = "TURKEY"
+	FoodVegetable FoodCategory = "VEGETABLE"
+	FoodWater     FoodCategory = "WATER"
+)
+
+var foodCategories = []FoodCategory{
+	FoodBeef, FoodBeverage, FoodChicken, FoodFish, FoodMeat, FoodPizza, FoodPopcorn, FoodPork,
+	FoodPotato, FoodShrimp, FoodSoup, FoodSteak, FoodTurkey, FoodVegetable, FoodWater,
+}
 
 // FoodState is a [FoodItem]'s state.
 type FoodState string
 
-var foodStates = []FoodState{"BRINED", "CANNED", "CHILLED", "COLD_SMOKED", "DEFROSTED", "DRIED", "EMULSIFIED",
-	"FREEZE_DRIED", "FRESH", "FROZEN", "MELTED", "REFRIGERATED", "ROOM_TEMPERATURE", "SMOKED", "WHIPPED"}
+// Food states.
+const (
+	FoodBrined          FoodState = "BRINED"
+	FoodCanned          FoodState = "CANNED"
+	FoodChilled         FoodState = "CHILLED"
+	FoodColdSmoked      FoodState = "COLD_SMOKED"
+	FoodDefrosted       FoodState = "DEFROSTED"
+	FoodDried           FoodState = "DRIED"
+	FoodEmulsified      FoodState = "EMULSIFIED"
+	FoodFreezeDried     FoodState = "FREEZE_DRIED"
+	FoodFresh           FoodState = "FRESH"
+	FoodFrozen          FoodState = "FROZEN"
+	FoodMelted          FoodState = "MELTED"
+	FoodRefrigerated    FoodState = "REFRIGERATED"
+	FoodRoomTemperature FoodState = "ROOM_TEMPERATURE"
+	FoodSmoked          FoodState = "SMOKED"
+	FoodWhipped         FoodState = "WHIPPED"
+)
+
+var foodStates = []FoodState{
+	FoodBrined, FoodCanned, FoodChilled, FoodColdSmoked, FoodDefrosted, FoodDried, FoodEmulsified,
+	FoodFreezeDried, FoodFresh, FoodFrozen, FoodMelted, FoodRefrigerated, FoodRoomTemperature,
+	FoodSmoked, FoodWhipped,
+}
 
 // LengthUnit is the unit of a [FoodThickness].
 type LengthUnit string
 
-var lengthUnits = []LengthUnit{"METER", "KILOMETER", "CENTIMETER", "MILLIMETER", "INCH", "SPAN", "FOOT", "YARD", "MILE"}
+// Length units.
+const (
+	LengthMeter      LengthUnit = "METER"
+	LengthKilometer  LengthUnit = "KILOMETER"
+	LengthCentimeter LengthUnit = "CENTIMETER"
+	LengthMillimeter LengthUnit = "MILLIMETER"
+	LengthInch       LengthUnit = "INCH"
+	LengthSpan       LengthUnit = "SPAN"
+	LengthFoot       LengthUnit = "FOOT"
+	LengthYard       LengthUnit = "YARD"
+	LengthMile       LengthUnit = "MILE"
+)
+
+var lengthUnits = []LengthUnit{
+	LengthMeter, LengthKilometer, LengthCentimeter, LengthMillimeter, LengthInch, LengthSpan,
+	LengthFoot, LengthYard, LengthMile,
+}
 
 // FoodThickness is a food's thickness.
 type FoodThickness struct {
@@ -258,10 +356,20 @@ type CookingPowerLevel struct {
 	Value json.RawMessage `json:"value"`
 }
 
-// NamedPowerLevel returns the power level named level: LOW, MEDIUM or
-// HIGH.
-func NamedPowerLevel(level string) CookingPowerLevel {
-	return CookingPowerLevel{Type: EnumeratedPowerLevel, Value: stringValue(level)}
+// PowerLevelName is a named cooking power level.
+type PowerLevelName string
+
+// Named power levels.
+const (
+	PowerLow    PowerLevelName = "LOW"
+	PowerMedium PowerLevelName = "MEDIUM"
+	PowerHigh   PowerLevelName = "HIGH"
+)
+
+// NamedPowerLevel returns the power level named level: [PowerLow],
+// [PowerMedium] or [PowerHigh].
+func NamedPowerLevel(level PowerLevelName) CookingPowerLevel {
+	return CookingPowerLevel{Type: EnumeratedPowerLevel, Value: stringValue(string(level))}
 }
 
 // NumberPowerLevel returns the power level n.
@@ -275,12 +383,12 @@ func NumberPowerLevel(n int) CookingPowerLevel {
 func (p CookingPowerLevel) Validate() error {
 	switch p.Type {
 	case EnumeratedPowerLevel:
-		var s string
-		if json.Unmarshal(p.Value, &s) != nil || (s != "LOW" && s != "MEDIUM" && s != "HIGH") {
+		var s PowerLevelName
+		if json.Unmarshal(p.Value, &s) != nil || (s != PowerLow && s != PowerMedium && s != PowerHigh) {
 			return fmt.Errorf("%w: an EnumeratedPowerLevel is LOW, MEDIUM or HIGH", ErrInvalidValue)
 		}
 	case IntegralPowerLevel:
-		if _, ok := number(p.Value); !ok {
+		if _, ok := number(p.Value); !ok || !json.Valid(p.Value) {
 			return fmt.Errorf("%w: an IntegralPowerLevel is a number", ErrInvalidValue)
 		}
 	default:
@@ -310,9 +418,41 @@ func PresetNameProperty(name string) (Property, error) {
 // FoodDoneness is how done a food is to be cooked.
 type FoodDoneness string
 
-var foodDonenesses = []FoodDoneness{"AL_DENTE", "CREAMY", "CRISPY", "DRY", "FIRM", "FLAKY", "HARD", "JUICY",
-	"MEDIUM", "MEDIUM_RARE", "MEDIUM_WELL", "MOIST", "OPAQUE", "OVERCOOKED", "RARE", "RUNNY", "SMOOTH", "SOFT",
-	"SPRINGY", "SUCCULENT", "TENDER", "UNDERCOOKED", "VELVETY", "WELL_DONE"}
+// Food donenesses.
+const (
+	DonenessAlDente     FoodDoneness = "AL_DENTE"
+	DonenessCreamy      FoodDoneness = "CREAMY"
+	DonenessCrispy      FoodDoneness = "CRISPY"
+	DonenessDry         FoodDoneness = "DRY"
+	DonenessFirm        FoodDoneness = "FIRM"
+	DonenessFlaky       FoodDoneness = "FLAKY"
+	DonenessHard        FoodDoneness = "HARD"
+	DonenessJuicy       FoodDoneness = "JUICY"
+	DonenessMedium      FoodDoneness = "MEDIUM"
+	DonenessMediumRare  FoodDoneness = "MEDIUM_RARE"
+	DonenessMediumWell  FoodDoneness = "MEDIUM_WELL"
+	DonenessMoist       FoodDoneness = "MOIST"
+	DonenessOpaque      FoodDoneness = "OPAQUE"
+	DonenessOvercooked  FoodDoneness = "OVERCOOKED"
+	DonenessRare        FoodDoneness = "RARE"
+	DonenessRunny       FoodDoneness = "RUNNY"
+	DonenessSmooth      FoodDoneness = "SMOOTH"
+	DonenessSoft        FoodDoneness = "SOFT"
+	DonenessSpringy     FoodDoneness = "SPRINGY"
+	DonenessSucculent   FoodDoneness = "SUCCULENT"
+	DonenessTender      FoodDoneness = "TENDER"
+	DonenessUndercooked FoodDoneness = "UNDERCOOKED"
+	DonenessVelvety     FoodDoneness = "VELVETY"
+	DonenessWellDone    FoodDoneness = "WELL_DONE"
+)
+
+var foodDonenesses = []FoodDoneness{
+	DonenessAlDente, DonenessCreamy, DonenessCrispy, DonenessDry, DonenessFirm, DonenessFlaky,
+	DonenessHard, DonenessJuicy, DonenessMedium, DonenessMediumRare, DonenessMediumWell,
+	DonenessMoist, DonenessOpaque, DonenessOvercooked, DonenessRare, DonenessRunny, DonenessSmooth,
+	DonenessSoft, DonenessSpringy, DonenessSucculent, DonenessTender, DonenessUndercooked,
+	DonenessVelvety, DonenessWellDone,
+}
 
 // RequestedFoodDonenessProperty returns the requestedFoodDoneness property
 // (the bare form). It fails, wrapping [ErrInvalidValue], for a doneness

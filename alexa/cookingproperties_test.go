@@ -30,15 +30,17 @@ func TestCookingReportState(t *testing.T) {
 				return alexa.CookingModeProperty(alexa.CookingModeValue{Value: alexa.CookingCustom, CustomName: "Turbo"})
 			},
 			func() (alexa.Property, error) {
-				return alexa.FoodItemProperty(alexa.FoodItem{FoodName: "popcorn", FoodCategory: "POPCORN", FoodState: "FROZEN",
-					FoodThickness: &alexa.FoodThickness{Value: 2, Unit: "CENTIMETER"}})
+				return alexa.FoodItemProperty(alexa.FoodItem{FoodName: "popcorn", FoodCategory: alexa.FoodPopcorn, FoodState: alexa.FoodFrozen,
+					FoodThickness: &alexa.FoodThickness{Value: 2, Unit: alexa.LengthCentimeter}})
 			},
 			func() (alexa.Property, error) { return alexa.CookingTimeIntervalProperty(start, 90*time.Second) },
 			func() (alexa.Property, error) { return alexa.RequestedCookTimeProperty(3 * time.Minute) },
-			func() (alexa.Property, error) { return alexa.CookingPowerLevelProperty(alexa.NamedPowerLevel("HIGH")) },
+			func() (alexa.Property, error) {
+				return alexa.CookingPowerLevelProperty(alexa.NamedPowerLevel(alexa.PowerHigh))
+			},
 			func() (alexa.Property, error) { return alexa.CookingPowerLevelProperty(alexa.NumberPowerLevel(7)) },
 			func() (alexa.Property, error) { return alexa.PresetNameProperty("Popcorn") },
-			func() (alexa.Property, error) { return alexa.RequestedFoodDonenessProperty("MEDIUM_RARE") },
+			func() (alexa.Property, error) { return alexa.RequestedFoodDonenessProperty(alexa.DonenessMediumRare) },
 		} {
 			p, err := f()
 			if err != nil {
@@ -99,6 +101,13 @@ func TestCookingValues(t *testing.T) {
 			return alexa.CookingPowerLevelProperty(alexa.CookingPowerLevel{Type: alexa.IntegralPowerLevel, Value: json.RawMessage(`"7"`)})
 		},
 		func() (alexa.Property, error) { return alexa.CookingPowerLevelProperty(alexa.CookingPowerLevel{}) },
+		func() (alexa.Property, error) {
+			// A number strconv reads but JSON does not: refused, not a panic.
+			return alexa.CookingPowerLevelProperty(alexa.CookingPowerLevel{Type: alexa.IntegralPowerLevel, Value: json.RawMessage(`01`)})
+		},
+		func() (alexa.Property, error) {
+			return alexa.CookingPowerLevelProperty(alexa.CookingPowerLevel{Type: alexa.IntegralPowerLevel, Value: json.RawMessage(`1_0`)})
+		},
 		func() (alexa.Property, error) { return alexa.PresetNameProperty("") },
 		func() (alexa.Property, error) { return alexa.RequestedFoodDonenessProperty("BURNT") },
 	} {
