@@ -212,8 +212,9 @@ type errorPayload struct {
 	MinimumTemperatureDelta *Temperature `json:"minimumTemperatureDelta,omitempty"`
 	// EndpointsNeedingBypass is for the security panel's BYPASS_NEEDED.
 	EndpointsNeedingBypass []SecurityPanelEndpoint `json:"endpointsNeedingBypass,omitempty"`
-	// MaxCookTime is for Alexa.Cooking's COOK_DURATION_TOO_LONG.
-	MaxCookTime string `json:"maxCookTime,omitempty"`
+	// MaxCookTime is for Alexa.Cooking's COOK_DURATION_TOO_LONG: an ISO
+	// 8601 duration, or the value ErrorFromEvent could not read, as it came.
+	MaxCookTime json.RawMessage `json:"maxCookTime,omitempty"`
 }
 
 // payload returns the ErrorResponse payload, checking the extra fields each
@@ -278,13 +279,19 @@ func (e *Error) payload() (json.RawMessage, error) {
 		if e.namespace() != NamespaceCooking {
 			break
 		}
-		if e.MaxCookTime <= 0 {
-			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG requires a positive MaxCookTime")
-		}
-		if _, ok := e.Extra["maxCookTime"]; ok {
+		raw, kept := e.Extra["maxCookTime"]
+		switch {
+		case kept && e.MaxCookTime == 0:
+			// Decoded by ErrorFromEvent from a maxCookTime this package
+			// cannot read ("P1W"): sent again as it came.
+			p.MaxCookTime = raw
+		case kept:
 			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG takes maxCookTime from MaxCookTime, not Extra")
+		case e.MaxCookTime <= 0:
+			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG requires a positive MaxCookTime")
+		default:
+			p.MaxCookTime = stringValue(isoDuration(e.MaxCookTime))
 		}
-		p.MaxCookTime = isoDuration(e.MaxCookTime)
 	}
 	b, err := marshalLossless(p, e.Extra)
 	if err != nil {

@@ -302,5 +302,26 @@ func TestErrorFromEventMaxCookTime(t *testing.T) {
 		if e.MaxCookTime != tc.want || (e.Extra["maxCookTime"] != nil) != tc.wantExtra {
 			t.Errorf("%s: MaxCookTime %v, Extra %v", tc.raw, e.MaxCookTime, e.Extra)
 		}
+		// What was decoded is sent again, the maxCookTime as it came when
+		// this package cannot read it.
+		d, err := alexa.ParseDirective([]byte(`{"directive":{"header":{"namespace":"Alexa.Cooking.TimeController","name":"CookByTime",` +
+			`"messageId":"1bd5d003-31b9-476f-ad03-71d471922820","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"oven-1"},"payload":{}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := d.ErrorResponse(e)
+		if err != nil {
+			t.Errorf("%s: sending the decoded error again: %v", tc.raw, err)
+			continue
+		}
+		var p struct {
+			MaxCookTime json.RawMessage `json:"maxCookTime"`
+		}
+		if n := strings.Count(string(out.Event.Payload), `"maxCookTime"`); n != 1 {
+			t.Errorf("%s: sent again with maxCookTime %d times: %s", tc.raw, n, out.Event.Payload)
+		}
+		if err := json.Unmarshal(out.Event.Payload, &p); err != nil || (tc.wantExtra && string(p.MaxCookTime) != tc.raw) {
+			t.Errorf("%s: sent again as %s, %v", tc.raw, p.MaxCookTime, err)
+		}
 	}
 }
