@@ -3,12 +3,14 @@ package alexa
 // NamespaceDataController is the Alexa.DataController interface (version
 // "1.0"), with which customers view and delete the data an endpoint keeps
 // (an Alexa.SmartVision.ObjectDetectionSensor's detections, typically).
-// This package types only its ErrorResponse ([DataControllerError]), of
-// payloadVersion "1.0": the newer "Interface 1" pages show "1.0", an older
-// page "1"; this package sends "1.0". Its directives, events and
-// capability configuration were not confirmed from the documentation and
-// are not typed: register the directives with [Router.HandleFunc] and
-// decode [Directive.Payload] yourself.
+// This package types its ErrorResponse ([DataControllerError]), of
+// payloadVersion "1.0" (the newer "Interface 1" pages show "1.0", an older
+// page "1"; this package sends "1.0"), and, from a public integration
+// because Amazon's text could not be read, its capability configuration
+// ([DataControllerCapability]). Its directives and events (ReportData
+// answered with a DataReport, whose nextToken asks for more) are not
+// typed: register the directives with [Router.HandleFunc] and decode
+// [Directive.Payload] yourself.
 // See https://developer.amazon.com/en-US/docs/alexa/device-apis/alexa-datacontroller.html.
 const NamespaceDataController Namespace = "Alexa.DataController"
 

@@ -86,14 +86,16 @@ type Header struct {
 // Proactive reports whether h is the header of a proactive event: one the
 // skill sends to the gateway on its own (ChangeReport, AddOrUpdateReport,
 // DeleteReport, InventoryConsumed, DoorbellPress, Alexa.SimpleEventSource's
-// Event), which answers no directive and so carries no correlationToken.
+// Event, ObjectDetection), which answers no directive and so carries no
+// correlationToken.
 func (h Header) Proactive() bool {
 	switch {
 	case h.Namespace == NamespaceAlexa && h.Name == NameChangeReport,
 		h.Namespace == NamespaceDiscovery && (h.Name == NameAddOrUpdateReport || h.Name == NameDeleteReport),
 		h.Name == NameInventoryConsumed,
 		h.Namespace == NamespaceDoorbellEventSource && h.Name == NameDoorbellPress,
-		h.Namespace == NamespaceSimpleEventSource && h.Name == NameSimpleEvent:
+		h.Namespace == NamespaceSimpleEventSource && h.Name == NameSimpleEvent,
+		h.Namespace == NamespaceObjectDetectionSensor && h.Name == NameObjectDetection:
 		return true
 	}
 	return false

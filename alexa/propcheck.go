@@ -156,6 +156,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel]("must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
 	{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                  nonEmptyStringCheck,
 	{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
+	{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
 	{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
 	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery]("must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
 	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics]("must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),

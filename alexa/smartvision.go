@@ -3,11 +3,13 @@ package alexa
 // NamespaceObjectDetectionSensor is the
 // Alexa.SmartVision.ObjectDetectionSensor interface (version "1.0"), with
 // which a camera reports the objects it detects, of the classes the
-// customer enabled. This package types only its ErrorResponse
-// ([ObjectDetectionSensorError]), of payloadVersion "1.0". Its property,
-// directives, events and capability configuration were not confirmed from
-// the documentation and are not typed: register the directives with
-// [Router.HandleFunc] and decode [Directive.Payload] yourself.
+// customer enabled. This package types its ErrorResponse
+// ([ObjectDetectionSensorError]), of payloadVersion "1.0", and, from a
+// public integration because Amazon's text could not be read, its
+// property, capability and ObjectDetection event
+// ([ObjectDetectionSensorCapability], [ObjectDetectionClassesProperty],
+// [Builder.ObjectDetection]). Its directives are not typed: register them
+// with [Router.HandleFunc] and decode [Directive.Payload] yourself.
 // See https://developer.amazon.com/en-US/docs/alexa/device-apis/alexa-smartvision-objectdetectionsensor.html.
 const NamespaceObjectDetectionSensor Namespace = "Alexa.SmartVision.ObjectDetectionSensor"
 

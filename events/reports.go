@@ -163,3 +163,16 @@ func (c *Client) SimpleEvent(ctx context.Context, userID, endpointID, instance, 
 	}
 	return c.Send(ctx, userID, m)
 }
+
+// ObjectDetection sends userID's proactive
+// Alexa.SmartVision.ObjectDetectionSensor ObjectDetection event for
+// endpointID, reporting detections. The endpoint must have been discovered
+// with [alexa.ObjectDetectionSensorCapability] declaring each detection's
+// class. See [alexa.Builder.ObjectDetection].
+func (c *Client) ObjectDetection(ctx context.Context, userID, endpointID string, detections ...alexa.ObjectDetectionEvent) error {
+	m, err := c.builder.ObjectDetection(endpointID, detections...)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
+	return c.Send(ctx, userID, m)
+}

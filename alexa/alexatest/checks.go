@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -33,6 +34,8 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		return nil, checkDoorbellPress(u, m)
 	case h.Namespace == alexa.NamespaceSimpleEventSource && h.Name == alexa.NameSimpleEvent:
 		return nil, checkSimpleEvent(u, m)
+	case h.Namespace == alexa.NamespaceObjectDetectionSensor && h.Name == alexa.NameObjectDetection:
+		return nil, checkObjectDetection(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameAddOrUpdateReport:
 		return checkAddOrUpdate(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameDeleteReport:
@@ -301,6 +304,40 @@ func checkSimpleEvent(u *user, m *alexa.EventMessage) *rejection {
 		return badRequest("endpoint %q's %s instance %q does not declare the event %q", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance, p.ID)
 	}
 	return badRequest("endpoint %q does not declare %s instance %q", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance)
+}
+
+// checkObjectDetection applies the rules of an ObjectDetection event: a
+// proactive event of a discovered endpoint that declares
+// Alexa.SmartVision.ObjectDetectionSensor, each detection of a class its
+// configuration lists.
+func checkObjectDetection(u *user, m *alexa.EventMessage) *rejection {
+	ep, rej := discovered(u, m)
+	if rej != nil {
+		return rej
+	}
+	var p alexa.ObjectDetectionPayload
+	if err := m.DecodePayload(&p); err != nil {
+		return badRequest("%v", err)
+	}
+	if err := p.Validate(); err != nil {
+		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
+	}
+	for _, c := range ep.Capabilities {
+		if c.Interface != alexa.NamespaceObjectDetectionSensor {
+			continue
+		}
+		var conf alexa.ObjectDetectionSensorConfiguration
+		if err := json.Unmarshal(c.Configuration, &conf); err != nil {
+			return badRequest("endpoint %q declares %s with an unreadable configuration", ep.EndpointID, alexa.NamespaceObjectDetectionSensor)
+		}
+		for _, e := range p.Events {
+			if !slices.Contains(conf.ObjectDetectionConfiguration, alexa.ObjectClass{ImageNetClass: e.ImageNetClass}) {
+				return badRequest("endpoint %q does not declare the object class %q", ep.EndpointID, e.ImageNetClass)
+			}
+		}
+		return nil
+	}
+	return badRequest("endpoint %q does not declare %s", ep.EndpointID, alexa.NamespaceObjectDetectionSensor)
 }
 
 func checkAddOrUpdate(u *user, m *alexa.EventMessage) (func(), *rejection) {

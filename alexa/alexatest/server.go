@@ -142,7 +142,8 @@ func (schemaValidator) Validate(data []byte) error { return schemas.Validate(dat
 // enabled the skill in that region), the schema of the event, and the
 // protocol rules no schema expresses (a fresh UUID messageId,
 // payloadVersion "3", or that of the interface's own ErrorResponse or of
-// Alexa.SimpleEventSource's events (1.0), no correlationToken on proactive
+// Alexa.SimpleEventSource's and ObjectDetection events (1.0), no
+// correlationToken on proactive
 // events, changed and context properties disjoint, ChangeReport properties declared
 // proactivelyReported in the user's discovery, inventory instances declared
 // and levels in the declared measurement, the documented size limits). It
@@ -688,6 +689,19 @@ func (s *Server) precheck(req *http.Request, rec *Record, readErr error, bearer 
 
 // check applies the token, enablement and protocol rules (under s.mu), and
 // on success applies the event's effect (discovery changes, messageId).
+// eventKind is an event's namespace and name.
+type eventKind struct {
+	ns   alexa.Namespace
+	name alexa.Name
+}
+
+// eventVersions are the payloadVersions of the events that are not of
+// version "3".
+var eventVersions = map[eventKind]string{
+	{alexa.NamespaceSimpleEventSource, alexa.NameSimpleEvent}:         alexa.SimpleEventSourceVersion,
+	{alexa.NamespaceObjectDetectionSensor, alexa.NameObjectDetection}: "1.0",
+}
+
 func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	m := rec.Message
 	h := m.Event.Header
@@ -720,8 +734,8 @@ func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	if alexa.IsErrorResponse(h) {
 		// Some interfaces' own ErrorResponses are of another version.
 		_, wantVersion = alexa.ErrorResponseHeader(h.Namespace)
-	} else if h.Namespace == alexa.NamespaceSimpleEventSource {
-		wantVersion = alexa.SimpleEventSourceVersion
+	} else if v, ok := eventVersions[eventKind{h.Namespace, h.Name}]; ok {
+		wantVersion = v
 	}
 	if h.PayloadVersion != wantVersion {
 		return reject(http.StatusBadRequest, CodeInvalidRequest, "payloadVersion %q, want %q", h.PayloadVersion, wantVersion)
