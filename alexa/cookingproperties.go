@@ -3,7 +3,9 @@ package alexa
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -499,14 +501,35 @@ func cookingTimeIntervalCheck(v json.RawMessage) string {
 	return ""
 }
 
-// isoDurationCheck accepts an ISO 8601 duration string.
+// isoDurationCheck accepts an ISO 8601 duration string of days, hours,
+// minutes and seconds, as the schema's pattern does (however long).
 func isoDurationCheck(v json.RawMessage) string {
 	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return "must be an ISO 8601 duration string"
+	if json.Unmarshal(v, &s) != nil || !isoDurationPattern().MatchString(s) {
+		return "must be an ISO 8601 duration string of days, hours, minutes and seconds (PT1H30M)"
 	}
-	if _, ok := parseISODuration(s); !ok {
-		return "must be an ISO 8601 duration string"
+	return ""
+}
+
+// isoDurationPattern is the pattern of schemas/json/alexa.cooking.timecontroller.json's
+// requestedCookTime, compiled on first use.
+var isoDurationPattern = sync.OnceValue(func() *regexp.Regexp {
+	const clock = `T(?:[0-9]+H(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?|[0-9]+M(?:[0-9]+(?:\.[0-9]+)?S)?|[0-9]+(?:\.[0-9]+)?S)`
+	return regexp.MustCompile(`^P(?:[0-9]+D(?:` + clock + `)?|` + clock + `)$`)
+})
+
+// foodItemCheck accepts a valid [FoodItem] with no other member, whose
+// category and state, when present, are not empty.
+func foodItemCheck(v json.RawMessage) string {
+	const want = "must be a food item with its foodName, and a category, state and thickness of Amazon's lists"
+	var f FoodItem
+	var present struct {
+		FoodCategory *string `json:"foodCategory"`
+		FoodState    *string `json:"foodState"`
+	}
+	if !decodeExact(v, &f, true) || f.Validate() != nil || json.Unmarshal(v, &present) != nil ||
+		(present.FoodCategory != nil && *present.FoodCategory == "") || (present.FoodState != nil && *present.FoodState == "") {
+		return want
 	}
 	return ""
 }

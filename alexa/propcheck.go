@@ -43,22 +43,39 @@ func enumCheck(values ...string) valueCheck {
 	}
 }
 
-// objectEnumCheck accepts an object whose "value" member is one of values
-// (Alexa.EndpointHealth connectivity).
+// objectEnumCheck accepts an object whose only member, "value", is one of
+// values (the security panel's alarms).
 func objectEnumCheck(values ...string) valueCheck {
 	inner := enumCheck(values...)
 	return func(v json.RawMessage) string {
 		var o struct {
 			Value json.RawMessage `json:"value"`
 		}
-		if !decodeExact(v, &o, false) || o.Value == nil {
-			return `must be an object with a "value" member`
+		if !decodeExact(v, &o, true) || o.Value == nil {
+			return `must be an object with a "value" member and no other`
 		}
 		if why := inner(o.Value); why != "" {
 			return `"value" ` + why
 		}
 		return ""
 	}
+}
+
+// connectivityCheck accepts Alexa.EndpointHealth's connectivity: an
+// object of a "value" (OK or UNREACHABLE) and, optionally, a non-empty
+// "reason", and no other member.
+func connectivityCheck(v json.RawMessage) string {
+	var o struct {
+		Value  json.RawMessage `json:"value"`
+		Reason *string         `json:"reason"`
+	}
+	if !decodeExact(v, &o, true) || o.Value == nil || (o.Reason != nil && *o.Reason == "") {
+		return `must be an object with a "value" member and an optional non-empty "reason", and no other`
+	}
+	if why := enumCheck(string(ConnectivityOK), string(ConnectivityUnreachable))(o.Value); why != "" {
+		return `"value" ` + why
+	}
+	return ""
 }
 
 // number returns the JSON number v, or false.
@@ -148,19 +165,19 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceLockController, Name: PropertyLockState}:                            enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
 	{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
 	{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         objectEnumCheck(string(ConnectivityOK), string(ConnectivityUnreachable)),
-	{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 validCheck[CookingModeValue]("must be a cooking mode of Amazon's list, bare or as {value, customName}; CUSTOM needs its customName"),
-	{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    validCheck[FoodItem]("must be a food item with its foodName, and a category, state and thickness of Amazon's lists"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         connectivityCheck,
+	{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 validCheck[CookingModeValue](true, "must be a cooking mode of Amazon's list, bare or as {value, customName}; CUSTOM needs its customName"),
+	{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    foodItemCheck,
 	{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                         cookingTimeIntervalCheck,
 	{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:             isoDurationCheck,
-	{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel]("must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
+	{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel](true, "must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
 	{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                  nonEmptyStringCheck,
 	{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
 	{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
 	{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
-	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery]("must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics]("must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput]("must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](false, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](false, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](false, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
 	{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
 	{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
 	{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),

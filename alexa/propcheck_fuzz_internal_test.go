@@ -1,0 +1,67 @@
+package alexa
+
+import (
+	"cmp"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/go-alexa/smarthome/schemas"
+)
+
+// FuzzPropertyChecksAgreeWithSchemas: for every property whose values
+// this package checks ([Property.Validate], the Router's reply checks),
+// the check and our JSON Schema agree on a value: a value one accepts in a
+// StateReport, the other accepts too. So a reply the Router lets through
+// passes validation, and the schema refuses nothing the constructors
+// build.
+func FuzzPropertyChecksAgreeWithSchemas(f *testing.F) {
+	keys := make([]PropertyKey, 0, len(documentedChecks))
+	for k := range documentedChecks {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b PropertyKey) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+	for i := range keys {
+		for _, v := range []string{`"ON"`, `"LOCKED"`, `"DETECTED"`, `50`, `101`, `-1`, `2.5`, `true`, `null`, `[]`, `{}`, `"x"`,
+			`{"value":"OK"}`, `{"value":"UNREACHABLE","reason":"UNKNOWN"}`, `{"value":21.5,"scale":"CELSIUS"}`,
+			`{"health":{"state":"OK"},"levelPercentage":100}`, `{"radioType":"WIFI","signalStrength":{"quality":"GOOD","rssiInDBM":-40}}`,
+			`{"quality":"FAIR","bitsPerSecond":1000}`, `[{"capability":"Alexa.ThermostatController","status":"AUTOMATED"}]`,
+			`{"value":"BAKE"}`, `"BAKE"`, `{"value":"CUSTOM","customName":"Turbo"}`, `{"foodName":"rice","foodCategory":"SOUP"}`,
+			`{"start":"2026-01-01T00:00:00Z","duration":"PT1M"}`, `"PT1H30M"`, `{"@type":"IntegralPowerLevel","value":3}`,
+			`{"@type":"EnumeratedPowerLevel","value":"LOW"}`, `"MEDIUM_RARE"`, `{"value":"RARE"}`, `[{"imageNetClass":"person"}]`,
+			`{"hue":350.5,"saturation":0.7138,"brightness":0.6524}`, `{"number":"9","callSign":"PBS"}`} {
+			f.Add(uint8(i), []byte(v))
+		}
+	}
+	// The multi-instance interfaces' properties carry their instance.
+	instanced := map[Namespace]bool{NamespaceToggleController: true, NamespaceModeController: true, NamespaceRangeController: true}
+	v := schemas.New()
+	f.Fuzz(func(t *testing.T, k uint8, value []byte) {
+		key := keys[int(k)%len(keys)]
+		if !json.Valid(value) {
+			return
+		}
+		p := Property{Namespace: key.Namespace, Name: key.Name, Value: value, TimeOfSample: NewTime(time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC))}
+		if instanced[key.Namespace] {
+			p.Instance = "Fuzz.Instance"
+		}
+		goOK := p.Validate() == nil
+		m := &EventMessage{
+			Event: Event{Header: Header{Namespace: NamespaceAlexa, Name: NameStateReport, MessageID: "1bd5d003-31b9-476f-ad03-71d471922820",
+				CorrelationToken: "c", PayloadVersion: PayloadVersion},
+				Endpoint: &Endpoint{Scope: &Scope{Type: ScopeBearerToken, Token: "t"}, EndpointID: "e"}, Payload: json.RawMessage(`{}`)},
+			Context: &Context{Properties: []Property{p}},
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return // a value json.Marshal refuses never reaches either
+		}
+		schemaErr := v.Validate(b)
+		if goOK != (schemaErr == nil) {
+			t.Fatalf("%s %s: Validate accepts it %v, the schema %v (%v)", key, value, goOK, schemaErr == nil, schemaErr)
+		}
+	})
+}
