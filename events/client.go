@@ -57,8 +57,8 @@ type Client struct {
 	hc     *http.Client
 	tokens TokenSource
 	urls   map[alexa.Region]string
-	// gateways holds urls parsed once: every request shares its region's
-	// URL (net/http does not write to a request's URL).
+	// gateways holds urls parsed once; each request gets its own copy of
+	// its region's (a transport may rewrite a request's URL).
 	gateways  map[alexa.Region]*url.URL
 	logger    *slog.Logger
 	retry     RetryPolicy
@@ -78,6 +78,9 @@ type Client struct {
 	contentType []string
 	bearer      atomic.Pointer[bearerHeader]
 }
+
+// noRedirects is the default client's redirect policy: none is followed.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // bearerHeader is the Authorization header value of one token.
 type bearerHeader struct {
@@ -103,7 +106,10 @@ type Option func(*Client) error
 
 // WithHTTPClient sets the HTTP client. NewClient copies it. Set a Timeout
 // on it: it bounds each attempt, not the whole Send. The default client has
-// a [DefaultTimeout] and keeps up to 64 idle connections per gateway.
+// a [DefaultTimeout], keeps up to 64 idle connections per gateway, and
+// follows no redirect (the gateway answers 202 or an error; a redirect is
+// reported as the status it is, and the customer's token goes nowhere
+// else); a client given here keeps its own redirect policy.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -263,7 +269,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
-		c.hc = &http.Client{Transport: t, Timeout: DefaultTimeout}
+		c.hc = &http.Client{Transport: t, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
 	}
 	c.gateways = make(map[alexa.Region]*url.URL, len(c.urls))
 	for r, raw := range c.urls {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -786,5 +787,36 @@ func TestSendResponseInterfaceError(t *testing.T) {
 	}
 	if len(e.srv.Received()) != n {
 		t.Error("an uncorrelated ErrorResponse reached the gateway")
+	}
+}
+
+// TestDefaultClientFollowsNoRedirect: the default HTTP client reports a
+// redirect as the status it is and never sends the customer's token on to
+// where it points; a client given with WithHTTPClient keeps its own policy.
+func TestDefaultClientFollowsNoRedirect(t *testing.T) {
+	var reached atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer target.Close()
+	redirector := httptest.NewServer(http.RedirectHandler(target.URL+"/v3/events", http.StatusTemporaryRedirect))
+	defer redirector.Close()
+	users := map[string]alexa.Region{"alice": alexa.RegionNA}
+
+	e := newEnv(t, users, events.WithHTTPClient(nil), events.WithRegionURL(alexa.RegionNA, redirector.URL))
+	if err := e.client.Send(t.Context(), "alice", changeReport(t)); err == nil || !strings.Contains(err.Error(), "307") {
+		t.Errorf("Send through a redirect: err = %v, want the 307", err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the default client followed the redirect %d times", n)
+	}
+
+	e = newEnv(t, users, events.WithHTTPClient(&http.Client{}), events.WithRegionURL(alexa.RegionNA, redirector.URL))
+	if err := e.client.Send(t.Context(), "alice", changeReport(t)); err != nil {
+		t.Errorf("Send with a client that follows redirects: %v", err)
+	}
+	if n := reached.Load(); n != 1 {
+		t.Errorf("a client of its own followed the redirect %d times, want 1", n)
 	}
 }

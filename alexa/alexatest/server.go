@@ -687,8 +687,6 @@ func (s *Server) precheck(req *http.Request, rec *Record, readErr error, bearer 
 	return nil
 }
 
-// check applies the token, enablement and protocol rules (under s.mu), and
-// on success applies the event's effect (discovery changes, messageId).
 // eventKind is an event's namespace and name.
 type eventKind struct {
 	ns   alexa.Namespace
@@ -702,6 +700,8 @@ var eventVersions = map[eventKind]string{
 	{alexa.NamespaceObjectDetectionSensor, alexa.NameObjectDetection}: "1.0",
 }
 
+// check applies the token, enablement and protocol rules (under s.mu), and
+// on success applies the event's effect (discovery changes, messageId).
 func (s *Server) check(rec *Record, bearer string, tokenValid bool) *rejection {
 	m := rec.Message
 	h := m.Event.Header
