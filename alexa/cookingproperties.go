@@ -495,7 +495,7 @@ func CookingPresetControllerCapability(r Reporting, names ...PropertyName) Capab
 // strings.
 func cookingTimeIntervalCheck(v json.RawMessage) string {
 	var t CookingTimeInterval
-	if !decodeExact(v, &t, true) || !isJSONObject(v) {
+	if !decodeExact(v, &t, true) || !isJSONObject(v) || !noNullMembers(v) {
 		return "must be an object of start, end and duration strings"
 	}
 	return ""
@@ -518,17 +518,51 @@ var isoDurationPattern = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^P(?:[0-9]+D(?:` + clock + `)?|` + clock + `)$`)
 })
 
-// foodItemCheck accepts a valid [FoodItem] with no other member, whose
-// category and state, when present, are not empty.
+// foodItemCheck accepts a valid [FoodItem] with no other member and no
+// null one, whose category and state, when present, are not empty, and
+// whose thickness, when present, has its value.
 func foodItemCheck(v json.RawMessage) string {
 	const want = "must be a food item with its foodName, and a category, state and thickness of Amazon's lists"
 	var f FoodItem
 	var present struct {
-		FoodCategory *string `json:"foodCategory"`
-		FoodState    *string `json:"foodState"`
+		FoodCategory  *string `json:"foodCategory"`
+		FoodState     *string `json:"foodState"`
+		FoodThickness *struct {
+			Value *float64 `json:"value"`
+		} `json:"foodThickness"`
 	}
-	if !decodeExact(v, &f, true) || f.Validate() != nil || json.Unmarshal(v, &present) != nil ||
-		(present.FoodCategory != nil && *present.FoodCategory == "") || (present.FoodState != nil && *present.FoodState == "") {
+	if !decodeExact(v, &f, true) || f.Validate() != nil || !noNullMembers(v) || json.Unmarshal(v, &present) != nil ||
+		(present.FoodCategory != nil && *present.FoodCategory == "") || (present.FoodState != nil && *present.FoodState == "") ||
+		(present.FoodThickness != nil && present.FoodThickness.Value == nil) {
+		return want
+	}
+	return ""
+}
+
+// cookingModeCheck accepts a cooking mode of [CookingModes], bare or as
+// an object of its value and, non-empty, its customName (required for
+// CUSTOM), with no other member and no null one.
+func cookingModeCheck(v json.RawMessage) string {
+	const want = "must be a cooking mode of Amazon's list, bare or as {value, customName}; CUSTOM needs its customName"
+	var bare CookingMode
+	if json.Unmarshal(v, &bare) == nil {
+		if !slices.Contains(cookingModes, bare) || bare == CookingCustom {
+			return want
+		}
+		return ""
+	}
+	var o struct {
+		Value      CookingMode `json:"value"`
+		CustomName *string     `json:"customName"`
+	}
+	if !decodeExact(v, &o, true) || !noNullMembers(v) || (o.CustomName != nil && *o.CustomName == "") {
+		return want
+	}
+	m := CookingModeValue{Value: o.Value}
+	if o.CustomName != nil {
+		m.CustomName = *o.CustomName
+	}
+	if m.Validate() != nil {
 		return want
 	}
 	return ""

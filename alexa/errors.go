@@ -281,6 +281,8 @@ func (e *Error) payload() (json.RawMessage, error) {
 		}
 		raw, kept := e.Extra["maxCookTime"]
 		switch {
+		case kept && (len(raw) == 0 || string(raw) == "null"):
+			return nil, errors.New("alexa: COOK_DURATION_TOO_LONG requires a maxCookTime")
 		case kept && e.MaxCookTime == 0:
 			// Decoded by ErrorFromEvent from a maxCookTime this package
 			// cannot read ("P1W"): sent again as it came.

@@ -334,12 +334,13 @@ func healthProperty(name PropertyName, v any, invalid error) (Property, error) {
 }
 
 // validCheck returns the property check of a property whose value
-// decodes into T (members named exactly as T's fields) and validates;
-// closed refuses members T does not have, as the property's schema does.
+// decodes into T (members named exactly as T's fields, none null) and
+// validates; closed refuses members T does not have, as the property's
+// schema does.
 func validCheck[T interface{ Validate() error }](closed bool, want string) valueCheck {
 	return func(v json.RawMessage) string {
 		var t T
-		if !decodeExact(v, &t, closed) || t.Validate() != nil {
+		if !decodeExact(v, &t, closed) || t.Validate() != nil || !noNullMembers(v) {
 			return want
 		}
 		return ""

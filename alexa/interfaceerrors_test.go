@@ -325,3 +325,23 @@ func TestErrorFromEventMaxCookTime(t *testing.T) {
 		}
 	}
 }
+
+// TestCookDurationTooLongNeedsMaxCookTime: COOK_DURATION_TOO_LONG is never
+// sent without its maxCookTime, also when Extra holds a null one.
+func TestCookDurationTooLongNeedsMaxCookTime(t *testing.T) {
+	t.Parallel()
+	d, err := alexa.ParseDirective([]byte(`{"directive":{"header":{"namespace":"Alexa.Cooking.TimeController","name":"CookByTime",` +
+		`"messageId":"1bd5d003-31b9-476f-ad03-71d471922820","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"oven-1"},"payload":{}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*alexa.Error{
+		{Namespace: alexa.NamespaceCooking, Type: alexa.ErrorCookDurationTooLong},
+		{Namespace: alexa.NamespaceCooking, Type: alexa.ErrorCookDurationTooLong, Extra: alexa.Unknown{"maxCookTime": nil}},
+		{Namespace: alexa.NamespaceCooking, Type: alexa.ErrorCookDurationTooLong, Extra: alexa.Unknown{"maxCookTime": json.RawMessage(`null`)}},
+	} {
+		if m, err := d.ErrorResponse(e); err == nil {
+			t.Errorf("%+v: sent %s", e.Extra, m.Event.Payload)
+		}
+	}
+}

@@ -61,6 +61,35 @@ func objectEnumCheck(values ...string) valueCheck {
 	}
 }
 
+// noNullMembers reports whether the JSON value v has no object member
+// whose value is null, at any depth: the schemas give optional members a
+// type, which null is not, where Go decodes null as the member's absence.
+func noNullMembers(v json.RawMessage) bool {
+	var x any
+	if json.Unmarshal(v, &x) != nil {
+		return false
+	}
+	var walk func(any) bool
+	walk = func(x any) bool {
+		switch x := x.(type) {
+		case map[string]any:
+			for _, e := range x {
+				if e == nil || !walk(e) {
+					return false
+				}
+			}
+		case []any:
+			for _, e := range x {
+				if !walk(e) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return walk(x)
+}
+
 // connectivityCheck accepts Alexa.EndpointHealth's connectivity: an
 // object of a "value" (OK or UNREACHABLE) and, optionally, a non-empty
 // "reason", and no other member.
@@ -69,7 +98,7 @@ func connectivityCheck(v json.RawMessage) string {
 		Value  json.RawMessage `json:"value"`
 		Reason *string         `json:"reason"`
 	}
-	if !decodeExact(v, &o, true) || o.Value == nil || (o.Reason != nil && *o.Reason == "") {
+	if !decodeExact(v, &o, true) || o.Value == nil || (o.Reason != nil && *o.Reason == "") || !noNullMembers(v) {
 		return `must be an object with a "value" member and an optional non-empty "reason", and no other`
 	}
 	if why := enumCheck(string(ConnectivityOK), string(ConnectivityUnreachable))(o.Value); why != "" {
@@ -115,7 +144,7 @@ func numberRangeCheck(min, max float64) valueCheck {
 // channelCheck accepts a channel object naming the channel.
 func channelCheck(v json.RawMessage) string {
 	var c Channel
-	if !decodeExact(v, &c, true) || c.Validate() != nil {
+	if !decodeExact(v, &c, true) || c.Validate() != nil || !noNullMembers(v) {
 		return "must be an object with a number, callSign, affiliateCallSign or uri"
 	}
 	return ""
@@ -166,7 +195,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
 	{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
 	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         connectivityCheck,
-	{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 validCheck[CookingModeValue](true, "must be a cooking mode of Amazon's list, bare or as {value, customName}; CUSTOM needs its customName"),
+	{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 cookingModeCheck,
 	{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    foodItemCheck,
 	{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                         cookingTimeIntervalCheck,
 	{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:             isoDurationCheck,
@@ -175,9 +204,9 @@ var documentedChecks = map[PropertyKey]valueCheck{
 	{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
 	{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
 	{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
-	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](false, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](false, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](false, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](true, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](true, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
+	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](true, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
 	{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
 	{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
 	{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),

@@ -3,6 +3,7 @@ package alexa
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -32,36 +33,85 @@ func FuzzPropertyChecksAgreeWithSchemas(f *testing.F) {
 			`{"value":"BAKE"}`, `"BAKE"`, `{"value":"CUSTOM","customName":"Turbo"}`, `{"foodName":"rice","foodCategory":"SOUP"}`,
 			`{"start":"2026-01-01T00:00:00Z","duration":"PT1M"}`, `"PT1H30M"`, `{"@type":"IntegralPowerLevel","value":3}`,
 			`{"@type":"EnumeratedPowerLevel","value":"LOW"}`, `"MEDIUM_RARE"`, `{"value":"RARE"}`, `[{"imageNetClass":"person"}]`,
-			`{"hue":350.5,"saturation":0.7138,"brightness":0.6524}`, `{"number":"9","callSign":"PBS"}`} {
+			`{"hue":350.5,"saturation":0.7138,"brightness":0.6524}`, `{"number":"9","callSign":"PBS"}`,
+			`{"value":"OK","reason":null}`, `{"foodName":"rice","foodCategory":null}`, `{"foodName":"rice","foodThickness":{"unit":"INCH"}}`,
+			`{"value":"BAKE","customName":null}`, `{"number":null,"callSign":"PBS"}`, `{"health":{"state":"OK"},"chargingHealth":null}`} {
 			f.Add(uint8(i), []byte(v))
 		}
 	}
-	// The multi-instance interfaces' properties carry their instance.
-	instanced := map[Namespace]bool{NamespaceToggleController: true, NamespaceModeController: true, NamespaceRangeController: true}
 	v := schemas.New()
 	f.Fuzz(func(t *testing.T, k uint8, value []byte) {
 		key := keys[int(k)%len(keys)]
-		if !json.Valid(value) {
-			return
-		}
-		p := Property{Namespace: key.Namespace, Name: key.Name, Value: value, TimeOfSample: NewTime(time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC))}
-		if instanced[key.Namespace] {
-			p.Instance = "Fuzz.Instance"
-		}
-		goOK := p.Validate() == nil
-		m := &EventMessage{
-			Event: Event{Header: Header{Namespace: NamespaceAlexa, Name: NameStateReport, MessageID: "1bd5d003-31b9-476f-ad03-71d471922820",
-				CorrelationToken: "c", PayloadVersion: PayloadVersion},
-				Endpoint: &Endpoint{Scope: &Scope{Type: ScopeBearerToken, Token: "t"}, EndpointID: "e"}, Payload: json.RawMessage(`{}`)},
-			Context: &Context{Properties: []Property{p}},
-		}
-		b, err := json.Marshal(m)
-		if err != nil {
-			return // a value json.Marshal refuses never reaches either
-		}
-		schemaErr := v.Validate(b)
-		if goOK != (schemaErr == nil) {
-			t.Fatalf("%s %s: Validate accepts it %v, the schema %v (%v)", key, value, goOK, schemaErr == nil, schemaErr)
+		if err := checkAgreesWithSchema(v, key, value); err != nil {
+			t.Fatal(err)
 		}
 	})
+}
+
+// instanced are the multi-instance interfaces, whose properties carry
+// their instance.
+var instanced = map[Namespace]bool{NamespaceToggleController: true, NamespaceModeController: true, NamespaceRangeController: true}
+
+// checkAgreesWithSchema returns an error if Property.Validate and our
+// schema disagree on value as key's value in a StateReport.
+func checkAgreesWithSchema(v *schemas.Validator, key PropertyKey, value []byte) error {
+	if !json.Valid(value) {
+		return nil
+	}
+	p := Property{Namespace: key.Namespace, Name: key.Name, Value: value, TimeOfSample: NewTime(time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC))}
+	if instanced[key.Namespace] {
+		p.Instance = "Fuzz.Instance"
+	}
+	goOK := p.Validate() == nil
+	m := &EventMessage{
+		Event: Event{Header: Header{Namespace: NamespaceAlexa, Name: NameStateReport, MessageID: "1bd5d003-31b9-476f-ad03-71d471922820",
+			CorrelationToken: "c", PayloadVersion: PayloadVersion},
+			Endpoint: &Endpoint{Scope: &Scope{Type: ScopeBearerToken, Token: "t"}, EndpointID: "e"}, Payload: json.RawMessage(`{}`)},
+		Context: &Context{Properties: []Property{p}},
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil // a value json.Marshal refuses never reaches either
+	}
+	schemaErr := v.Validate(b)
+	if goOK != (schemaErr == nil) {
+		return fmt.Errorf("%s %s: Validate accepts it %v, the schema %v (%v)", key, value, goOK, schemaErr == nil, schemaErr)
+	}
+	return nil
+}
+
+// TestPropertyChecksAgreeWithSchemasFound keeps the disagreements the fuzz
+// target and review found, by property (the fuzz corpus names properties
+// by an index that a new property would shift).
+func TestPropertyChecksAgreeWithSchemasFound(t *testing.T) {
+	t.Parallel()
+	v := schemas.New()
+	for _, c := range []struct {
+		ns    Namespace
+		name  PropertyName
+		value string
+	}{
+		{NamespaceCookingTimeController, PropertyRequestedCookTime, `"PT"`},
+		{NamespaceEndpointHealth, PropertyConnectivity, `{"value":"UNREACHABLE","":""}`},
+		{NamespaceEndpointHealth, PropertyConnectivity, `{"value":"OK","reason":null}`},
+		{NamespaceChannelController, PropertyChannel, `{"callSign":""}`},
+		{NamespaceChannelController, PropertyChannel, `{"number":null,"callSign":"PBS"}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"0","":""}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"0","foodCategory":""}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodCategory":null}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodThickness":null}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodThickness":{"unit":"INCH"}}`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodThickness":{"value":1,"unit":"INCH","x":1}}`},
+		{NamespaceCooking, PropertyCookingMode, `{"value":"CUSTOM","customName":"a","x":1}`},
+		{NamespaceCooking, PropertyCookingMode, `{"value":"BAKE","customName":""}`},
+		{NamespaceCooking, PropertyCookingMode, `{"value":"BAKE","customName":null}`},
+		{NamespaceCooking, PropertyCookingMode, `"CUSTOM"`},
+		{NamespaceEndpointHealth, PropertyBattery, `{"health":{"state":"OK"},"chargingHealth":null}`},
+		{NamespaceEndpointHealth, PropertyBattery, `{"health":{"state":"OK"},"levelPercentage":null}`},
+		{NamespaceEndpointHealth, PropertyRadioDiagnostics, `{"radioType":"0","signAlStrength":{"0000000":"","000000000":0}}`},
+	} {
+		if err := checkAgreesWithSchema(v, PropertyKey{Namespace: c.ns, Name: c.name}, []byte(c.value)); err != nil {
+			t.Error(err)
+		}
+	}
 }
