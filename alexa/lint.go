@@ -47,6 +47,19 @@ const (
 	// StateEquals condition a state the watched capability's semantics
 	// map a value to: otherwise the announcement can never come.
 	LintNotificationCondition LintRule = "notification-condition"
+	// LintCompanion: an interface Amazon documents as used only beside
+	// another is declared with it: Alexa.AutomationManagement with
+	// Alexa.ThermostatController, and every interface of the Alexa.Cooking
+	// family with Alexa.Cooking; and an Alexa.DataController's
+	// targetCapability is one the endpoint declares.
+	// See https://developer.amazon.com/docs/device-apis/alexa-automationmanagement.html
+	// and https://developer.amazon.com/docs/device-apis/alexa-cooking-timecontroller.html.
+	LintCompanion LintRule = "companion-interface"
+	// LintSimpleEventInstance: an Alexa.SimpleEventSource instance is
+	// unique across the instances of every endpoint, as Amazon requires
+	// (it suggests a version 4 UUID).
+	// See https://developer.amazon.com/en-US/docs/alexa/device-apis/alexa-simpleeventsource.html.
+	LintSimpleEventInstance LintRule = "simple-event-instance"
 )
 
 // LintFinding is one way an endpoint falls short of a [LintRule].
@@ -68,8 +81,9 @@ var sensors = []Namespace{NamespaceTemperatureSensor, NamespaceHumiditySensor, N
 // of devices for Works with Alexa certification, which discovery itself
 // does not enforce ([ValidateEndpoints] checks the protocol's limits).
 // Run it in a skill's tests: a finding is a reason certification (or a
-// customer's routine) would fail. It returns the findings in endpoint
-// order, nil when there are none.
+// customer's routine) would fail. It returns the findings of each
+// endpoint in endpoint order, then those across endpoints (an
+// Alexa.SimpleEventSource instance used twice), nil when there are none.
 func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 	var out []LintFinding
 	for _, e := range endpoints {
@@ -109,6 +123,25 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 		if hasInterface(NamespaceWakeOnLANController) && !hasInterface(NamespacePowerController) {
 			add(LintWakeOnLANPower, "Alexa.WakeOnLANController without Alexa.PowerController: Alexa wakes the device on a PowerController TurnOn")
 		}
+		if hasInterface(NamespaceAutomationManagement) && !hasInterface(NamespaceThermostatController) {
+			add(LintCompanion, "Alexa.AutomationManagement without Alexa.ThermostatController: Amazon allows it on thermostats only")
+		}
+		for _, c := range e.Capabilities {
+			if strings.HasPrefix(string(c.Interface), string(NamespaceCooking)+".") && !hasInterface(NamespaceCooking) {
+				add(LintCompanion, "%s without Alexa.Cooking, which every cooking appliance implements", c.Interface)
+				break
+			}
+		}
+		for i := range e.Capabilities {
+			c := &e.Capabilities[i]
+			if c.Interface != NamespaceDataController {
+				continue
+			}
+			var conf DataControllerConfiguration
+			if err := json.Unmarshal(c.Configuration, &conf); err != nil || !hasInterface(conf.TargetCapability.Name) {
+				add(LintCompanion, "%s controls the data of %q, which the endpoint does not declare", capabilityLabel(c), string(conf.TargetCapability.Name))
+			}
+		}
 		for i := range e.Capabilities {
 			if c := &e.Capabilities[i]; c.Interface == NamespaceProactiveNotificationSource {
 				for _, why := range notificationConditionFindings(e.Capabilities, c) {
@@ -128,6 +161,20 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 					add(LintAsset, "%s names the asset %q: the global Alexa catalog's namespace is spelled \"Alexa\"", capabilityLabel(c), string(id))
 				}
 			}
+		}
+	}
+	seen := map[string]string{} // SimpleEventSource instance -> endpoint
+	for _, e := range endpoints {
+		for _, c := range e.Capabilities {
+			if c.Interface != NamespaceSimpleEventSource || c.Instance == "" {
+				continue
+			}
+			if first, dup := seen[c.Instance]; dup {
+				out = append(out, LintFinding{EndpointID: e.EndpointID, Rule: LintSimpleEventInstance,
+					Message: fmt.Sprintf("Alexa.SimpleEventSource instance %q is also %s's: an instance must be unique across endpoints", c.Instance, first)})
+				continue
+			}
+			seen[c.Instance] = e.EndpointID
 		}
 	}
 	return out
