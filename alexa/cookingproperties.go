@@ -495,7 +495,7 @@ func CookingPresetControllerCapability(r Reporting, names ...PropertyName) Capab
 // strings.
 func cookingTimeIntervalCheck(v json.RawMessage) string {
 	var t CookingTimeInterval
-	if !decodeExact(v, &t, true) || !isJSONObject(v) || !noNullMembers(v) {
+	if !decodeNoNulls(v, &t, true) || !isJSONObject(v) {
 		return "must be an object of start, end and duration strings"
 	}
 	return ""
@@ -531,7 +531,7 @@ func foodItemCheck(v json.RawMessage) string {
 			Value *float64 `json:"value"`
 		} `json:"foodThickness"`
 	}
-	if !decodeExact(v, &f, true) || f.Validate() != nil || !noNullMembers(v) || json.Unmarshal(v, &present) != nil ||
+	if !decodeNoNulls(v, &f, true) || f.Validate() != nil || json.Unmarshal(v, &present) != nil ||
 		(present.FoodCategory != nil && *present.FoodCategory == "") || (present.FoodState != nil && *present.FoodState == "") ||
 		(present.FoodThickness != nil && present.FoodThickness.Value == nil) {
 		return want
@@ -555,7 +555,7 @@ func cookingModeCheck(v json.RawMessage) string {
 		Value      CookingMode `json:"value"`
 		CustomName *string     `json:"customName"`
 	}
-	if !decodeExact(v, &o, true) || !noNullMembers(v) || (o.CustomName != nil && *o.CustomName == "") {
+	if !decodeNoNulls(v, &o, true) || (o.CustomName != nil && *o.CustomName == "") {
 		return want
 	}
 	m := CookingModeValue{Value: o.Value}

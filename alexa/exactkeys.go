@@ -20,21 +20,28 @@ import (
 // named exactly as that field, and, if strict, no member that matches no
 // field.
 func decodeExact(v json.RawMessage, p any, strict bool) bool {
+	_, ok := decodeExactValue(v, p, strict)
+	return ok
+}
+
+// decodeExactValue is decodeExact that also returns v decoded as a plain
+// value (maps, slices, strings...), for further checks of its shape.
+func decodeExactValue(v json.RawMessage, p any, strict bool) (any, bool) {
 	if !json.Valid(v) {
-		return false
+		return nil, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(v))
 	if strict {
 		dec.DisallowUnknownFields()
 	}
 	if dec.Decode(p) != nil {
-		return false
+		return nil, false
 	}
 	var x any
 	if json.Unmarshal(v, &x) != nil {
-		return false
+		return nil, false
 	}
-	return exactNames(x, reflect.TypeOf(p).Elem())
+	return x, exactNames(x, reflect.TypeOf(p).Elem())
 }
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()

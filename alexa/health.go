@@ -340,7 +340,7 @@ func healthProperty(name PropertyName, v any, invalid error) (Property, error) {
 func validCheck[T interface{ Validate() error }](closed bool, want string) valueCheck {
 	return func(v json.RawMessage) string {
 		var t T
-		if !decodeExact(v, &t, closed) || t.Validate() != nil || !noNullMembers(v) {
+		if !decodeNoNulls(v, &t, closed) || t.Validate() != nil {
 			return want
 		}
 		return ""
