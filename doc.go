@@ -26,10 +26,14 @@
 //
 // # Versions
 //
-// The SDK speaks payloadVersion "3" of the Smart Home Skill API. Interface
+// The SDK speaks payloadVersion "3" of the Smart Home Skill API, and each
+// interface's own where it differs (Alexa.SimpleEventSource's events and
+// some interfaces' error responses are "1.0" or "1.1"). Interface
 // versions: Alexa, Alexa.Discovery, Alexa.Authorization, Alexa.PowerController,
 // Alexa.InventoryLevelSensor, Alexa.InventoryUsageSensor,
 // Alexa.InventoryLevelUsageSensor and the other controllers "3";
 // Alexa.EndpointHealth "3" (or "3.1" when connectivity reasons are
-// reported). It supports the last two Go releases.
+// reported, "3.2" with battery and radio diagnostics); the newer
+// interfaces the version their page documents ("1.0", "3.0"). It supports
+// the last two Go releases.
 package smarthome
