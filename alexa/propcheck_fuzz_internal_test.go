@@ -109,6 +109,11 @@ func TestPropertyChecksAgreeWithSchemasFound(t *testing.T) {
 		{NamespaceEndpointHealth, PropertyBattery, `{"health":{"state":"OK"},"chargingHealth":null}`},
 		{NamespaceEndpointHealth, PropertyBattery, `{"health":{"state":"OK"},"levelPercentage":null}`},
 		{NamespaceEndpointHealth, PropertyRadioDiagnostics, `{"radioType":"0","signAlStrength":{"0000000":"","000000000":0}}`},
+		{NamespaceCookingTimeController, PropertyCookingPowerLevel, `{"@type":"IntegralPowerLevel","value":1e400}`},
+		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":1e400,"scale":"CELSIUS"}`},
+		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":-1e400,"scale":"CELSIUS"}`},
+		{NamespacePercentageController, PropertyPercentage, `1e400`},
+		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodThickness":{"value":1e400,"unit":"INCH"}}`},
 	} {
 		if err := checkAgreesWithSchema(v, PropertyKey{Namespace: c.ns, Name: c.name}, []byte(c.value)); err != nil {
 			t.Error(err)

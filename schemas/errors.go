@@ -3,6 +3,8 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -159,7 +161,10 @@ func leafViolations(p *message.Printer, e *jsonschema.ValidationError) []Violati
 // value, which may be a token: the library's own text for these kinds
 // quotes it.
 func ruleMessage(p *message.Printer, k jsonschema.ErrorKind) string {
-	num := func(r interface{ FloatString(int) string }) string {
+	num := func(r *big.Rat) string {
+		if f, _ := r.Float64(); math.Abs(f) >= 1e21 {
+			return strconv.FormatFloat(f, 'g', -1, 64) // not 309 digits
+		}
 		return strings.TrimRight(strings.TrimRight(r.FloatString(6), "0"), ".")
 	}
 	switch k := k.(type) {

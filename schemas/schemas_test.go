@@ -272,6 +272,9 @@ func TestViolations(t *testing.T) {
 		{"alternatives", `{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetTargetTemperature","messageId":"m-1","correlationToken":"c","payloadVersion":"3"},` +
 			`"endpoint":{"endpointId":"t","scope":{"type":"BearerToken","token":"x"}},"payload":{}}}`,
 			[]Violation{{"/directive/payload", `requires at least one of the members "targetSetpoint", "lowerSetpoint", "upperSetpoint"`}}},
+		{"number too large for a float64", `{"directive":{"header":{"namespace":"Alexa.RangeController","name":"SetRangeValue","instance":"Fan.Speed","messageId":"m-1","correlationToken":"c","payloadVersion":"3"},` +
+			`"endpoint":{"endpointId":"t","scope":{"type":"BearerToken","token":"x"}},"payload":{"rangeValue":1e400}}}`,
+			[]Violation{{"/directive/payload/rangeValue", "must be at most 1.7976931348623157e+308"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
