@@ -11,7 +11,11 @@ import (
 // every cooking appliance (oven, microwave, sous-vide cooker) implements,
 // beside the interfaces of the Alexa.Cooking family
 // (Alexa.Cooking.TimeController, Alexa.Cooking.TemperatureController,
-// Alexa.Cooking.FoodTemperatureController, Alexa.Cooking.PresetController).
+// Alexa.Cooking.FoodTemperatureController, Alexa.Cooking.PresetController,
+// and the sensors Alexa.Cooking.TemperatureSensor and
+// Alexa.Cooking.FoodTemperatureSensor, whose capabilities are
+// [CookingTemperatureSensorCapability] and
+// [CookingFoodTemperatureSensorCapability]).
 // This package types its ErrorResponse ([CookingError],
 // [CookDurationTooLong]), of payloadVersion "3", and the properties and
 // capabilities of Alexa.Cooking, Alexa.Cooking.TimeController and
