@@ -23,9 +23,12 @@ package alexa
 const NamespaceCookingTemperatureSensor Namespace = "Alexa.Cooking.TemperatureSensor"
 
 // PropertyCookingTemperature is the Alexa.Cooking.TemperatureSensor
-// property: the current temperature of the cooking appliance. Its value's
-// shape could not be confirmed (see the package's note above
-// [NamespaceCookingTemperatureSensor]); build it with [NewProperty].
+// property: the current temperature of the cooking appliance. The shape
+// of its value is defined on Amazon's message and property reference,
+// which could not be read when this was written: this package neither
+// builds nor checks it; build it with [NewProperty]. (A public
+// implementation names this property "currentCookingTemperature";
+// Amazon's interface page names it cookingTemperature.)
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturesensor.html.
 const PropertyCookingTemperature PropertyName = "cookingTemperature"
 
@@ -50,9 +53,10 @@ func CookingTemperatureSensorCapability(r Reporting) Capability {
 const NamespaceCookingFoodTemperatureSensor Namespace = "Alexa.Cooking.FoodTemperatureSensor"
 
 // PropertyFoodTemperature is the Alexa.Cooking.FoodTemperatureSensor
-// property: the current temperature of the food that is cooking. Its
-// value's shape could not be confirmed (see the package's note above
-// [NamespaceCookingTemperatureSensor]); build it with [NewProperty].
+// property: the current temperature of the food that is cooking. The
+// shape of its value is defined on Amazon's message and property
+// reference, which could not be read when this was written: this package
+// neither builds nor checks it; build it with [NewProperty].
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturesensor.html.
 const PropertyFoodTemperature PropertyName = "foodTemperature"
 
