@@ -10,11 +10,11 @@ import (
 	"github.com/go-alexa/smarthome/schemas"
 )
 
-// TestCookingTemperatureSensors discovers an oven with a probe, declaring
-// both cooking temperature sensors, and answers a ReportState with their
-// properties, every reply valid by our schemas. Amazon's schema has
-// neither interface.
-func TestCookingTemperatureSensors(t *testing.T) {
+// TestCookingTemperatureInterfaces discovers an oven with a probe,
+// declaring the cooking family's temperature sensors and controllers, and
+// answers a ReportState with their properties, every reply valid by our
+// schemas. Amazon's schema has none of these interfaces.
+func TestCookingTemperatureInterfaces(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		c    alexa.Capability
@@ -24,6 +24,11 @@ func TestCookingTemperatureSensors(t *testing.T) {
 			"properties":{"supported":[{"name":"cookingTemperature"}],"proactivelyReported":false,"retrievable":true}}`},
 		{alexa.CookingFoodTemperatureSensorCapability(alexa.Reported()), `{"type":"AlexaInterface","interface":"Alexa.Cooking.FoodTemperatureSensor","version":"3",
 			"properties":{"supported":[{"name":"foodTemperature"}],"proactivelyReported":true,"retrievable":true}}`},
+		{alexa.CookingTemperatureControllerCapability(alexa.Reported(), alexa.PropertyTargetCookingTemperature, alexa.PropertyPreheatTimeInterval),
+			`{"type":"AlexaInterface","interface":"Alexa.Cooking.TemperatureController","version":"3",
+			"properties":{"supported":[{"name":"targetCookingTemperature"},{"name":"preheatTimeInterval"}],"proactivelyReported":true,"retrievable":true}}`},
+		{alexa.CookingFoodTemperatureControllerCapability(alexa.Reported()), `{"type":"AlexaInterface","interface":"Alexa.Cooking.FoodTemperatureController","version":"3",
+			"properties":{"supported":[{"name":"targetFoodTemperature"}],"proactivelyReported":true,"retrievable":true}}`},
 	} {
 		if d := ctlJSONDiff(t, []byte(c.want), ctlCapabilityJSON(t, c.c)); d != "" {
 			t.Errorf("capability (-want +got):\n%s", d)
@@ -37,6 +42,8 @@ func TestCookingTemperatureSensors(t *testing.T) {
 			alexa.CookingCapability(alexa.Reporting{Retrievable: true}, alexa.PropertyCookingMode),
 			alexa.CookingTemperatureSensorCapability(alexa.Reporting{Retrievable: true}),
 			alexa.CookingFoodTemperatureSensorCapability(alexa.Reporting{Retrievable: true}),
+			alexa.CookingTemperatureControllerCapability(alexa.Reporting{Retrievable: true}, alexa.PropertyTargetCookingTemperature),
+			alexa.CookingFoodTemperatureControllerCapability(alexa.Reporting{Retrievable: true}),
 			alexa.EndpointHealthCapability(alexa.Reported()),
 		}}
 	if fs := alexa.Lint([]alexa.DiscoveryEndpoint{oven}); len(fs) != 0 {
@@ -67,7 +74,11 @@ func TestCookingTemperatureSensors(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return []alexa.Property{cooking, food, alexa.ConnectivityProperty(alexa.ConnectivityOK)}, nil
+		target, err := alexa.NewProperty(alexa.NamespaceCookingTemperatureController, "", alexa.PropertyTargetCookingTemperature, map[string]any{"value": 200, "scale": "CELSIUS"})
+		if err != nil {
+			return nil, err
+		}
+		return []alexa.Property{cooking, food, target, alexa.ConnectivityProperty(alexa.ConnectivityOK)}, nil
 	}))
 	for _, d := range [][]byte{alexatest.Discover("token"), ctlDirective(alexa.NamespaceAlexa, alexa.NameReportState, "", `{}`)} {
 		out, err := r.Invoke(t.Context(), d)
@@ -80,7 +91,7 @@ func TestCookingTemperatureSensors(t *testing.T) {
 		}
 		if m.Event.Header.Name == alexa.NameStateReport {
 			ps := m.Properties()
-			if len(ps) != 3 || ps[0].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingTemperatureSensor, Name: alexa.PropertyCookingTemperature}) ||
+			if len(ps) != 4 || ps[0].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingTemperatureSensor, Name: alexa.PropertyCookingTemperature}) ||
 				ps[1].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingFoodTemperatureSensor, Name: alexa.PropertyFoodTemperature}) {
 				t.Errorf("properties %v", ps)
 			}
