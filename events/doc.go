@@ -88,4 +88,7 @@
 // reported.
 //
 // A [Client] is safe for concurrent use and reuses connections; share one.
+// Its default HTTP client speaks HTTP/2 to the gateway, as Amazon's does,
+// so concurrent senders share one connection (TestDefaultClientHTTP2), and
+// follows no redirect.
 package events
