@@ -113,6 +113,10 @@ func TestPropertyChecksAgreeWithSchemasFound(t *testing.T) {
 		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":1e400,"scale":"CELSIUS"}`},
 		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":-1e400,"scale":"CELSIUS"}`},
 		{NamespacePercentageController, PropertyPercentage, `1e400`},
+		{NamespaceEndpointHealth, PropertyNetworkThroughput, `{"quality":"GOOD","bitsPerSecond":1e400}`},
+		{NamespaceEndpointHealth, PropertyNetworkThroughput, `{"quality":"GOOD","bitsPerSecond":1e300}`},
+		{NamespaceEqualizerController, PropertyBands, `[{"name":"BASS","value":1e400}]`},
+		{NamespaceEndpointHealth, PropertyBattery, `{"health":{"state":"OK"},"levelPercentage":1e400}`},
 		{NamespaceCooking, PropertyFoodItem, `{"foodName":"rice","foodThickness":{"value":1e400,"unit":"INCH"}}`},
 	} {
 		if err := checkAgreesWithSchema(v, PropertyKey{Namespace: c.ns, Name: c.name}, []byte(c.value)); err != nil {
