@@ -17,8 +17,8 @@ func TestReplyChecksExactNames(t *testing.T) {
 		check     func(json.RawMessage) string
 		good, bad string
 	}{
-		{"connectivity", check(documentedChecks[PropertyKey{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}]), `{"value":"OK"}`, `{"Value":"OK"}`},
-		{"burglaryAlarm", check(documentedChecks[PropertyKey{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}]), `{"value":"OK"}`, `{"VALUE":"OK"}`},
+		{"connectivity", check(documentedChecks()[PropertyKey{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}]), `{"value":"OK"}`, `{"Value":"OK"}`},
+		{"burglaryAlarm", check(documentedChecks()[PropertyKey{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}]), `{"value":"OK"}`, `{"VALUE":"OK"}`},
 		{"temperature", temperatureCheck, `{"value":21.5,"scale":"CELSIUS"}`, `{"value":21.5,"Scale":"CELSIUS"}`},
 		{"channel", channelCheck, `{"number":"7"}`, `{"Number":"7"}`},
 		{"bands", bandsCheck, `[{"name":"BASS","value":1}]`, `[{"NAME":"BASS","value":1}]`},

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // This file checks property values against what the interfaces document,
@@ -17,18 +18,16 @@ import (
 // be one of ON, OFF") or "".
 type valueCheck func(v json.RawMessage) string
 
-// enumCheck accepts the JSON strings of values.
+// enumCheck accepts the JSON strings of values. It allocates nothing
+// but itself: the checks are built on a cold start's first directive.
 func enumCheck(values ...string) valueCheck {
-	quoted := make([][]byte, len(values))
-	for i, v := range values {
-		quoted[i] = []byte(strconv.Quote(v))
-	}
-	want := "must be one of " + strings.Join(values, ", ")
 	return func(v json.RawMessage) string {
 		v = bytes.TrimSpace(v)
-		for _, q := range quoted {
-			if bytes.Equal(v, q) {
-				return ""
+		if n := len(v); n >= 2 && v[0] == '"' && v[n-1] == '"' {
+			for _, want := range values {
+				if string(v[1:n-1]) == want {
+					return ""
+				}
 			}
 		}
 		var s string
@@ -39,7 +38,7 @@ func enumCheck(values ...string) valueCheck {
 				}
 			}
 		}
-		return want
+		return "must be one of " + strings.Join(values, ", ")
 	}
 }
 
@@ -123,11 +122,10 @@ func number(v json.RawMessage) (float64, bool) {
 
 // intRangeCheck accepts integers from min to max.
 func intRangeCheck(min, max int) valueCheck {
-	want := fmt.Sprintf("must be an integer from %d to %d", min, max)
 	return func(v json.RawMessage) string {
 		f, ok := number(v)
 		if !ok || f != math.Trunc(f) || f < float64(min) || f > float64(max) {
-			return want
+			return fmt.Sprintf("must be an integer from %d to %d", min, max)
 		}
 		return ""
 	}
@@ -135,11 +133,10 @@ func intRangeCheck(min, max int) valueCheck {
 
 // numberRangeCheck accepts numbers from min to max.
 func numberRangeCheck(min, max float64) valueCheck {
-	want := fmt.Sprintf("must be a number from %v to %v", min, max)
 	return func(v json.RawMessage) string {
 		f, ok := number(v)
 		if !ok || f < min || f > max {
-			return want
+			return fmt.Sprintf("must be a number from %v to %v", min, max)
 		}
 		return ""
 	}
@@ -190,60 +187,64 @@ func boolCheck(v json.RawMessage) string {
 	return "must be true or false"
 }
 
-// documentedChecks are the checks of the properties with a documented
-// closed set or range of values, by namespace and name.
-var documentedChecks = map[PropertyKey]valueCheck{
-	{Namespace: NamespacePowerController, Name: PropertyPowerState}:                          enumCheck(string(PowerOn), string(PowerOff)),
-	{Namespace: NamespaceToggleController, Name: PropertyToggleState}:                        enumCheck(string(ToggleOn), string(ToggleOff)),
-	{Namespace: NamespaceLockController, Name: PropertyLockState}:                            enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
-	{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
-	{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         connectivityCheck,
-	{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 cookingModeCheck,
-	{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    foodItemCheck,
-	{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                         cookingTimeIntervalCheck,
-	{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:             isoDurationCheck,
-	{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel](true, "must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
-	{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                  nonEmptyStringCheck,
-	{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
-	{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
-	{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
-	{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](true, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](true, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
-	{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](true, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
-	{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
-	{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
-	{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),
-	{Namespace: NamespaceSpeaker, Name: PropertyVolume}:                                      intRangeCheck(0, 100),
-	{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
-	{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
-	{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
-	{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
-	{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
-	{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
-	{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
-	{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
-	{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                           bandsCheck,
-	{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                            enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
-	{Namespace: NamespaceLauncher, Name: PropertyTarget}:                                     targetCheck,
-	{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
-	{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-	{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-	{Namespace: NamespaceSecurityPanelController, Name: PropertyCarbonMonoxideAlarm}:         objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-	{Namespace: NamespaceSecurityPanelController, Name: PropertyWaterAlarm}:                  objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-	{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
-	{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
-	{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
-	{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:         enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
-	{Namespace: NamespaceHVACComponents, Name: PropertyPrimaryHeaterOperation}:               enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-	{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                      enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-	{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-	{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
-	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                    holdTimeCheck,
-	{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                      holdTimeCheck,
-	{Namespace: NamespaceThermostatSchedule, Name: PropertyScheduleEnabled}:                  boolCheck,
-	{Namespace: NamespaceThermostatSchedule, Name: PropertyAdaptiveRecoveryEnabled}:          boolCheck,
-}
+// documentedChecks returns the checks of the properties with a documented
+// closed set or range of values, by namespace and name. It is built at its
+// first use, not at init: a Lambda pays a package's init on every cold
+// start, and building the checks allocates about 200 times.
+var documentedChecks = sync.OnceValue(func() map[PropertyKey]valueCheck {
+	return map[PropertyKey]valueCheck{
+		{Namespace: NamespacePowerController, Name: PropertyPowerState}:                          enumCheck(string(PowerOn), string(PowerOff)),
+		{Namespace: NamespaceToggleController, Name: PropertyToggleState}:                        enumCheck(string(ToggleOn), string(ToggleOff)),
+		{Namespace: NamespaceLockController, Name: PropertyLockState}:                            enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
+		{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
+		{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         connectivityCheck,
+		{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 cookingModeCheck,
+		{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    foodItemCheck,
+		{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                         cookingTimeIntervalCheck,
+		{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:             isoDurationCheck,
+		{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel](true, "must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
+		{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                  nonEmptyStringCheck,
+		{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
+		{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
+		{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
+		{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](true, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](true, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](true, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
+		{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
+		{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
+		{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),
+		{Namespace: NamespaceSpeaker, Name: PropertyVolume}:                                      intRangeCheck(0, 100),
+		{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
+		{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
+		{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
+		{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
+		{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
+		{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
+		{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
+		{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
+		{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                           bandsCheck,
+		{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                            enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
+		{Namespace: NamespaceLauncher, Name: PropertyTarget}:                                     targetCheck,
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyCarbonMonoxideAlarm}:         objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyWaterAlarm}:                  objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:         enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyPrimaryHeaterOperation}:               enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                      enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
+		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                    holdTimeCheck,
+		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                      holdTimeCheck,
+		{Namespace: NamespaceThermostatSchedule, Name: PropertyScheduleEnabled}:                  boolCheck,
+		{Namespace: NamespaceThermostatSchedule, Name: PropertyAdaptiveRecoveryEnabled}:          boolCheck,
+	}
+})
 
 // Validate checks the value of a property whose interface documents a
 // closed set or a range of values (powerState, toggleState, lockState,
@@ -259,7 +260,7 @@ var documentedChecks = map[PropertyKey]valueCheck{
 // [Router.HandleModeController] and [Router.HandleRangeController] against
 // their declared modes and range.
 func (p Property) Validate() error {
-	check := documentedChecks[PropertyKey{Namespace: p.Namespace, Name: p.Name}]
+	check := documentedChecks()[PropertyKey{Namespace: p.Namespace, Name: p.Name}]
 	if check == nil {
 		return nil
 	}

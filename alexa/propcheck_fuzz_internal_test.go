@@ -18,8 +18,8 @@ import (
 // passes validation, and the schema refuses nothing the constructors
 // build.
 func FuzzPropertyChecksAgreeWithSchemas(f *testing.F) {
-	keys := make([]PropertyKey, 0, len(documentedChecks))
-	for k := range documentedChecks {
+	keys := make([]PropertyKey, 0, len(documentedChecks()))
+	for k := range documentedChecks() {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b PropertyKey) int {
