@@ -27,6 +27,8 @@ var upstreamExceptions = []struct {
 	{[]byte(`"interface":"Alexa.ThermostatController","version":"3.2"`), "upstream accepts only version 3 of Alexa.ThermostatController (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"Alexa.ThermostatController.HVAC.Components"`), "upstream lacks Alexa.ThermostatController.HVAC.Components (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"Alexa.ThermostatController.Schedule"`), "upstream lacks Alexa.ThermostatController.Schedule (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"Alexa.Cooking.TemperatureController"`), "upstream lacks the Alexa.Cooking temperature interfaces (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"Alexa.Cooking.FoodTemperatureController"`), "upstream lacks the Alexa.Cooking temperature interfaces (UPSTREAM.md: SDK-emitted messages)"},
 }
 
 // conform checks a message the SDK emitted against our schemas and, when

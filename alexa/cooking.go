@@ -13,17 +13,19 @@ import (
 // (Alexa.Cooking.TimeController, Alexa.Cooking.TemperatureController,
 // Alexa.Cooking.FoodTemperatureController, Alexa.Cooking.PresetController,
 // and the sensors Alexa.Cooking.TemperatureSensor and
-// Alexa.Cooking.FoodTemperatureSensor, whose capabilities are
-// [CookingTemperatureSensorCapability] and
-// [CookingFoodTemperatureSensorCapability]).
+// Alexa.Cooking.FoodTemperatureSensor).
 // This package types its ErrorResponse ([CookingError],
 // [CookDurationTooLong]), of payloadVersion "3", and the properties and
 // capabilities of Alexa.Cooking, Alexa.Cooking.TimeController and
 // Alexa.Cooking.PresetController as Amazon's published schema defines them
-// ([CookingModeProperty], [CookingCapability], ...). The family's
-// directives are not typed (their payload members could not be read):
-// register them with [Router.HandleFunc] and decode [Directive.Payload]
-// yourself.
+// ([CookingModeProperty], [CookingCapability], ...), and the temperature
+// interfaces end to end, their directives included
+// ([Router.HandleCookingTemperatureController],
+// [Router.HandleCookingFoodTemperatureController]). The directives of
+// Alexa.Cooking, Alexa.Cooking.TimeController and
+// Alexa.Cooking.PresetController are not typed (their payload members
+// could not be read): register them with [Router.HandleFunc] and decode
+// [Directive.Payload] yourself.
 //
 // An Alexa.Cooking error answers the directives of the whole family, the
 // namespaces that are Alexa.Cooking or start with "Alexa.Cooking." (a

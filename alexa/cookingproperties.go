@@ -308,20 +308,27 @@ type CookingTimeInterval struct {
 // cooking that started at start (zero: unknown) and lasts d (zero:
 // unknown); the end is start plus d when both are known.
 func CookingTimeIntervalProperty(start time.Time, d time.Duration) (Property, error) {
+	return timeIntervalProperty(NamespaceCooking, PropertyCookingTimeInterval, start, d)
+}
+
+// timeIntervalProperty returns the time interval property ns.name of what
+// started at start (zero: unknown) and lasts d (zero: unknown).
+func timeIntervalProperty(ns Namespace, name PropertyName, start time.Time, d time.Duration) (Property, error) {
+	k := PropertyKey{Namespace: ns, Name: name}
 	if d < 0 {
-		return Property{}, fmt.Errorf("%w: cookingTimeInterval duration %v is negative", ErrInvalidValue, d)
+		return Property{}, fmt.Errorf("%w: %s duration %v is negative", ErrInvalidValue, k, d)
 	}
 	var v CookingTimeInterval
 	if !start.IsZero() {
 		s, err := NewTime(start).MarshalText()
 		if err != nil {
-			return Property{}, fmt.Errorf("%w: cookingTimeInterval start: %w", ErrInvalidValue, err)
+			return Property{}, fmt.Errorf("%w: %s start: %w", ErrInvalidValue, k, err)
 		}
 		v.Start = string(s)
 		if d > 0 {
 			e, err := NewTime(start.Add(d)).MarshalText()
 			if err != nil {
-				return Property{}, fmt.Errorf("%w: cookingTimeInterval end: %w", ErrInvalidValue, err)
+				return Property{}, fmt.Errorf("%w: %s end: %w", ErrInvalidValue, k, err)
 			}
 			v.End = string(e)
 		}
@@ -329,7 +336,7 @@ func CookingTimeIntervalProperty(start time.Time, d time.Duration) (Property, er
 	if d > 0 {
 		v.Duration = isoDuration(d)
 	}
-	return Property{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval, Value: mustJSON(v)}, nil
+	return Property{Namespace: ns, Name: name, Value: mustJSON(v)}, nil
 }
 
 // RequestedCookTimeProperty returns the requestedCookTime property: d as

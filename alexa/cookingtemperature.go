@@ -1,12 +1,23 @@
 package alexa
 
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
 // The temperature interfaces of the Alexa.Cooking family: two sensors and
-// two controllers. Amazon's pages for them were read in part: their
-// namespaces, versions, primary properties' names and what those measure,
-// their utterances and their companion interfaces are confirmed; the
-// shapes of the properties' values (on Amazon's message and property
-// reference), the controllers' directives and their discovery
-// configuration are not, so this package neither builds nor checks them.
+// two controllers. Their interface pages were read in part: the
+// namespaces, versions, primary properties' names and what they measure,
+// the utterances and the companion interfaces are Amazon's documentation.
+// The shapes of the values (a [Temperature] object; preheatTimeInterval a
+// time interval like cookingTimeInterval), the controllers' directives
+// (CookByTemperature, AdjustCookingTemperature, CookByFoodTemperature)
+// and their payload members are those of Amazon's Alexa Connect Kit device
+// SDK, whose generated model carries the same interfaces; the pages that
+// document them in JSON could not be read. The controllers' discovery
+// configuration could be read nowhere: set one with
+// [Capability.WithConfiguration].
 
 // NamespaceCookingTemperatureSensor is the Alexa.Cooking.TemperatureSensor
 // interface (version "3"), for cooking appliances that sense their own
@@ -20,12 +31,11 @@ package alexa
 const NamespaceCookingTemperatureSensor Namespace = "Alexa.Cooking.TemperatureSensor"
 
 // PropertyCookingTemperature is the Alexa.Cooking.TemperatureSensor
-// property: the current temperature of the cooking appliance. The shape
-// of its value is defined on Amazon's message and property reference,
-// which could not be read when this was written: this package neither
-// builds nor checks it; build it with [NewProperty]. (A public
+// property: the current temperature of the cooking appliance, a
+// [Temperature]; build it with [CookingTemperatureProperty]. (A public
 // implementation names this property "currentCookingTemperature";
-// Amazon's interface page names it cookingTemperature.)
+// Amazon's interface page and its Alexa Connect Kit name it
+// cookingTemperature.)
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturesensor.html.
 const PropertyCookingTemperature PropertyName = "cookingTemperature"
 
@@ -35,6 +45,13 @@ const PropertyCookingTemperature PropertyName = "cookingTemperature"
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturesensor.html.
 func CookingTemperatureSensorCapability(r Reporting) Capability {
 	return NewCapability(NamespaceCookingTemperatureSensor, "3", r, PropertyCookingTemperature)
+}
+
+// CookingTemperatureProperty returns the cookingTemperature property. It
+// fails, wrapping [ErrInvalidValue], for a temperature that is not finite
+// or has no known scale.
+func CookingTemperatureProperty(t Temperature) (Property, error) {
+	return temperatureProperty(NamespaceCookingTemperatureSensor, PropertyCookingTemperature, t)
 }
 
 // NamespaceCookingFoodTemperatureSensor is the
@@ -50,10 +67,8 @@ func CookingTemperatureSensorCapability(r Reporting) Capability {
 const NamespaceCookingFoodTemperatureSensor Namespace = "Alexa.Cooking.FoodTemperatureSensor"
 
 // PropertyFoodTemperature is the Alexa.Cooking.FoodTemperatureSensor
-// property: the current temperature of the food that is cooking. The
-// shape of its value is defined on Amazon's message and property
-// reference, which could not be read when this was written: this package
-// neither builds nor checks it; build it with [NewProperty].
+// property: the current temperature of the food that is cooking, a
+// [Temperature]; build it with [FoodTemperatureProperty].
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturesensor.html.
 const PropertyFoodTemperature PropertyName = "foodTemperature"
 
@@ -65,33 +80,44 @@ func CookingFoodTemperatureSensorCapability(r Reporting) Capability {
 	return NewCapability(NamespaceCookingFoodTemperatureSensor, "3", r, PropertyFoodTemperature)
 }
 
+// FoodTemperatureProperty returns the foodTemperature property. It fails,
+// wrapping [ErrInvalidValue], for a temperature that is not finite or has
+// no known scale.
+func FoodTemperatureProperty(t Temperature) (Property, error) {
+	return temperatureProperty(NamespaceCookingFoodTemperatureSensor, PropertyFoodTemperature, t)
+}
+
 // NamespaceCookingTemperatureController is the
 // Alexa.Cooking.TemperatureController interface (version "3"), for
 // appliances that cook at an appliance temperature, such as an oven or a
 // sous-vide cooker ("Alexa, preheat the oven to 425 degrees Fahrenheit").
 // Amazon pairs it with Alexa.Cooking, which is mandatory ([Lint] checks
 // it), and optionally Alexa.Cooking.TemperatureSensor. Its primary
-// properties are targetCookingTemperature and preheatTimeInterval. Its
-// directives, their payloads, its discovery configuration and its
-// properties' values could not be read in Amazon's text when this was
-// written: register its directives with [Router.HandleFunc], decode
-// [Directive.Payload] yourself, set a configuration with
-// [Capability.WithConfiguration] and build its properties with
-// [NewProperty].
+// properties are targetCookingTemperature and preheatTimeInterval; its
+// directives are [NameCookByTemperature] and [NameAdjustCookingTemperature]
+// ([Router.HandleCookingTemperatureController]); an Alexa.Cooking error
+// ([CookingError]) answers them. Its discovery configuration could not be
+// read: set one with [Capability.WithConfiguration].
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
 const NamespaceCookingTemperatureController Namespace = "Alexa.Cooking.TemperatureController"
 
-// Properties of Alexa.Cooking.TemperatureController (their values are not
-// built or checked by this package; see
-// [NamespaceCookingTemperatureController]).
+// Properties and directives of Alexa.Cooking.TemperatureController.
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
 const (
 	// PropertyTargetCookingTemperature is the temperature of the
-	// appliance during a cooking session.
+	// appliance during a cooking session, a [Temperature]; build it with
+	// [TargetCookingTemperatureProperty].
 	PropertyTargetCookingTemperature PropertyName = "targetCookingTemperature"
-	// PropertyPreheatTimeInterval is the appliance's preheat time
-	// interval.
+	// PropertyPreheatTimeInterval is when preheating began and when it
+	// is expected to complete, a time interval; build it with
+	// [PreheatTimeIntervalProperty].
 	PropertyPreheatTimeInterval PropertyName = "preheatTimeInterval"
+	// NameCookByTemperature asks the appliance to cook at a temperature
+	// ([CookByTemperaturePayload]).
+	NameCookByTemperature Name = "CookByTemperature"
+	// NameAdjustCookingTemperature asks the appliance to change its
+	// cooking temperature by a delta ([AdjustCookingTemperaturePayload]).
+	NameAdjustCookingTemperature Name = "AdjustCookingTemperature"
 )
 
 // CookingTemperatureControllerCapability returns the
@@ -102,27 +128,120 @@ func CookingTemperatureControllerCapability(r Reporting, names ...PropertyName) 
 	return NewCapability(NamespaceCookingTemperatureController, "3", r, names...)
 }
 
+// TargetCookingTemperatureProperty returns the targetCookingTemperature
+// property. It fails, wrapping [ErrInvalidValue], for a temperature that
+// is not finite or has no known scale.
+func TargetCookingTemperatureProperty(t Temperature) (Property, error) {
+	return temperatureProperty(NamespaceCookingTemperatureController, PropertyTargetCookingTemperature, t)
+}
+
+// PreheatTimeIntervalProperty returns the preheatTimeInterval property of
+// preheating that began at start (zero: unknown) and takes d (zero:
+// unknown); the end is start plus d when both are known. It fails,
+// wrapping [ErrInvalidValue], for a negative d.
+func PreheatTimeIntervalProperty(start time.Time, d time.Duration) (Property, error) {
+	return timeIntervalProperty(NamespaceCookingTemperatureController, PropertyPreheatTimeInterval, start, d)
+}
+
+// CookByTemperaturePayload is the payload of CookByTemperature: the
+// temperature to cook at and, optionally, the cooking mode and the food.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
+type CookByTemperaturePayload struct {
+	TargetCookingTemperature Temperature       `json:"targetCookingTemperature"`
+	CookingMode              *CookingModeValue `json:"cookingMode,omitempty"`
+	FoodItem                 *FoodItem         `json:"foodItem,omitempty"`
+}
+
+// UnmarshalJSON decodes the payload, requiring targetCookingTemperature.
+func (p *CookByTemperaturePayload) UnmarshalJSON(b []byte) error {
+	if err := requireMembers(b, "CookByTemperature payload", "targetCookingTemperature"); err != nil {
+		return err
+	}
+	type plain CookByTemperaturePayload
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+// Validate returns an INVALID_VALUE [*Error] for a temperature that is not
+// finite or has no known scale, or a cooking mode or food item that is not
+// valid.
+func (p CookByTemperaturePayload) Validate() error {
+	return validateCookBy("targetCookingTemperature", p.TargetCookingTemperature, p.CookingMode, p.FoodItem)
+}
+
+// AdjustCookingTemperaturePayload is the payload of
+// AdjustCookingTemperature: the change of the cooking temperature,
+// negative to lower it.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
+type AdjustCookingTemperaturePayload struct {
+	TargetCookingTemperatureDelta Temperature `json:"targetCookingTemperatureDelta"`
+}
+
+// UnmarshalJSON decodes the payload, requiring
+// targetCookingTemperatureDelta.
+func (p *AdjustCookingTemperaturePayload) UnmarshalJSON(b []byte) error {
+	if err := requireMembers(b, "AdjustCookingTemperature payload", "targetCookingTemperatureDelta"); err != nil {
+		return err
+	}
+	type plain AdjustCookingTemperaturePayload
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+// Validate returns an INVALID_VALUE [*Error] for a delta that is not
+// finite or has no known scale.
+func (p AdjustCookingTemperaturePayload) Validate() error {
+	return checkTemperature("targetCookingTemperatureDelta", p.TargetCookingTemperatureDelta)
+}
+
+// CookingTemperatureController is implemented by skills for
+// Alexa.Cooking.TemperatureController. Each method gets its decoded,
+// validated payload and answers with [Directive.Response] holding the
+// endpoint's properties, or returns an error: a [CookingError] (the door
+// is open, say) or an Alexa error such as a
+// TEMPERATURE_VALUE_OUT_OF_RANGE for a temperature the appliance cannot
+// reach.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
+type CookingTemperatureController interface {
+	CookByTemperature(ctx context.Context, d *Directive, p CookByTemperaturePayload) (*EventMessage, error)
+	AdjustCookingTemperature(ctx context.Context, d *Directive, p AdjustCookingTemperaturePayload) (*EventMessage, error)
+}
+
+// HandleCookingTemperatureController routes the
+// Alexa.Cooking.TemperatureController directives to c; a payload that
+// does not decode is answered with INVALID_DIRECTIVE, one that is not
+// valid with INVALID_VALUE. It panics if c is nil.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-temperaturecontroller.html.
+func (r *Router) HandleCookingTemperatureController(c CookingTemperatureController) {
+	if isNilHandler(c) {
+		panic("alexa: nil CookingTemperatureController")
+	}
+	r.Handle(NamespaceCookingTemperatureController, NameCookByTemperature, HandlePayload(c.CookByTemperature))
+	r.Handle(NamespaceCookingTemperatureController, NameAdjustCookingTemperature, HandlePayload(c.AdjustCookingTemperature))
+}
+
 // NamespaceCookingFoodTemperatureController is the
 // Alexa.Cooking.FoodTemperatureController interface (version "3"), for
 // appliances that cook a food to a food temperature ("Alexa, cook my
 // roast to 125 degrees"). Amazon pairs it with Alexa.Cooking, which is
 // mandatory ([Lint] checks it), and optionally
 // Alexa.Cooking.FoodTemperatureSensor. Its primary property is
-// targetFoodTemperature. Its directives, their payloads, its discovery
-// configuration and its property's value could not be read in Amazon's
-// text when this was written: register its directives with
-// [Router.HandleFunc], decode [Directive.Payload] yourself, set a
-// configuration with [Capability.WithConfiguration] and build its
-// property with [NewProperty].
+// targetFoodTemperature; its directive is [NameCookByFoodTemperature]
+// ([Router.HandleCookingFoodTemperatureController]); an Alexa.Cooking
+// error ([CookingError]) answers it. Its discovery configuration could not
+// be read: set one with [Capability.WithConfiguration].
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
 const NamespaceCookingFoodTemperatureController Namespace = "Alexa.Cooking.FoodTemperatureController"
 
-// PropertyTargetFoodTemperature is the Alexa.Cooking.FoodTemperatureController
-// property: the target temperature of the food that is cooking (its value
-// is not built or checked by this package; see
-// [NamespaceCookingFoodTemperatureController]).
+// Property and directive of Alexa.Cooking.FoodTemperatureController.
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
-const PropertyTargetFoodTemperature PropertyName = "targetFoodTemperature"
+const (
+	// PropertyTargetFoodTemperature is the target temperature of the food
+	// that is cooking, a [Temperature]; build it with
+	// [TargetFoodTemperatureProperty].
+	PropertyTargetFoodTemperature PropertyName = "targetFoodTemperature"
+	// NameCookByFoodTemperature asks the appliance to cook a food to a
+	// temperature ([CookByFoodTemperaturePayload]).
+	NameCookByFoodTemperature Name = "CookByFoodTemperature"
+)
 
 // CookingFoodTemperatureControllerCapability returns the
 // Alexa.Cooking.FoodTemperatureController capability (version "3")
@@ -130,4 +249,77 @@ const PropertyTargetFoodTemperature PropertyName = "targetFoodTemperature"
 // See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
 func CookingFoodTemperatureControllerCapability(r Reporting) Capability {
 	return NewCapability(NamespaceCookingFoodTemperatureController, "3", r, PropertyTargetFoodTemperature)
+}
+
+// TargetFoodTemperatureProperty returns the targetFoodTemperature
+// property. It fails, wrapping [ErrInvalidValue], for a temperature that
+// is not finite or has no known scale.
+func TargetFoodTemperatureProperty(t Temperature) (Property, error) {
+	return temperatureProperty(NamespaceCookingFoodTemperatureController, PropertyTargetFoodTemperature, t)
+}
+
+// CookByFoodTemperaturePayload is the payload of CookByFoodTemperature:
+// the temperature to cook the food to and, optionally, the cooking mode
+// and the food.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
+type CookByFoodTemperaturePayload struct {
+	TargetFoodTemperature Temperature       `json:"targetFoodTemperature"`
+	CookingMode           *CookingModeValue `json:"cookingMode,omitempty"`
+	FoodItem              *FoodItem         `json:"foodItem,omitempty"`
+}
+
+// UnmarshalJSON decodes the payload, requiring targetFoodTemperature.
+func (p *CookByFoodTemperaturePayload) UnmarshalJSON(b []byte) error {
+	if err := requireMembers(b, "CookByFoodTemperature payload", "targetFoodTemperature"); err != nil {
+		return err
+	}
+	type plain CookByFoodTemperaturePayload
+	return json.Unmarshal(b, (*plain)(p))
+}
+
+// Validate returns an INVALID_VALUE [*Error] for a temperature that is not
+// finite or has no known scale, or a cooking mode or food item that is not
+// valid.
+func (p CookByFoodTemperaturePayload) Validate() error {
+	return validateCookBy("targetFoodTemperature", p.TargetFoodTemperature, p.CookingMode, p.FoodItem)
+}
+
+// CookingFoodTemperatureController is implemented by skills for
+// Alexa.Cooking.FoodTemperatureController. CookByFoodTemperature gets its
+// decoded, validated payload and answers with [Directive.Response]
+// holding the endpoint's properties, or returns an error: a
+// [CookingError] or an Alexa error.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
+type CookingFoodTemperatureController interface {
+	CookByFoodTemperature(ctx context.Context, d *Directive, p CookByFoodTemperaturePayload) (*EventMessage, error)
+}
+
+// HandleCookingFoodTemperatureController routes
+// Alexa.Cooking.FoodTemperatureController CookByFoodTemperature to c; a
+// payload that does not decode is answered with INVALID_DIRECTIVE, one
+// that is not valid with INVALID_VALUE. It panics if c is nil.
+// See https://developer.amazon.com/docs/device-apis/alexa-cooking-foodtemperaturecontroller.html.
+func (r *Router) HandleCookingFoodTemperatureController(c CookingFoodTemperatureController) {
+	if isNilHandler(c) {
+		panic("alexa: nil CookingFoodTemperatureController")
+	}
+	r.Handle(NamespaceCookingFoodTemperatureController, NameCookByFoodTemperature, HandlePayload(c.CookByFoodTemperature))
+}
+
+// validateCookBy checks a cook-by-temperature payload's members.
+func validateCookBy(field string, t Temperature, mode *CookingModeValue, food *FoodItem) error {
+	if err := checkTemperature(field, t); err != nil {
+		return err
+	}
+	if mode != nil {
+		if err := mode.Validate(); err != nil {
+			return &Error{Type: ErrorInvalidValue, Message: err.Error(), Err: err}
+		}
+	}
+	if food != nil {
+		if err := food.Validate(); err != nil {
+			return &Error{Type: ErrorInvalidValue, Message: err.Error(), Err: err}
+		}
+	}
+	return nil
 }

@@ -18,8 +18,7 @@ import (
 var untypedDirectives = map[string]bool{
 	"Alexa.ThermostatController.Schedule": true, "Alexa.ThermostatController.Configuration": true,
 	"Alexa.Commissionable": true, "Alexa.Cooking": true, "Alexa.Cooking.TimeController": true,
-	"Alexa.Cooking.PresetController": true, "Alexa.Cooking.TemperatureController": true,
-	"Alexa.Cooking.FoodTemperatureController": true, "Alexa.DataController": true,
+	"Alexa.Cooking.PresetController": true, "Alexa.DataController": true,
 	"Alexa.SmartVision.ObjectDetectionSensor": true, "Alexa.SmartVision.SnapshotProvider": true,
 }
 

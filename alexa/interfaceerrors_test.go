@@ -35,7 +35,7 @@ var interfaceErrorDirectives = map[string][]byte{
 	"commissionable": directiveOf(alexa.NamespaceCommissionable, alexa.NameReportCommissioningInformation, `{}`),
 	"cooking":        directiveOf(alexa.NamespaceCooking, nameSetCookingMode, `{"cookingMode":{"value":"BAKE"}}`),
 	"cookByTime":     directiveOf(namespaceCookingTimeCtl, nameCookByTime, `{}`),
-	"cookByTemp":     directiveOf(namespaceCookingTempCtl, "CookByTemperature", `{}`),
+	"cookByTemp":     directiveOf(namespaceCookingTempCtl, "CookByTemperature", `{"targetCookingTemperature":{"value":200,"scale":"CELSIUS"}}`),
 	"notCooking":     directiveOf(namespaceNotCookingFamily, "Start", `{}`),
 	"data":           directiveOf(alexa.NamespaceDataController, nameReportData, `{}`),
 	"objects":        directiveOf(alexa.NamespaceObjectDetectionSensor, nameSetObjectDetection, `{}`),

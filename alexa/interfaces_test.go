@@ -667,6 +667,8 @@ func TestHandleNil(t *testing.T) {
 		{"Toggler", func(r *alexa.Router) { r.HandleToggle(ctlToggleInstance("x"), nil) }},
 		{"ModeController", func(r *alexa.Router) { r.HandleModeController(ctlWashCycle, nil) }},
 		{"RangeController", func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) }},
+		{"CookingTemperatureController", func(r *alexa.Router) { r.HandleCookingTemperatureController(nil) }},
+		{"CookingFoodTemperatureController", func(r *alexa.Router) { r.HandleCookingFoodTemperatureController(nil) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -711,6 +713,9 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleToggle(ctlToggleInstance("Fan.Oscillate"), &ctlToggle{calls: n})
 	r.HandleModeController(ctlWashCycle, &ctlModeDevice{modes: []string{"Cycle.Delicates", "Cycle.Normal", "Cycle.Heavy"}, calls: n})
 	r.HandleRangeController(ctlFanSpeed, &ctlRangeDevice{rng: ctlFanSpeed.SupportedRange, value: 5, calls: n})
+	oven := &ctlOven{target: alexa.Temperature{Value: 180, Scale: alexa.Celsius}, mode: "BAKE", calls: n}
+	r.HandleCookingTemperatureController(oven)
+	r.HandleCookingFoodTemperatureController(oven)
 	return r
 }
 
@@ -775,6 +780,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceModeController, alexa.NameAdjustMode, "Washer.Cycle", `{"modeDelta":-1}`},
 		{alexa.NamespaceRangeController, alexa.NameSetRangeValue, "Fan.Speed", `{"rangeValue":7}`},
 		{alexa.NamespaceRangeController, alexa.NameAdjustRangeValue, "Fan.Speed", `{"rangeValueDelta":-3,"rangeValueDeltaDefault":false}`},
+		{alexa.NamespaceCookingTemperatureController, alexa.NameCookByTemperature, "", `{"targetCookingTemperature":{"value":350,"scale":"FAHRENHEIT"},"cookingMode":{"value":"BAKE"},"foodItem":{"foodName":"bread"}}`},
+		{alexa.NamespaceCookingTemperatureController, alexa.NameAdjustCookingTemperature, "", `{"targetCookingTemperatureDelta":{"value":-10,"scale":"CELSIUS"}}`},
+		{alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature, "", `{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"}}`},
 	}
 	for _, s := range seeds {
 		f.Add(string(s.ns), string(s.name), s.instance, s.input)

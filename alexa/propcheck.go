@@ -160,14 +160,15 @@ func nonEmptyStringCheck(v json.RawMessage) string {
 	return ""
 }
 
-// temperatureCheck accepts a temperature object with a documented scale.
+// temperatureCheck accepts a temperature object with a documented scale
+// and no other member, as Amazon's schema does.
 func temperatureCheck(v json.RawMessage) string {
 	var t struct {
 		Value json.RawMessage  `json:"value"`
 		Scale TemperatureScale `json:"scale"`
 	}
-	if !decodeExact(v, &t, false) {
-		return "must be an object with value and scale"
+	if !decodeExact(v, &t, true) {
+		return "must be an object with value and scale and no other member"
 	}
 	if _, ok := number(t.Value); !ok {
 		return "must have a finite number as its value"
@@ -193,56 +194,61 @@ func boolCheck(v json.RawMessage) string {
 // start, and building the checks allocates about 200 times.
 var documentedChecks = sync.OnceValue(func() map[PropertyKey]valueCheck {
 	return map[PropertyKey]valueCheck{
-		{Namespace: NamespacePowerController, Name: PropertyPowerState}:                          enumCheck(string(PowerOn), string(PowerOff)),
-		{Namespace: NamespaceToggleController, Name: PropertyToggleState}:                        enumCheck(string(ToggleOn), string(ToggleOff)),
-		{Namespace: NamespaceLockController, Name: PropertyLockState}:                            enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
-		{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                        enumCheck(string(Detected), string(NotDetected)),
-		{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                         enumCheck(string(Detected), string(NotDetected)),
-		{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                         connectivityCheck,
-		{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                 cookingModeCheck,
-		{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                    foodItemCheck,
-		{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                         cookingTimeIntervalCheck,
-		{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:             isoDurationCheck,
-		{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:             validCheck[CookingPowerLevel](true, "must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
-		{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                  nonEmptyStringCheck,
-		{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:       donenessCheck,
-		{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:        objectDetectionClassesCheck,
-		{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:             automationStatusesCheck,
-		{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                              validCheck[Battery](true, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
-		{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                     validCheck[RadioDiagnostics](true, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
-		{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                    validCheck[NetworkThroughput](true, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
-		{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                     intRangeCheck(0, 100),
-		{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                     intRangeCheck(0, 100),
-		{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                     intRangeCheck(0, 100),
-		{Namespace: NamespaceSpeaker, Name: PropertyVolume}:                                      intRangeCheck(0, 100),
-		{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                       boolCheck,
-		{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}: intRangeCheck(MinColorTemperature, MaxColorTemperature),
-		{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                       temperatureCheck,
-		{Namespace: NamespaceInputController, Name: PropertyInput}:                               nonEmptyStringCheck,
-		{Namespace: NamespaceChannelController, Name: PropertyChannel}:                           channelCheck,
-		{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                     enumCheck(string(Recording), string(NotRecording)),
-		{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                 intRangeCheck(0, MaxSeekMilliseconds),
-		{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                     numberRangeCheck(0, 100),
-		{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                           bandsCheck,
-		{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                            enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
-		{Namespace: NamespaceLauncher, Name: PropertyTarget}:                                     targetCheck,
-		{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                    enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
-		{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:               objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-		{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                   objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-		{Namespace: NamespaceSecurityPanelController, Name: PropertyCarbonMonoxideAlarm}:         objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-		{Namespace: NamespaceSecurityPanelController, Name: PropertyWaterAlarm}:                  objectEnumCheck(string(AlarmOK), string(AlarmActive)),
-		{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                 temperatureCheck,
-		{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                  temperatureCheck,
-		{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                  temperatureCheck,
-		{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:         enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
-		{Namespace: NamespaceHVACComponents, Name: PropertyPrimaryHeaterOperation}:               enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-		{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                      enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-		{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
-		{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:             enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
-		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                    holdTimeCheck,
-		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                      holdTimeCheck,
-		{Namespace: NamespaceThermostatSchedule, Name: PropertyScheduleEnabled}:                  boolCheck,
-		{Namespace: NamespaceThermostatSchedule, Name: PropertyAdaptiveRecoveryEnabled}:          boolCheck,
+		{Namespace: NamespacePowerController, Name: PropertyPowerState}:                             enumCheck(string(PowerOn), string(PowerOff)),
+		{Namespace: NamespaceToggleController, Name: PropertyToggleState}:                           enumCheck(string(ToggleOn), string(ToggleOff)),
+		{Namespace: NamespaceLockController, Name: PropertyLockState}:                               enumCheck(string(LockLocked), string(LockUnlocked), string(LockJammed)),
+		{Namespace: NamespaceContactSensor, Name: PropertyDetectionState}:                           enumCheck(string(Detected), string(NotDetected)),
+		{Namespace: NamespaceMotionSensor, Name: PropertyDetectionState}:                            enumCheck(string(Detected), string(NotDetected)),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyConnectivity}:                            connectivityCheck,
+		{Namespace: NamespaceCooking, Name: PropertyCookingMode}:                                    cookingModeCheck,
+		{Namespace: NamespaceCooking, Name: PropertyFoodItem}:                                       foodItemCheck,
+		{Namespace: NamespaceCooking, Name: PropertyCookingTimeInterval}:                            cookingTimeIntervalCheck,
+		{Namespace: NamespaceCookingTemperatureController, Name: PropertyPreheatTimeInterval}:       cookingTimeIntervalCheck,
+		{Namespace: NamespaceCookingTemperatureController, Name: PropertyTargetCookingTemperature}:  temperatureCheck,
+		{Namespace: NamespaceCookingFoodTemperatureController, Name: PropertyTargetFoodTemperature}: temperatureCheck,
+		{Namespace: NamespaceCookingTemperatureSensor, Name: PropertyCookingTemperature}:            temperatureCheck,
+		{Namespace: NamespaceCookingFoodTemperatureSensor, Name: PropertyFoodTemperature}:           temperatureCheck,
+		{Namespace: NamespaceCookingTimeController, Name: PropertyRequestedCookTime}:                isoDurationCheck,
+		{Namespace: NamespaceCookingTimeController, Name: PropertyCookingPowerLevel}:                validCheck[CookingPowerLevel](true, "must be {\"@type\": EnumeratedPowerLevel, value LOW, MEDIUM or HIGH} or {\"@type\": IntegralPowerLevel, value a number}"),
+		{Namespace: NamespaceCookingPresetController, Name: PropertyPresetName}:                     nonEmptyStringCheck,
+		{Namespace: NamespaceCookingPresetController, Name: PropertyRequestedFoodDoneness}:          donenessCheck,
+		{Namespace: NamespaceObjectDetectionSensor, Name: PropertyObjectDetectionClasses}:           objectDetectionClassesCheck,
+		{Namespace: NamespaceAutomationManagement, Name: PropertyAutomationStatuses}:                automationStatusesCheck,
+		{Namespace: NamespaceEndpointHealth, Name: PropertyBattery}:                                 validCheck[Battery](true, "must be a battery object: health {state OK, WARNING or CRITICAL, reasons}, chargingHealth, levelPercentage from 0 to 100"),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyRadioDiagnostics}:                        validCheck[RadioDiagnostics](true, "must be a radioDiagnostics object: radioType, signalStrength and signalToNoiseRatio rated GOOD, FAIR or POOR"),
+		{Namespace: NamespaceEndpointHealth, Name: PropertyNetworkThroughput}:                       validCheck[NetworkThroughput](true, "must be a networkThroughput object: quality GOOD, FAIR or POOR and bitsPerSecond of at least 0"),
+		{Namespace: NamespaceBrightnessController, Name: PropertyBrightness}:                        intRangeCheck(0, 100),
+		{Namespace: NamespacePercentageController, Name: PropertyPercentage}:                        intRangeCheck(0, 100),
+		{Namespace: NamespacePowerLevelController, Name: PropertyPowerLevel}:                        intRangeCheck(0, 100),
+		{Namespace: NamespaceSpeaker, Name: PropertyVolume}:                                         intRangeCheck(0, 100),
+		{Namespace: NamespaceSpeaker, Name: PropertyMuted}:                                          boolCheck,
+		{Namespace: NamespaceColorTemperatureController, Name: PropertyColorTemperatureInKelvin}:    intRangeCheck(MinColorTemperature, MaxColorTemperature),
+		{Namespace: NamespaceTemperatureSensor, Name: PropertyTemperature}:                          temperatureCheck,
+		{Namespace: NamespaceInputController, Name: PropertyInput}:                                  nonEmptyStringCheck,
+		{Namespace: NamespaceChannelController, Name: PropertyChannel}:                              channelCheck,
+		{Namespace: NamespaceRecordController, Name: PropertyRecordingState}:                        enumCheck(string(Recording), string(NotRecording)),
+		{Namespace: NamespaceSeekController, Name: PropertyPositionMilliseconds}:                    intRangeCheck(0, MaxSeekMilliseconds),
+		{Namespace: NamespaceHumiditySensor, Name: PropertyRelativeHumidity}:                        numberRangeCheck(0, 100),
+		{Namespace: NamespaceEqualizerController, Name: PropertyBands}:                              bandsCheck,
+		{Namespace: NamespaceEqualizerController, Name: PropertyMode}:                               enumCheck(string(EqualizerMovie), string(EqualizerMusic), string(EqualizerNight), string(EqualizerSport), string(EqualizerTV)),
+		{Namespace: NamespaceLauncher, Name: PropertyTarget}:                                        targetCheck,
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyArmState}:                       enumCheck(string(ArmedAway), string(ArmedStay), string(ArmedNight), string(Disarmed)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyBurglaryAlarm}:                  objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyFireAlarm}:                      objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyCarbonMonoxideAlarm}:            objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceSecurityPanelController, Name: PropertyWaterAlarm}:                     objectEnumCheck(string(AlarmOK), string(AlarmActive)),
+		{Namespace: NamespaceThermostatController, Name: PropertyTargetSetpoint}:                    temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyLowerSetpoint}:                     temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyUpperSetpoint}:                     temperatureCheck,
+		{Namespace: NamespaceThermostatController, Name: PropertyAdaptiveRecoveryStatus}:            enumCheck(string(AdaptiveRecoveryPreheating), string(AdaptiveRecoveryPrecooling), string(AdaptiveRecoveryInactive)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyPrimaryHeaterOperation}:                  enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyCoolerOperation}:                         enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyFanOperation}:                            enumCheck(string(HVACStageOff), string(HVACStage1), string(HVACStage2), string(HVACStage3)),
+		{Namespace: NamespaceHVACComponents, Name: PropertyAuxiliaryHeaterOperation}:                enumCheck(string(AuxiliaryHeaterOn), string(AuxiliaryHeaterOff)),
+		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldStartTime}:                       holdTimeCheck,
+		{Namespace: NamespaceTimeHoldController, Name: PropertyHoldEndTime}:                         holdTimeCheck,
+		{Namespace: NamespaceThermostatSchedule, Name: PropertyScheduleEnabled}:                     boolCheck,
+		{Namespace: NamespaceThermostatSchedule, Name: PropertyAdaptiveRecoveryEnabled}:             boolCheck,
 	}
 })
 
@@ -252,7 +258,7 @@ var documentedChecks = sync.OnceValue(func() map[PropertyKey]valueCheck {
 // volume, muted, colorTemperatureInKelvin, relativeHumidity, input,
 // channel, recordingState, positionMilliseconds, armState and the security
 // panel's alarms, the equalizer's bands and mode, the launcher's target,
-// temperatures and setpoints):
+// temperatures and setpoints, the cooking properties and temperatures):
 // it returns an error wrapping [ErrInvalidValue] that says what the value
 // must be, with the allowed values, and quotes no value of p. Other
 // properties pass. The Router checks every reply's context properties so,

@@ -113,6 +113,7 @@ func TestPropertyChecksAgreeWithSchemasFound(t *testing.T) {
 		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":1e400,"scale":"CELSIUS"}`},
 		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":-1e400,"scale":"CELSIUS"}`},
 		{NamespacePercentageController, PropertyPercentage, `1e400`},
+		{NamespaceTemperatureSensor, PropertyTemperature, `{"value":20,"scale":"CELSIUS","x":1}`},
 		{NamespaceEndpointHealth, PropertyNetworkThroughput, `{"quality":"GOOD","bitsPerSecond":1e400}`},
 		{NamespaceEndpointHealth, PropertyNetworkThroughput, `{"quality":"GOOD","bitsPerSecond":1e300}`},
 		{NamespaceEqualizerController, PropertyBands, `[{"name":"BASS","value":1e400}]`},

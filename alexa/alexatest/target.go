@@ -215,6 +215,24 @@ func (t Target) AdjustTargetTemperature(delta alexa.Temperature) []byte {
 	return t.Directive(alexa.NamespaceThermostatController, alexa.NameAdjustTargetTemperature, "", alexa.AdjustTargetTemperaturePayload{TargetSetpointDelta: delta})
 }
 
+// CookByTemperature returns an Alexa.Cooking.TemperatureController
+// CookByTemperature directive.
+func (t Target) CookByTemperature(p alexa.CookByTemperaturePayload) []byte {
+	return t.Directive(alexa.NamespaceCookingTemperatureController, alexa.NameCookByTemperature, "", p)
+}
+
+// AdjustCookingTemperature returns an Alexa.Cooking.TemperatureController
+// AdjustCookingTemperature directive.
+func (t Target) AdjustCookingTemperature(delta alexa.Temperature) []byte {
+	return t.Directive(alexa.NamespaceCookingTemperatureController, alexa.NameAdjustCookingTemperature, "", alexa.AdjustCookingTemperaturePayload{TargetCookingTemperatureDelta: delta})
+}
+
+// CookByFoodTemperature returns an Alexa.Cooking.FoodTemperatureController
+// CookByFoodTemperature directive.
+func (t Target) CookByFoodTemperature(p alexa.CookByFoodTemperaturePayload) []byte {
+	return t.Directive(alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature, "", p)
+}
+
 // SetThermostatMode returns an Alexa.ThermostatController
 // SetThermostatMode directive (for CUSTOM, customName names the mode).
 func (t Target) SetThermostatMode(mode alexa.ThermostatMode, customName string) []byte {
