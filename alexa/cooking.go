@@ -18,14 +18,14 @@ import (
 // [CookDurationTooLong]), of payloadVersion "3", and the properties and
 // capabilities of Alexa.Cooking, Alexa.Cooking.TimeController and
 // Alexa.Cooking.PresetController as Amazon's published schema defines them
-// ([CookingModeProperty], [CookingCapability], ...), and the temperature
-// interfaces end to end, their directives included
-// ([Router.HandleCookingTemperatureController],
-// [Router.HandleCookingFoodTemperatureController]). The directives of
-// Alexa.Cooking, Alexa.Cooking.TimeController and
-// Alexa.Cooking.PresetController are not typed (their payload members
-// could not be read): register them with [Router.HandleFunc] and decode
-// [Directive.Payload] yourself.
+// ([CookingModeProperty], [CookingCapability], ...), and the directives of
+// the whole family ([Router.HandleCooking],
+// [Router.HandleCookingTimeController],
+// [Router.HandleCookingPresetController],
+// [Router.HandleCookingTemperatureController],
+// [Router.HandleCookingFoodTemperatureController]), whose names and
+// members are those of Amazon's Alexa Connect Kit device SDK, the
+// interface pages being readable only in part.
 //
 // An Alexa.Cooking error answers the directives of the whole family, the
 // namespaces that are Alexa.Cooking or start with "Alexa.Cooking." (a

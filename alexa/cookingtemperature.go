@@ -162,10 +162,9 @@ func (p *CookByTemperaturePayload) UnmarshalJSON(b []byte) error {
 }
 
 // Validate returns an INVALID_VALUE [*Error] for a temperature that is not
-// finite or has no known scale, or a cooking mode or food item that is not
-// valid.
+// finite or has no known scale, or a cooking mode that is not valid.
 func (p CookByTemperaturePayload) Validate() error {
-	return validateCookBy("targetCookingTemperature", p.TargetCookingTemperature, p.CookingMode, p.FoodItem)
+	return validateCookBy("targetCookingTemperature", p.TargetCookingTemperature, p.CookingMode)
 }
 
 // AdjustCookingTemperaturePayload is the payload of
@@ -278,10 +277,9 @@ func (p *CookByFoodTemperaturePayload) UnmarshalJSON(b []byte) error {
 }
 
 // Validate returns an INVALID_VALUE [*Error] for a temperature that is not
-// finite or has no known scale, or a cooking mode or food item that is not
-// valid.
+// finite or has no known scale, or a cooking mode that is not valid.
 func (p CookByFoodTemperaturePayload) Validate() error {
-	return validateCookBy("targetFoodTemperature", p.TargetFoodTemperature, p.CookingMode, p.FoodItem)
+	return validateCookBy("targetFoodTemperature", p.TargetFoodTemperature, p.CookingMode)
 }
 
 // CookingFoodTemperatureController is implemented by skills for
@@ -306,20 +304,12 @@ func (r *Router) HandleCookingFoodTemperatureController(c CookingFoodTemperature
 	r.Handle(NamespaceCookingFoodTemperatureController, NameCookByFoodTemperature, HandlePayload(c.CookByFoodTemperature))
 }
 
-// validateCookBy checks a cook-by-temperature payload's members.
-func validateCookBy(field string, t Temperature, mode *CookingModeValue, food *FoodItem) error {
+// validateCookBy checks a cook-by-temperature payload's temperature and
+// cooking mode. The food item is not checked: Alexa may name a food by any
+// of its members.
+func validateCookBy(field string, t Temperature, mode *CookingModeValue) error {
 	if err := checkTemperature(field, t); err != nil {
 		return err
 	}
-	if mode != nil {
-		if err := mode.Validate(); err != nil {
-			return &Error{Type: ErrorInvalidValue, Message: err.Error(), Err: err}
-		}
-	}
-	if food != nil {
-		if err := food.Validate(); err != nil {
-			return &Error{Type: ErrorInvalidValue, Message: err.Error(), Err: err}
-		}
-	}
-	return nil
+	return checkCookingMode(mode)
 }

@@ -233,8 +233,11 @@ func TestCookingTemperatureDirectives(t *testing.T) {
 		{"roast to 60 °C", alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature,
 			`{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"},"foodItem":{"foodName":"roast"}}`, false,
 			want{name: alexa.NameResponse, value: `{"value":60,"scale":"CELSIUS"}`, handlerOK: true}},
-		{"food item without its name", alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature,
+		{"food item by category alone", alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature,
 			`{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"},"foodItem":{"foodCategory":"BEEF"}}`, false,
+			want{name: alexa.NameResponse, value: `{"value":60,"scale":"CELSIUS"}`, handlerOK: true}},
+		{"unknown cooking mode", alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature,
+			`{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"},"cookingMode":{"value":"TOAST_LIGHTLY"}}`, false,
 			want{name: alexa.NameErrorResponse, errNS: alexa.NamespaceAlexa, errType: alexa.ErrorInvalidDirective}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {

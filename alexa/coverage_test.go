@@ -17,8 +17,7 @@ import (
 // directives are not typed (see each namespace's doc comment).
 var untypedDirectives = map[string]bool{
 	"Alexa.ThermostatController.Schedule": true, "Alexa.ThermostatController.Configuration": true,
-	"Alexa.Commissionable": true, "Alexa.Cooking": true, "Alexa.Cooking.TimeController": true,
-	"Alexa.Cooking.PresetController": true, "Alexa.DataController": true,
+	"Alexa.Commissionable": true, "Alexa.DataController": true,
 	"Alexa.SmartVision.ObjectDetectionSensor": true, "Alexa.SmartVision.SnapshotProvider": true,
 }
 

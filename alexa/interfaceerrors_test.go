@@ -34,7 +34,7 @@ const (
 var interfaceErrorDirectives = map[string][]byte{
 	"commissionable": directiveOf(alexa.NamespaceCommissionable, alexa.NameReportCommissioningInformation, `{}`),
 	"cooking":        directiveOf(alexa.NamespaceCooking, nameSetCookingMode, `{"cookingMode":{"value":"BAKE"}}`),
-	"cookByTime":     directiveOf(namespaceCookingTimeCtl, nameCookByTime, `{}`),
+	"cookByTime":     directiveOf(namespaceCookingTimeCtl, nameCookByTime, `{"cookTime":"PT3M"}`),
 	"cookByTemp":     directiveOf(namespaceCookingTempCtl, "CookByTemperature", `{"targetCookingTemperature":{"value":200,"scale":"CELSIUS"}}`),
 	"notCooking":     directiveOf(namespaceNotCookingFamily, "Start", `{}`),
 	"data":           directiveOf(alexa.NamespaceDataController, nameReportData, `{}`),

@@ -669,6 +669,9 @@ func TestHandleNil(t *testing.T) {
 		{"RangeController", func(r *alexa.Router) { r.HandleRangeController(ctlFanSpeed, nil) }},
 		{"CookingTemperatureController", func(r *alexa.Router) { r.HandleCookingTemperatureController(nil) }},
 		{"CookingFoodTemperatureController", func(r *alexa.Router) { r.HandleCookingFoodTemperatureController(nil) }},
+		{"CookingController", func(r *alexa.Router) { r.HandleCooking(nil) }},
+		{"CookingTimeController", func(r *alexa.Router) { r.HandleCookingTimeController(nil) }},
+		{"CookingPresetController", func(r *alexa.Router) { r.HandleCookingPresetController(nil) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -716,6 +719,10 @@ func ctlFuzzRouter() *alexa.Router {
 	oven := &ctlOven{target: alexa.Temperature{Value: 180, Scale: alexa.Celsius}, mode: "BAKE", calls: n}
 	r.HandleCookingTemperatureController(oven)
 	r.HandleCookingFoodTemperatureController(oven)
+	mw := &ctlMicrowave2{mode: "OFF", cookTime: 3 * time.Minute, calls: n}
+	r.HandleCooking(mw)
+	r.HandleCookingTimeController(mw)
+	r.HandleCookingPresetController(mw)
 	return r
 }
 
@@ -783,6 +790,10 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceCookingTemperatureController, alexa.NameCookByTemperature, "", `{"targetCookingTemperature":{"value":350,"scale":"FAHRENHEIT"},"cookingMode":{"value":"BAKE"},"foodItem":{"foodName":"bread"}}`},
 		{alexa.NamespaceCookingTemperatureController, alexa.NameAdjustCookingTemperature, "", `{"targetCookingTemperatureDelta":{"value":-10,"scale":"CELSIUS"}}`},
 		{alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature, "", `{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"}}`},
+		{alexa.NamespaceCooking, alexa.NameSetCookingMode, "", `{"cookingMode":{"value":"DEFROST"},"foodItem":{"foodName":"peas"}}`},
+		{alexa.NamespaceCookingTimeController, alexa.NameCookByTime, "", `{"cookTime":"PT3M","cookingPowerLevel":{"@type":"IntegralPowerLevel","value":7}}`},
+		{alexa.NamespaceCookingTimeController, alexa.NameAdjustCookTime, "", `{"cookTimeDelta":"-PT30S"}`},
+		{alexa.NamespaceCookingPresetController, alexa.NameCookByPreset, "", `{"presetName":"Popcorn","requestedFoodDoneness":{"value":"CRISPY"}}`},
 	}
 	for _, s := range seeds {
 		f.Add(string(s.ns), string(s.name), s.instance, s.input)

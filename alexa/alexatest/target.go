@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 )
@@ -213,6 +214,28 @@ func (t Target) SetTargetTemperature(p alexa.SetTargetTemperaturePayload) []byte
 // AdjustTargetTemperature directive.
 func (t Target) AdjustTargetTemperature(delta alexa.Temperature) []byte {
 	return t.Directive(alexa.NamespaceThermostatController, alexa.NameAdjustTargetTemperature, "", alexa.AdjustTargetTemperaturePayload{TargetSetpointDelta: delta})
+}
+
+// SetCookingMode returns an Alexa.Cooking SetCookingMode directive.
+func (t Target) SetCookingMode(p alexa.SetCookingModePayload) []byte {
+	return t.Directive(alexa.NamespaceCooking, alexa.NameSetCookingMode, "", p)
+}
+
+// CookByTime returns an Alexa.Cooking.TimeController CookByTime directive.
+func (t Target) CookByTime(p alexa.CookByTimePayload) []byte {
+	return t.Directive(alexa.NamespaceCookingTimeController, alexa.NameCookByTime, "", p)
+}
+
+// AdjustCookTime returns an Alexa.Cooking.TimeController AdjustCookTime
+// directive.
+func (t Target) AdjustCookTime(delta time.Duration) []byte {
+	return t.Directive(alexa.NamespaceCookingTimeController, alexa.NameAdjustCookTime, "", alexa.AdjustCookTimePayload{CookTimeDelta: alexa.ISODuration(delta)})
+}
+
+// CookByPreset returns an Alexa.Cooking.PresetController CookByPreset
+// directive.
+func (t Target) CookByPreset(p alexa.CookByPresetPayload) []byte {
+	return t.Directive(alexa.NamespaceCookingPresetController, alexa.NameCookByPreset, "", p)
 }
 
 // CookByTemperature returns an Alexa.Cooking.TemperatureController

@@ -3,6 +3,7 @@ package alexatest_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
@@ -56,6 +57,10 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.ChangeChannel(alexa.ChangeChannelPayload{Channel: alexa.Channel{Number: "200"}}), "", `{"channel":{"number":"200"}}`},
 		{to.SkipChannels(-2), "", `{"channelCount":-2}`},
 		{to.SelectInput("HDMI1"), "", `{"input":"HDMI1"}`},
+		{to.SetCookingMode(alexa.SetCookingModePayload{CookingMode: alexa.CookingModeValue{Value: "DEFROST"}}), "", `{"cookingMode":{"value":"DEFROST"}}`},
+		{to.CookByTime(alexa.CookByTimePayload{CookTime: alexa.ISODuration(90 * time.Second)}), "", `{"cookTime":"PT1M30S"}`},
+		{to.AdjustCookTime(-30 * time.Second), "", `{"cookTimeDelta":"-PT30S"}`},
+		{to.CookByPreset(alexa.CookByPresetPayload{PresetName: "Popcorn", RequestedFoodDoneness: "CRISPY"}), "", `{"presetName":"Popcorn","requestedFoodDoneness":"CRISPY"}`},
 		{to.CookByTemperature(alexa.CookByTemperaturePayload{TargetCookingTemperature: alexa.Temperature{Value: 180, Scale: alexa.Celsius}, CookingMode: &alexa.CookingModeValue{Value: "BAKE"}}), "",
 			`{"targetCookingTemperature":{"value":180,"scale":"CELSIUS"},"cookingMode":{"value":"BAKE"}}`},
 		{to.AdjustCookingTemperature(alexa.Temperature{Value: -10, Scale: alexa.Celsius}), "", `{"targetCookingTemperatureDelta":{"value":-10,"scale":"CELSIUS"}}`},

@@ -205,7 +205,7 @@ func TestScenario08UnknownDirective(t *testing.T) {
 	for _, d := range [][]byte{
 		alexatest.Directive("Alexa.BrightnessController", "SetBrightness", "myDevice001", tok, map[string]int{"brightness": 50}),
 		alexatest.Directive(alexa.NamespacePowerController, "Toggle", "myDevice001", tok, nil),
-		alexatest.Directive("Alexa.Cooking", "SetCookingMode", "myDevice001", tok, nil),
+		alexatest.Directive("Alexa.Cooking", "SetCookingMode", "myDevice001", tok, map[string]any{"cookingMode": map[string]string{"value": "BAKE"}}),
 	} {
 		m := e.invoke(d)
 		dd, _ := alexa.ParseDirective(d)
