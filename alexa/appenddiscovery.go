@@ -335,6 +335,13 @@ func (enc *discoveryEncoder) appendCapability(b []byte, c *Capability) ([]byte, 
 		}
 		b = append(b, ']')
 	}
+	if len(c.VerificationsRequired) > 0 {
+		v, err := json.Marshal(c.VerificationsRequired)
+		if err != nil {
+			return b, false
+		}
+		b = append(append(b, `,"verificationsRequired":`...), v...)
+	}
 	if len(c.Unknown) > 0 {
 		if b, ok = enc.appendUnknown(b, c.Unknown, knownKeys(reflect.TypeFor[capabilityJSON]())); !ok {
 			return b, false

@@ -176,8 +176,50 @@ type Capability struct {
 	// SupportedOperations are the operations of an
 	// Alexa.PlaybackController capability ([PlaybackControllerCapability]).
 	SupportedOperations []PlaybackOperation `json:"supportedOperations,omitempty"`
+	// VerificationsRequired are the capability's directives the customer
+	// must verify before Alexa sends them ([Capability.WithConfirmation]).
+	VerificationsRequired []VerificationRequired `json:"verificationsRequired,omitempty"`
 	// Unknown holds members this SDK does not model.
 	Unknown Unknown `json:"-"`
+}
+
+// VerificationRequired names a directive of a capability's interface that
+// the customer must verify, and how, before Alexa sends it ("Alexa, unlock
+// the door" answered by "Are you sure?"). Amazon's ConsentRequiredReporter
+// page says to include it in the discovery response to require user
+// verification on a device and directive; its members and the one method,
+// Confirmation, are those of public implementations, as the page that
+// defines the object could not be read. Which interfaces and locales
+// honour it could not be read either.
+// See https://developer.amazon.com/docs/device-apis/alexa-consentrequiredreporter.html.
+type VerificationRequired struct {
+	// Directive is a directive of the capability's interface ("TurnOn").
+	Directive Name `json:"directive"`
+	// Methods are the ways the customer may verify it.
+	Methods []VerificationMethod `json:"methods"`
+}
+
+// VerificationMethod is a way a customer verifies a directive.
+type VerificationMethod struct {
+	Type VerificationMethodType `json:"@type"`
+}
+
+// VerificationMethodType names a [VerificationMethod].
+type VerificationMethodType string
+
+// VerificationConfirmation has Alexa ask the customer to confirm the
+// directive, the only method known.
+const VerificationConfirmation VerificationMethodType = "Confirmation"
+
+// WithConfirmation returns a copy of c that asks the customer to confirm
+// each of directives, directives of c's interface, before Alexa sends it.
+func (c Capability) WithConfirmation(directives ...Name) Capability {
+	vs := slices.Clone(c.VerificationsRequired)
+	for _, d := range directives {
+		vs = append(vs, VerificationRequired{Directive: d, Methods: []VerificationMethod{{Type: VerificationConfirmation}}})
+	}
+	c.VerificationsRequired = vs
+	return c
 }
 
 type capabilityJSON Capability
