@@ -50,8 +50,10 @@ const (
 	// LintCompanion: an interface Amazon documents as used only beside
 	// another is declared with it: Alexa.AutomationManagement with
 	// Alexa.ThermostatController, and every interface of the Alexa.Cooking
-	// family with Alexa.Cooking; and an Alexa.DataController's
-	// targetCapability is one the endpoint declares.
+	// family with Alexa.Cooking; an Alexa.DeviceUsage.Estimation power
+	// profile with the interfaces it requires; and an
+	// Alexa.DataController's targetCapability is one the endpoint
+	// declares.
 	// See https://developer.amazon.com/docs/device-apis/alexa-automationmanagement.html
 	// and https://developer.amazon.com/docs/device-apis/alexa-cooking-timecontroller.html.
 	LintCompanion LintRule = "companion-interface"
@@ -125,6 +127,13 @@ func Lint(endpoints []DiscoveryEndpoint) []LintFinding {
 		}
 		if hasInterface(NamespaceAutomationManagement) && !hasInterface(NamespaceThermostatController) {
 			add(LintCompanion, "Alexa.AutomationManagement without Alexa.ThermostatController: Amazon allows it on thermostats only")
+		}
+		for _, c := range e.Capabilities {
+			if c.Interface == NamespaceDeviceUsageEstimation {
+				if m := missingProfileInterfaces(c, hasInterface); len(m) > 0 {
+					add(LintCompanion, "Alexa.DeviceUsage.Estimation's %s power profile requires %v", estimationProfile(c), m)
+				}
+			}
 		}
 		for _, c := range e.Capabilities {
 			if strings.HasPrefix(string(c.Interface), string(NamespaceCooking)+".") && !hasInterface(NamespaceCooking) {
