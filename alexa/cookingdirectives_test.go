@@ -147,17 +147,7 @@ func TestCookingDirectives(t *testing.T) {
 				r.HandleCooking(m)
 				r.HandleCookingTimeController(m)
 				r.HandleCookingPresetController(m)
-				out, err := r.Invoke(t.Context(), ctlDirective(tc.ns, tc.name, "", tc.payload))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := schemas.Validate(out); err != nil {
-					t.Fatalf("reply: %v\n%s", err, out)
-				}
-				ev, err := alexa.ParseEvent(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				out, ev := invokeValid(t, r, tc.ns, tc.name, tc.payload)
 				h := ev.Event.Header
 				if h.Name != tc.reply || (m.calls.get() == 1) != (tc.got != nil) {
 					t.Fatalf("validate %v: reply %s, handler called %d times\n%s", validate, h.Name, m.calls.get(), out)
@@ -167,14 +157,8 @@ func TestCookingDirectives(t *testing.T) {
 						t.Errorf("payload (-want +got):\n%s", d)
 					}
 				}
-				if tc.reply == alexa.NameErrorResponse {
-					var e struct {
-						Type alexa.ErrorType `json:"type"`
-					}
-					want := tc.errType
-					if err := json.Unmarshal(ev.Event.Payload, &e); err != nil || h.Namespace != tc.errNS || e.Type != want {
-						t.Errorf("validate %v: error %s %s (%v), want %s %s", validate, h.Namespace, e.Type, err, tc.errNS, want)
-					}
+				if tc.reply == alexa.NameErrorResponse && (h.Namespace != tc.errNS || errorTypeOf(t, ev) != tc.errType) {
+					t.Errorf("validate %v: error %s %s, want %s %s", validate, h.Namespace, errorTypeOf(t, ev), tc.errNS, tc.errType)
 				}
 			}
 		})

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
-	"github.com/go-alexa/smarthome/alexa/alexatest"
-	"github.com/go-alexa/smarthome/schemas"
 )
 
 // TestCookingTemperatureInterfaces discovers an oven with a probe,
@@ -66,10 +64,10 @@ func TestCookingTemperatureInterfaces(t *testing.T) {
 		t.Errorf("Lint without Alexa.Cooking: %q", companions)
 	}
 
-	r := alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	r.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{oven}, nil
-	}))
+	if out, m := discoverValidated(t, oven); m.Event.Header.Name != alexa.NameDiscoverResponse {
+		t.Fatalf("discovery: %s", out)
+	}
+	r := validatingRouter()
 	r.HandleReportState(alexa.StateReporterFunc(func(context.Context, *alexa.Directive) ([]alexa.Property, error) {
 		return []alexa.Property{
 			mustProp(alexa.CookingTemperatureProperty(tempOf(180, alexa.Celsius))),
@@ -78,33 +76,18 @@ func TestCookingTemperatureInterfaces(t *testing.T) {
 			alexa.ConnectivityProperty(alexa.ConnectivityOK),
 		}, nil
 	}))
-	for _, d := range [][]byte{alexatest.Discover("token"), ctlDirective(alexa.NamespaceAlexa, alexa.NameReportState, "", `{}`)} {
-		out, err := r.Invoke(t.Context(), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := alexa.ParseEvent(out)
-		if err != nil || m.Event.Header.Name == alexa.NameErrorResponse {
-			t.Fatalf("reply %s %v", out, err)
-		}
-		if m.Event.Header.Name == alexa.NameStateReport {
-			ps := m.Properties()
-			if len(ps) != 4 || ps[0].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingTemperatureSensor, Name: alexa.PropertyCookingTemperature}) ||
-				ps[1].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingFoodTemperatureSensor, Name: alexa.PropertyFoodTemperature}) {
-				t.Errorf("properties %v", ps)
-			}
-		}
+	out, m := invokeValid(t, r, alexa.NamespaceAlexa, alexa.NameReportState, `{}`)
+	if ps := m.Properties(); m.Event.Header.Name != alexa.NameStateReport || len(ps) != 4 ||
+		ps[0].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingTemperatureSensor, Name: alexa.PropertyCookingTemperature}) ||
+		ps[1].Key() != (alexa.PropertyKey{Namespace: alexa.NamespaceCookingFoodTemperatureSensor, Name: alexa.PropertyFoodTemperature}) {
+		t.Errorf("state report %s", out)
 	}
 
 	// The name a public implementation uses is not Amazon's: our schema
 	// refuses a capability declaring it.
 	wrong := oven
 	wrong.Capabilities = append([]alexa.Capability{alexa.NewCapability(alexa.NamespaceCookingTemperatureSensor, "3", alexa.Reporting{Retrievable: true}, "currentCookingTemperature")}, oven.Capabilities[2:]...)
-	w := alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	w.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{wrong}, nil
-	}))
-	if out, err := w.Invoke(t.Context(), alexatest.Discover("token")); err != nil || !strings.Contains(string(out), `"INTERNAL_ERROR"`) || !strings.Contains(string(out), "value must be 'cookingTemperature'") {
+	if out, m := discoverValidated(t, wrong); errorTypeOf(t, m) != alexa.ErrorInternalError || !strings.Contains(string(out), "value must be 'cookingTemperature'") {
 		t.Errorf("discovery with currentCookingTemperature: %s", out)
 	}
 }
@@ -243,30 +226,17 @@ func TestCookingTemperatureDirectives(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
 			oven := &ctlOven{target: tempOf(180, alexa.Celsius), mode: "BAKE", doorOpen: tc.doorOpen, calls: &ctlCounter{}}
-			r := alexa.NewRouter(alexa.WithValidator(schemas.New()))
+			r := validatingRouter()
 			r.HandleCookingTemperatureController(oven)
 			r.HandleCookingFoodTemperatureController(oven)
-			out, err := r.Invoke(t.Context(), ctlDirective(tc.ns, tc.name, "", tc.payload))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := schemas.Validate(out); err != nil {
-				t.Fatalf("reply: %v\n%s", err, out)
-			}
-			m, err := alexa.ParseEvent(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			out, m := invokeValid(t, r, tc.ns, tc.name, tc.payload)
 			h := m.Event.Header
 			if h.Name != tc.want.name || (oven.calls.get() == 1) != tc.want.handlerOK {
 				t.Fatalf("reply %s, handler called %d times; want %s, called %v\n%s", h.Name, oven.calls.get(), tc.want.name, tc.want.handlerOK, out)
 			}
 			if tc.want.name == alexa.NameErrorResponse {
-				var e struct {
-					Type alexa.ErrorType `json:"type"`
-				}
-				if err := json.Unmarshal(m.Event.Payload, &e); err != nil || h.Namespace != tc.want.errNS || e.Type != tc.want.errType {
-					t.Errorf("error %s %+v (%v), want %s %s", h.Namespace, e, err, tc.want.errNS, tc.want.errType)
+				if h.Namespace != tc.want.errNS || errorTypeOf(t, m) != tc.want.errType {
+					t.Errorf("error %s %s, want %s %s", h.Namespace, errorTypeOf(t, m), tc.want.errNS, tc.want.errType)
 				}
 				return
 			}

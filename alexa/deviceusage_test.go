@@ -1,15 +1,12 @@
 package alexa_test
 
 import (
-	"context"
 	"errors"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
-	"github.com/go-alexa/smarthome/alexa/alexatest"
-	"github.com/go-alexa/smarthome/schemas"
 )
 
 // TestDeviceUsageEstimation declares the power profile of a dimmable bulb,
@@ -59,19 +56,10 @@ func TestDeviceUsageEstimation(t *testing.T) {
 	noTop.Unknown = alexa.Unknown{"configurations": []byte(`{"powerProfile":{"type":"BRIGHTNESS","standbyWattage":{"value":0.4,"units":"WATTS"}}}`)}
 	broken := bulb
 	broken.Capabilities = append([]alexa.Capability{noTop}, bulb.Capabilities[1:]...)
-	rb := alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	rb.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{broken}, nil
-	}))
-	if out, err := rb.Invoke(t.Context(), alexatest.Discover("token")); err != nil || !strings.Contains(string(out), "maximumWattage") || !strings.Contains(string(out), "INTERNAL_ERROR") {
-		t.Errorf("a profile without maximumWattage: %s %v", out, err)
+	if out, m := discoverValidated(t, broken); errorTypeOf(t, m) != alexa.ErrorInternalError || !strings.Contains(string(out), "maximumWattage") {
+		t.Errorf("a profile without maximumWattage: %s", out)
 	}
-	r := alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	r.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{bulb}, nil
-	}))
-	out, err := r.Invoke(t.Context(), alexatest.Discover("token"))
-	if err != nil || !strings.Contains(string(out), `"Discover.Response"`) || !strings.Contains(string(out), `"maximumWattage":{"value":9,"units":"WATTS"}`) {
-		t.Errorf("discovery: %s %v", out, err)
+	if out, m := discoverValidated(t, bulb); m.Event.Header.Name != alexa.NameDiscoverResponse || !strings.Contains(string(out), `"maximumWattage":{"value":9,"units":"WATTS"}`) {
+		t.Errorf("discovery: %s", out)
 	}
 }

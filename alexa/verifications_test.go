@@ -1,14 +1,11 @@
 package alexa_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
-	"github.com/go-alexa/smarthome/alexa/alexatest"
-	"github.com/go-alexa/smarthome/schemas"
 )
 
 // TestWithConfirmation declares that a plug's TurnOn and TurnOff need the
@@ -30,17 +27,9 @@ func TestWithConfirmation(t *testing.T) {
 	}
 	ep := alexa.DiscoveryEndpoint{EndpointID: "plug-1", ManufacturerName: "Acme", Description: "Acme plug", FriendlyName: "Heater plug",
 		DisplayCategories: []alexa.DisplayCategory{alexa.DisplaySmartPlug}, Capabilities: []alexa.Capability{c, alexa.EndpointHealthCapability(alexa.Reported())}}
-	r := alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	r.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{ep}, nil
-	}))
-	out, err := r.Invoke(t.Context(), alexatest.Discover("token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := alexa.ParseEvent(out)
-	if err != nil || m.Event.Header.Name != alexa.NameDiscoverResponse {
-		t.Fatalf("reply %s %v", out, err)
+	out, m := discoverValidated(t, ep)
+	if m.Event.Header.Name != alexa.NameDiscoverResponse {
+		t.Fatalf("reply %s", out)
 	}
 	var p alexa.DiscoverResponsePayload
 	if err := json.Unmarshal(m.Event.Payload, &p); err != nil {
@@ -63,12 +52,7 @@ func TestWithConfirmation(t *testing.T) {
 	bad := ep
 	bad.Capabilities = []alexa.Capability{base, alexa.EndpointHealthCapability(alexa.Reported())}
 	bad.Capabilities[0].VerificationsRequired = []alexa.VerificationRequired{{Directive: alexa.NameTurnOn}}
-	r = alexa.NewRouter(alexa.WithValidator(schemas.New()))
-	r.HandleDiscovery(alexa.DiscovererFunc(func(context.Context, *alexa.Directive, alexa.DiscoverPayload) ([]alexa.DiscoveryEndpoint, error) {
-		return []alexa.DiscoveryEndpoint{bad}, nil
-	}))
-	out, err = r.Invoke(t.Context(), alexatest.Discover("token"))
-	if err != nil || !strings.Contains(string(out), "INTERNAL_ERROR") || !strings.Contains(string(out), "verificationsRequired") {
-		t.Errorf("a verification without a method: %s %v", out, err)
+	if out, m := discoverValidated(t, bad); errorTypeOf(t, m) != alexa.ErrorInternalError || !strings.Contains(string(out), "verificationsRequired") {
+		t.Errorf("a verification without a method: %s", out)
 	}
 }
