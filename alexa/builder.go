@@ -212,7 +212,8 @@ func (d *Directive) DeferredResponse(estimate time.Duration) *EventMessage {
 // none of its types. (The Router also refuses an interface's own error
 // type in answer to another interface's directive, but for Alexa.Safety's,
 // which answer the directives of any interface that acts on an endpoint,
-// and Alexa.Cooking's, which answer those of the Alexa.Cooking family.)
+// Alexa.Video's, which answer those of the video skill APIs, and
+// Alexa.Cooking's, which answer those of the Alexa.Cooking family.)
 func (d *Directive) ErrorResponse(err *Error) (*EventMessage, error) {
 	ns, nerr := err.replyNamespace("")
 	if nerr != nil {

@@ -113,6 +113,8 @@ func TestBuildersConform(t *testing.T) {
 		{Type: alexa.ErrorThermostatIsOff, Message: "off"},
 		alexa.SafetyError(alexa.ErrorObstacleDetected, "blocked"),
 		alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed"),
+		alexa.VideoError(alexa.ErrorNotSubscribed, "not in the plan"),
+		alexa.VideoError(alexa.ErrorTunerOccupied, "both tuners record"),
 	} {
 		add(d.ErrorResponse(e))
 	}

@@ -36,6 +36,10 @@ const (
 	// whose ErrorResponse answers any directive that asks an endpoint to
 	// act, of any namespace but those of nonEndpointDirectiveNamespaces.
 	scopeEndpoint
+	// scopeVideo: Alexa.Video, a namespace without directives of its own
+	// whose ErrorResponse answers the directives of the video skill APIs
+	// (videoDirectiveNamespaces).
+	scopeVideo
 )
 
 // errorNamespace describes the own ErrorResponse of an interface this
@@ -71,6 +75,11 @@ var errorNamespaces = map[Namespace]errorNamespace{
 	}},
 	NamespaceSafety:             {types: map[ErrorType]bool{ErrorObstacleDetected: true, ErrorSafetyBeamBreached: true}, scope: scopeEndpoint},
 	NamespaceThermostatSchedule: {types: map[ErrorType]bool{ErrorInsufficientSpace: true}},
+	NamespaceVideo: {types: map[ErrorType]bool{
+		ErrorActionNotPermittedForContent: true, ErrorConfirmationRequired: true, ErrorContentNotRecordable: true,
+		ErrorNotSubscribed: true, ErrorRecordingExists: true, ErrorStorageFull: true,
+		ErrorTitleDisambiguationRequired: true, ErrorTunerOccupied: true,
+	}, scope: scopeVideo},
 	NamespaceCommissionable: {
 		types:          map[ErrorType]bool{ErrorMaxCommissioningLimitReached: true, ErrorFailedToBootstrapCommissioningProcess: true},
 		name:           NameReportCommissioningInformationErrorResponse,
@@ -165,6 +174,8 @@ func (s errorScope) answers(ns, directive Namespace) bool {
 	switch s {
 	case scopeEndpoint:
 		return !nonEndpointDirectiveNamespaces[directive]
+	case scopeVideo:
+		return videoDirectiveNamespaces[directive]
 	case scopeFamily:
 		return directive == ns || strings.HasPrefix(string(directive), string(ns)+".")
 	}
@@ -185,7 +196,8 @@ func (s errorScope) answers(ns, directive Namespace) bool {
 //     panel's UNAUTHORIZED); for Alexa.Cooking, those of the Alexa.Cooking
 //     family too (Alexa.Cooking.TimeController, ...); for a
 //     cross-interface namespace (Alexa.Safety), any directive that asks an
-//     endpoint to act, whatever its interface;
+//     endpoint to act, whatever its interface; for Alexa.Video, those of
+//     the video skill APIs;
 //   - other namespaces (interfaces this package does not model) are taken
 //     as they are.
 //

@@ -47,6 +47,7 @@ func TestErrorResponseNamespace(t *testing.T) {
 		{"thermostat's error answering a lock", lock, &alexa.Error{Type: alexa.ErrorThermostatIsOff}, alexa.NamespaceAlexa, alexa.ErrorInternalError, true},
 		{"Safety's error answering a lock", lock, alexa.SafetyError(alexa.ErrorObstacleDetected, "blocked"), alexa.NamespaceSafety, alexa.ErrorObstacleDetected, true},
 		{"Safety's error answering the panel", arm, &alexa.Error{Type: alexa.ErrorSafetyBeamBreached}, alexa.NamespaceSafety, alexa.ErrorSafetyBeamBreached, true},
+		{"Video's error answering a lock", lock, alexa.VideoError(alexa.ErrorNotSubscribed, "no plan"), alexa.NamespaceAlexa, alexa.ErrorInternalError, true},
 		{"AcceptGrant's error answering a lock", lock, alexa.AcceptGrantFailed("no", nil), alexa.NamespaceAlexa, alexa.ErrorInternalError, true},
 		{"an interface this package does not model", lock, &alexa.Error{Namespace: "Acme.Oven", Type: "DOOR_OPEN", Message: "door open"}, "Acme.Oven", "DOOR_OPEN", false},
 		{"Cooking's error answering a lock", lock, alexa.CookingError(alexa.ErrorDoorOpen, "door open"), alexa.NamespaceAlexa, alexa.ErrorInternalError, true},

@@ -89,8 +89,8 @@ type Error struct {
 	// except for types that exist only in one interface's ErrorResponse
 	// (ACCEPT_GRANT_FAILED, the ThermostatController,
 	// ThermostatController.Schedule, ThermostatController.Configuration,
-	// SecurityPanelController, Safety, Commissionable, Cooking and
-	// DataController types, and SnapshotProvider's DISABLED_BY_USER),
+	// SecurityPanelController, Safety, Video, Commissionable, Cooking
+	// and DataController types, and SnapshotProvider's DISABLED_BY_USER),
 	// whose namespace is implied. A type of two interfaces
 	// (SUBSCRIPTION_REQUIRED) or also generic (INVALID_VALUE) implies
 	// nothing: name the interface.

@@ -70,6 +70,13 @@ func fuzzRouter() *alexa.Router {
 	r.Handle(alexa.NamespaceCommissionable, alexa.NameReportCommissioningInformation, alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p cookFail) (*alexa.EventMessage, error) {
 		return nil, alexa.CommissionableError(p.Type, "")
 	}))
+	// Alexa.UIController, a video interface this package does not model,
+	// fails with the Alexa.Video error of the type asked for: the Video
+	// types answer in Alexa.Video's ErrorResponse, the generic ones in
+	// Alexa's, any other with INTERNAL_ERROR.
+	r.Handle("Alexa.UIController", "Refuse", alexa.HandlePayload(func(_ context.Context, _ *alexa.Directive, p closeDoor) (*alexa.EventMessage, error) {
+		return nil, alexa.VideoError(p.Type, "the content is not available")
+	}))
 	r.HandleFunc("Alexa.Test", "Panic", func(context.Context, *alexa.Directive) (*alexa.EventMessage, error) {
 		panic("fuzz")
 	})
@@ -95,6 +102,8 @@ func FuzzRouterInvoke(f *testing.F) {
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"OBSTACLE_DETECTED"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.ThermostatController","name":"SetThermostatMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"thermostatMode":{"value":"EM_HEAT"}}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Test","name":"Close","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"ENDPOINT_BUSY"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.UIController","name":"Refuse","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"NOT_SUBSCRIBED"}}}`,
+		`{"directive":{"header":{"namespace":"Alexa.UIController","name":"Refuse","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"OBSTACLE_DETECTED"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Cooking","name":"SetCookingMode","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"DOOR_OPEN"}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Cooking.TimeController","name":"CookByTime","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"COOK_DURATION_TOO_LONG","maxCookTime":5940000000000}}}`,
 		`{"directive":{"header":{"namespace":"Alexa.Commissionable","name":"ReportCommissioningInformation","messageId":"m","correlationToken":"c","payloadVersion":"3"},"endpoint":{"endpointId":"e"},"payload":{"type":"MAX_COMMISSIONING_LIMIT_REACHED"}}}`,

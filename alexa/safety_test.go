@@ -2,10 +2,7 @@ package alexa_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/go-alexa/smarthome/alexa"
@@ -45,6 +42,18 @@ func (b blockedGate) TurnOff(context.Context, *alexa.Directive) (*alexa.EventMes
 	return nil, b.err
 }
 
+// safetyRouter is a router whose garage door answers its ModeController
+// and PowerController directives, and ReportState, with err.
+func safetyRouter(err error) *alexa.Router {
+	r := alexa.NewRouter()
+	r.HandleModeController(garageDoor, blockedDoor{err})
+	r.HandlePowerController(blockedGate{err})
+	r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, func(context.Context, *alexa.Directive) (*alexa.EventMessage, error) {
+		return nil, err
+	})
+	return r
+}
+
 // TestSafetyErrorAnswersOtherInterfaces: an Alexa.Safety error, which has
 // no directives of its own, answers the directives of the interfaces that
 // act on an endpoint, in the Alexa.Safety ErrorResponse, valid against our
@@ -52,49 +61,13 @@ func (b blockedGate) TurnOff(context.Context, *alexa.Directive) (*alexa.EventMes
 func TestSafetyErrorAnswersOtherInterfaces(t *testing.T) {
 	t.Parallel()
 	door := alexatest.To("garage-door-001", "access-token")
-	for _, tc := range []struct {
-		name      string
-		directive []byte
-		err       error
-		wantType  alexa.ErrorType
-	}{
-		{"ModeController SetMode, obstacle", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError(alexa.ErrorObstacleDetected, "a bicycle blocks the door"), alexa.ErrorObstacleDetected},
-		{"ModeController SetMode, beam", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed"), alexa.ErrorSafetyBeamBreached},
-		{"PowerController TurnOff, wrapped", door.TurnOff(), fmt.Errorf("closing: %w", alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed")), alexa.ErrorSafetyBeamBreached},
-		{"namespace implied by the type", door.TurnOn(), &alexa.Error{Type: alexa.ErrorObstacleDetected, Message: "blocked"}, alexa.ErrorObstacleDetected},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := alexa.NewRouter()
-			r.HandleModeController(garageDoor, blockedDoor{tc.err})
-			r.HandlePowerController(blockedGate{tc.err})
-			m := alexatest.Invoke(t, r, tc.directive)
-			if m.Event.Header.Namespace != alexa.NamespaceSafety || m.Event.Header.Name != alexa.NameErrorResponse || m.Event.Header.PayloadVersion != "3" {
-				t.Fatalf("answered %s.%s (payloadVersion %s), want Alexa.Safety.ErrorResponse 3", m.Event.Header.Namespace, m.Event.Header.Name, m.Event.Header.PayloadVersion)
-			}
-			got, ok := alexa.ErrorFromEvent(m)
-			if !ok {
-				t.Fatal("not an ErrorResponse")
-			}
-			if got.Namespace != alexa.NamespaceSafety || got.Type != tc.wantType {
-				t.Errorf("decoded %s %s, want Alexa.Safety %s", got.Namespace, got.Type, tc.wantType)
-			}
-			if !errors.Is(got, alexa.SafetyError(tc.wantType, "")) || !errors.Is(tc.err, &alexa.Error{Type: tc.wantType}) {
-				t.Error("errors.Is does not match the Safety error on namespace and type")
-			}
-			if errors.Is(got, alexa.NewError(alexa.ErrorEndpointUnreachable, "")) {
-				t.Error("errors.Is matches another type")
-			}
-			if m.Event.Endpoint == nil || m.Event.Endpoint.EndpointID != "garage-door-001" {
-				t.Errorf("endpoint %+v, want garage-door-001", m.Event.Endpoint)
-			}
-			var raw map[string]any
-			if err := json.Unmarshal(m.Event.Payload, &raw); err != nil || len(raw) != 2 || raw["type"] != string(tc.wantType) || raw["message"] == "" {
-				t.Errorf("payload %s, want exactly type and message", m.Event.Payload)
-			}
-			conformMessage(t, m)
-		})
-	}
+	safety := alexa.NamespaceSafety
+	checkCrossErrorsAnswer(t, safetyRouter, "garage-door-001", []crossErrorCase{
+		{"ModeController SetMode, obstacle", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError(alexa.ErrorObstacleDetected, "a bicycle blocks the door"), safety, alexa.ErrorObstacleDetected},
+		{"ModeController SetMode, beam", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed"), safety, alexa.ErrorSafetyBeamBreached},
+		{"PowerController TurnOff, wrapped", door.TurnOff(), fmt.Errorf("closing: %w", alexa.SafetyError(alexa.ErrorSafetyBeamBreached, "beam crossed")), safety, alexa.ErrorSafetyBeamBreached},
+		{"namespace implied by the type", door.TurnOn(), &alexa.Error{Type: alexa.ErrorObstacleDetected, Message: "blocked"}, safety, alexa.ErrorObstacleDetected},
+	})
 }
 
 // TestSafetyErrorRefused: an Alexa.Safety error answers only what it can:
@@ -105,47 +78,12 @@ func TestSafetyErrorAnswersOtherInterfaces(t *testing.T) {
 func TestSafetyErrorRefused(t *testing.T) {
 	t.Parallel()
 	door := alexatest.To("garage-door-001", "access-token")
-	for _, tc := range []struct {
-		name      string
-		directive []byte
-		err       *alexa.Error
-		wantNS    alexa.Namespace
-		wantType  alexa.ErrorType
-	}{
+	checkCrossErrorsRefused(t, safetyRouter, []crossErrorCase{
 		{"generic type named for Safety", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError(alexa.ErrorEndpointUnreachable, "offline"), alexa.NamespaceAlexa, alexa.ErrorEndpointUnreachable},
 		{"a type Safety does not have", door.SetMode(garageDoor.Instance, "Position.Down"), alexa.SafetyError("DOOR_STUCK", "stuck"), alexa.NamespaceAlexa, alexa.ErrorInternalError},
 		{"a Safety type in Alexa's namespace", door.TurnOff(), &alexa.Error{Namespace: alexa.NamespaceAlexa, Type: alexa.ErrorObstacleDetected}, alexa.NamespaceAlexa, alexa.ErrorInternalError},
 		{"Safety answering ReportState", door.ReportState(), alexa.SafetyError(alexa.ErrorObstacleDetected, "blocked"), alexa.NamespaceAlexa, alexa.ErrorInternalError},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := alexa.NewRouter()
-			r.HandleModeController(garageDoor, blockedDoor{tc.err})
-			r.HandlePowerController(blockedGate{tc.err})
-			r.HandleFunc(alexa.NamespaceAlexa, alexa.NameReportState, func(context.Context, *alexa.Directive) (*alexa.EventMessage, error) {
-				return nil, tc.err
-			})
-			out, err := r.Invoke(t.Context(), tc.directive)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := alexa.ParseEvent(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, ok := alexa.ErrorFromEvent(m)
-			if !ok {
-				t.Fatal("not an ErrorResponse")
-			}
-			if m.Event.Header.Namespace != tc.wantNS || got.Type != tc.wantType {
-				t.Errorf("answered %s %s (%q), want %s %s", m.Event.Header.Namespace, got.Type, got.Message, tc.wantNS, tc.wantType)
-			}
-			if tc.wantType == alexa.ErrorInternalError && !strings.Contains(got.Message, "cannot") && !strings.Contains(got.Message, "not an error type") {
-				t.Errorf("INTERNAL_ERROR message %q does not say why", got.Message)
-			}
-			conformMessage(t, m)
-		})
-	}
+	})
 }
 
 // TestSafetyErrorResponseBuilder: Directive.ErrorResponse builds the
