@@ -3,7 +3,6 @@ package alexa_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -122,21 +121,7 @@ func TestKeypadUpstreamAbsent(t *testing.T) {
 		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayTV},
 		Capabilities:      []alexa.Capability{alexa.AlexaCapability(), alexa.PowerControllerCapability(alexa.Reporting{Retrievable: true}), keypad},
 	}
-	encode := func(ep alexa.DiscoveryEndpoint) []byte {
-		reports, err := fixedBuilder().AddOrUpdateReports([]alexa.DiscoveryEndpoint{ep})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := reports[0].SetScope(alexa.Scope{Type: alexa.ScopeBearerToken, Token: "Atza|token"}); err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.Marshal(reports[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	with := encode(ep)
+	with := addOrUpdateReportJSON(t, ep)
 	if !bytes.Contains(with, []byte(`"interface":"Alexa.KeypadController"`)) {
 		t.Fatalf("the exception's marker is not in the message:\n%s", with)
 	}
@@ -145,7 +130,7 @@ func TestKeypadUpstreamAbsent(t *testing.T) {
 		t.Errorf("upstream on a keypad: %v, want one violation at the keypad capability", err)
 	}
 	ep.Capabilities = ep.Capabilities[:2]
-	if err := u.Validate(encode(ep)); err != nil {
+	if err := u.Validate(addOrUpdateReportJSON(t, ep)); err != nil {
 		t.Errorf("upstream rejects the endpoint without its keypad: %v", err)
 	}
 }

@@ -85,16 +85,5 @@ func TestLauncherPropertyAndCapability(t *testing.T) {
 	if d := ctlJSONDiff(t, []byte(want), ctlCapabilityJSON(t, c)); d != "" {
 		t.Errorf("capability (-want +got):\n%s", d)
 	}
-	ep := alexa.DiscoveryEndpoint{
-		EndpointID: "tv-living", ManufacturerName: "Acme TV", Description: "Acme smart TV", FriendlyName: "Living room TV",
-		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayTV},
-		Capabilities:      []alexa.Capability{alexa.AlexaCapability(), c},
-	}
-	reports, err := fixedBuilder().AddOrUpdateReports([]alexa.DiscoveryEndpoint{ep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range reports {
-		conformMessage(t, m)
-	}
+	conformAddOrUpdate(t, tvEndpoint(c))
 }

@@ -2,12 +2,16 @@ package alexa_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
+	"github.com/go-alexa/smarthome/schemas"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -59,6 +63,8 @@ func TestHandleRemoteVideoPlayer(t *testing.T) {
 			"timeWindow":{"start":"2026-06-01T00:00:00+00:00","end":"2026-06-07T23:59:00+00:00"}}`), want: ctlResponse(), calls: 1},
 		{name: "nothing found", in: dir(alexa.NameSearchAndPlay, `{"entities":[{"type":"Genre","value":"Comedy"}]}`), wantErr: alexa.NotSupportedInCurrentMode(alexa.DeviceModeOther, ""), calls: 1},
 		{name: "display", in: dir(alexa.NameSearchAndDisplayResults, `{"entities":[{"type":"Actor","value":"Jane Doe"}],"searchText":{"transcribed":"jane doe"}}`), want: ctlResponse(), calls: 1},
+		{name: "searchText not an object", in: dir(alexa.NameSearchAndDisplayResults, `{"entities":[{"type":"Actor","value":"Jane Doe"}],"searchText":"jane doe"}`), want: ctlResponse(), calls: 1},
+		{name: "transcribed not a string", in: dir(alexa.NameSearchAndDisplayResults, `{"searchText":{"transcribed":7}}`), want: ctlResponse(), calls: 1},
 		{name: "display without entities", in: dir(alexa.NameSearchAndDisplayResults, `{}`), want: ctlResponse(), calls: 1},
 		{name: "an unknown entity type", in: dir(alexa.NameSearchAndDisplayResults, `{"entities":[{"type":"Studio","value":"Acme"}]}`), want: ctlResponse(), calls: 1},
 		{name: "entity without value", in: dir(alexa.NameSearchAndPlay, `{"entities":[{"type":"Video"}]}`), wantErr: ctlInvalidValue},
@@ -85,6 +91,7 @@ func TestVideoSearchPayloadDecoded(t *testing.T) {
 			{Type: alexa.EntityMediaType, Value: alexa.MediaTypeMovie},
 		},
 		TimeWindow: &alexa.TimeWindow{Start: alexa.NewTime(start), End: alexa.NewTime(start.Add(7 * 24 * time.Hour))},
+		SearchText: &alexa.VideoSearchText{Transcribed: "play the lighthouse keeper"},
 	}
 	ctlInvoke(t, r, alexatest.To("tv-living", "t").SearchAndPlay(want))
 	app.mu.Lock()
@@ -96,23 +103,130 @@ func TestVideoSearchPayloadDecoded(t *testing.T) {
 	ctlInvoke(t, r, alexatest.To("tv-living", "t").SearchAndDisplayResults(alexa.VideoSearchPayload{Entities: want.Entities[:1]}))
 }
 
+// TestRemoteVideoPlayerCapability: the zero configuration declares
+// version 3 without configurations; catalogs declare version 3.1 with
+// them, in the plural, as Amazon's AVS Device SDK writes them. Both are
+// valid in a discovery, by our schemas and Amazon's.
 func TestRemoteVideoPlayerCapability(t *testing.T) {
 	t.Parallel()
-	c := alexa.RemoteVideoPlayerCapability()
-	want := `{"type":"AlexaInterface","interface":"Alexa.RemoteVideoPlayer","version":"3"}`
-	if d := ctlJSONDiff(t, []byte(want), ctlCapabilityJSON(t, c)); d != "" {
-		t.Errorf("capability (-want +got):\n%s", d)
+	for _, tc := range []struct {
+		name string
+		cfg  alexa.RemoteVideoPlayerConfiguration
+		want string
+	}{
+		{"version 3", alexa.RemoteVideoPlayerConfiguration{}, `{"type":"AlexaInterface","interface":"Alexa.RemoteVideoPlayer","version":"3"}`},
+		{"version 3.1, a private catalog", alexa.RemoteVideoPlayerConfiguration{
+			Catalogs: []alexa.VideoCatalog{{Type: alexa.VideoIngestionCatalog, SourceID: "acme-tv"}},
+		}, `{"type":"AlexaInterface","interface":"Alexa.RemoteVideoPlayer","version":"3.1",
+			"configurations":{"catalogs":[{"type":"VIDEO_INGESTION_IDENTIFIER","sourceId":"acme-tv"}]}}`},
+		{"version 3.1, everything", alexa.RemoteVideoPlayerConfiguration{
+			Catalogs:    []alexa.VideoCatalog{{Type: alexa.VideoIngestionCatalog, SourceID: "acme-tv"}, {Type: alexa.VideoPublicCatalog, SourceID: "imdb"}},
+			Operations:  []alexa.Name{alexa.NameSearchAndPlay},
+			EntityTypes: []alexa.VideoEntityType{alexa.EntityVideo, alexa.EntityActor},
+		}, `{"type":"AlexaInterface","interface":"Alexa.RemoteVideoPlayer","version":"3.1",
+			"configurations":{"catalogs":[{"type":"VIDEO_INGESTION_IDENTIFIER","sourceId":"acme-tv"},{"type":"VIDEO_PUBLIC_CATALOG_IDENTIFIER","sourceId":"imdb"}],
+			"operations":["SearchAndPlay"],"entityTypes":["Video","Actor"]}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := alexa.RemoteVideoPlayerCapability(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := ctlJSONDiff(t, []byte(tc.want), ctlCapabilityJSON(t, c)); d != "" {
+				t.Errorf("capability (-want +got):\n%s", d)
+			}
+			conformAddOrUpdate(t, tvEndpoint(c))
+			_, m := discoverValidated(t, tvEndpoint(c))
+			if m.Event.Header.Name != alexa.NameDiscoverResponse {
+				t.Errorf("a validating Router answered %s.%s", m.Event.Header.Namespace, m.Event.Header.Name)
+			}
+		})
 	}
-	ep := alexa.DiscoveryEndpoint{
-		EndpointID: "tv-living", ManufacturerName: "Acme TV", Description: "Acme smart TV", FriendlyName: "Living room TV",
-		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayTV},
-		Capabilities:      []alexa.Capability{alexa.AlexaCapability(), c},
+}
+
+// TestRemoteVideoPlayerCapabilityRefused: a 3.1 configuration without a
+// catalog, with a catalog of no known type or without a sourceId, with an
+// operation the interface does not have, or listing anything twice is
+// refused with an error wrapping ErrInvalid that says what is wrong.
+func TestRemoteVideoPlayerCapabilityRefused(t *testing.T) {
+	t.Parallel()
+	private := alexa.VideoCatalog{Type: alexa.VideoIngestionCatalog, SourceID: "acme-tv"}
+	for _, tc := range []struct {
+		name string
+		cfg  alexa.RemoteVideoPlayerConfiguration
+		want string
+	}{
+		{"operations without a catalog", alexa.RemoteVideoPlayerConfiguration{Operations: []alexa.Name{alexa.NameSearchAndPlay}}, "at least one catalog"},
+		{"entity types without a catalog", alexa.RemoteVideoPlayerConfiguration{EntityTypes: []alexa.VideoEntityType{alexa.EntityVideo}}, "at least one catalog"},
+		{"unknown catalog type", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{{Type: "GRACENOTE", SourceID: "x"}}}, `type "GRACENOTE"`},
+		{"no sourceId", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{{Type: alexa.VideoPublicCatalog}}}, "no sourceId"},
+		{"catalog twice", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{private, private}}, "catalogs[1] listed twice"},
+		{"unknown operation", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{private}, Operations: []alexa.Name{"Play"}}, `"Play" is not`},
+		{"operation twice", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{private}, Operations: []alexa.Name{alexa.NameSearchAndPlay, alexa.NameSearchAndPlay}}, "operations[1] listed twice"},
+		{"empty entity type", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{private}, EntityTypes: []alexa.VideoEntityType{""}}, "entityTypes[0]"},
+		{"entity type twice", alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{private}, EntityTypes: []alexa.VideoEntityType{alexa.EntityGenre, alexa.EntityGenre}}, "entityTypes[1]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := alexa.RemoteVideoPlayerCapability(tc.cfg)
+			if !errors.Is(err, alexa.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want ErrInvalid saying %q", err, tc.want)
+			}
+		})
 	}
-	reports, err := fixedBuilder().AddOrUpdateReports([]alexa.DiscoveryEndpoint{ep})
+}
+
+// TestRemoteVideoPlayer31UpstreamAbsent: Amazon's published schema
+// accepts a discovery with Alexa.RemoteVideoPlayer version 3 and refuses
+// version 3.1, which it predates; when it accepts 3.1, the exception in
+// conform and schemas/UPSTREAM.md must go.
+func TestRemoteVideoPlayer31UpstreamAbsent(t *testing.T) {
+	t.Parallel()
+	u, err := schemas.LoadUpstream(alexatest.UpstreamDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range reports {
-		conformMessage(t, m)
+	for _, tc := range []struct {
+		cfg      alexa.RemoteVideoPlayerConfiguration
+		accepted bool
+	}{
+		{alexa.RemoteVideoPlayerConfiguration{}, true},
+		{alexa.RemoteVideoPlayerConfiguration{Catalogs: []alexa.VideoCatalog{{Type: alexa.VideoPublicCatalog, SourceID: "imdb"}}}, false},
+	} {
+		c, err := alexa.RemoteVideoPlayerCapability(tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := addOrUpdateReportJSON(t, tvEndpoint(c))
+		if err := u.Validate(b); (err == nil) != tc.accepted {
+			t.Errorf("version %s: upstream accepted = %v, want %v (update UPSTREAM.md and conform's exceptions): %v", c.Version, err == nil, tc.accepted, err)
+		}
+	}
+}
+
+// TestVideoSearchTextLenient: searchText is read when it is an object
+// with a transcribed string and left out otherwise, the rest of the
+// payload decoded either way.
+func TestVideoSearchTextLenient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want *alexa.VideoSearchText
+	}{
+		{`{"entities":[{"type":"Video","value":"Up"}],"searchText":{"transcribed":"watch up"}}`, &alexa.VideoSearchText{Transcribed: "watch up"}},
+		{`{"entities":[{"type":"Video","value":"Up"}],"searchText":{}}`, &alexa.VideoSearchText{}},
+		{`{"entities":[{"type":"Video","value":"Up"}],"searchText":"watch up"}`, nil},
+		{`{"entities":[{"type":"Video","value":"Up"}],"searchText":{"transcribed":["watch up"]}}`, nil},
+		{`{"entities":[{"type":"Video","value":"Up"}],"searchText":null}`, nil},
+		{`{"entities":[{"type":"Video","value":"Up"}]}`, nil},
+	} {
+		p := alexa.VideoSearchPayload{SearchText: &alexa.VideoSearchText{Transcribed: "stale"}}
+		if err := json.Unmarshal([]byte(tc.in), &p); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		if d := cmp.Diff(tc.want, p.SearchText); d != "" || len(p.Entities) != 1 || p.Entities[0].Value != "Up" {
+			t.Errorf("%s: searchText (-want +got):\n%s entities %+v", tc.in, d, p.Entities)
+		}
 	}
 }

@@ -62,3 +62,44 @@ func discoverValidated(t *testing.T, eps ...alexa.DiscoveryEndpoint) ([]byte, *a
 	}))
 	return replyValid(t, r, alexatest.Discover("token"))
 }
+
+// addOrUpdateReportJSON returns the AddOrUpdateReport of ep, as the events
+// client sends it (with the customer's token in its scope).
+func addOrUpdateReportJSON(t testing.TB, ep alexa.DiscoveryEndpoint) []byte {
+	t.Helper()
+	reports, err := fixedBuilder().AddOrUpdateReports([]alexa.DiscoveryEndpoint{ep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reports[0].SetScope(alexa.Scope{Type: alexa.ScopeBearerToken, Token: "Atza|token"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(reports[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// tvEndpoint returns the tests' living-room TV, with the Alexa capability
+// and caps.
+func tvEndpoint(caps ...alexa.Capability) alexa.DiscoveryEndpoint {
+	return alexa.DiscoveryEndpoint{
+		EndpointID: "tv-living", ManufacturerName: "Acme TV", Description: "Acme smart TV", FriendlyName: "Living room TV",
+		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayTV},
+		Capabilities:      append([]alexa.Capability{alexa.AlexaCapability()}, caps...),
+	}
+}
+
+// conformAddOrUpdate checks the AddOrUpdateReports of ep against our
+// schemas and Amazon's.
+func conformAddOrUpdate(t *testing.T, ep alexa.DiscoveryEndpoint) {
+	t.Helper()
+	reports, err := fixedBuilder().AddOrUpdateReports([]alexa.DiscoveryEndpoint{ep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range reports {
+		conformMessage(t, m)
+	}
+}
