@@ -30,6 +30,7 @@ var upstreamExceptions = []struct {
 	{[]byte(`"Alexa.Cooking.TemperatureController"`), "upstream lacks the Alexa.Cooking temperature interfaces (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"Alexa.Cooking.FoodTemperatureController"`), "upstream lacks the Alexa.Cooking temperature interfaces (UPSTREAM.md: SDK-emitted messages)"},
 	{[]byte(`"interface":"Alexa.RemoteVideoPlayer","version":"3.1"`), "upstream accepts only version 3 of Alexa.RemoteVideoPlayer (UPSTREAM.md: SDK-emitted messages)"},
+	{[]byte(`"Alexa.DeviceUsage.Meter"`), "upstream lacks Alexa.DeviceUsage.Meter (UPSTREAM.md: SDK-emitted messages)"},
 }
 
 // conform checks a message the SDK emitted against our schemas and, when

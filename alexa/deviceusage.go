@@ -18,9 +18,8 @@ import (
 // {"powerProfile": {"type", "standbyWattage", "onWattage" or
 // "maximumWattage"}}, each wattage {"value", "units": "WATTS"}) is that of
 // a public implementation, as the part of the page that defines it could
-// not be read. Alexa.DeviceUsage.Meter, for devices that measure their
-// use, is not typed: its configuration and its MeasurementsReport event
-// could be read only in public implementations.
+// not be read. Devices that measure their use implement
+// Alexa.DeviceUsage.Meter ([NamespaceDeviceUsageMeter]) instead.
 // See https://developer.amazon.com/docs/device-apis/alexa-deviceusage-estimation.html.
 const NamespaceDeviceUsageEstimation Namespace = "Alexa.DeviceUsage.Estimation"
 

@@ -723,6 +723,7 @@ func ctlFuzzRouter() *alexa.Router {
 	r.HandleCooking(mw)
 	r.HandleCookingTimeController(mw)
 	r.HandleCookingPresetController(mw)
+	r.HandleDeviceUsageMeter(&ctlMeter{calls: n})
 	return r
 }
 
@@ -792,6 +793,9 @@ func FuzzInterfaceDirectives(f *testing.F) {
 		{alexa.NamespaceCookingFoodTemperatureController, alexa.NameCookByFoodTemperature, "", `{"targetFoodTemperature":{"value":60,"scale":"CELSIUS"}}`},
 		{alexa.NamespaceCooking, alexa.NameSetCookingMode, "", `{"cookingMode":{"value":"DEFROST"},"foodItem":{"foodName":"peas"}}`},
 		{alexa.NamespaceCookingTimeController, alexa.NameCookByTime, "", `{"cookTime":"PT3M","cookingPowerLevel":{"@type":"IntegralPowerLevel","value":7}}`},
+		{alexa.NamespaceDeviceUsageMeter, alexa.NameReportMeasurements, "", `{}`},
+		{alexa.NamespaceDeviceUsageMeter, alexa.NameReduceResolution, "", `{"limit":7200,"duration":"PT6H"}`},
+		{alexa.NamespaceDeviceUsageMeter, alexa.NameInvalidMeasurementError, "", `{"electricity":{"errorCode":"INTERVAL_OVERLAP","timeOfError":"2026-07-05T12:00:00Z"}}`},
 		{alexa.NamespaceCookingTimeController, alexa.NameAdjustCookTime, "", `{"cookTimeDelta":"-PT30S"}`},
 		{alexa.NamespaceCookingPresetController, alexa.NameCookByPreset, "", `{"presetName":"Popcorn","requestedFoodDoneness":{"value":"CRISPY"}}`},
 	}

@@ -86,8 +86,8 @@ type Header struct {
 // Proactive reports whether h is the header of a proactive event: one the
 // skill sends to the gateway on its own (ChangeReport, AddOrUpdateReport,
 // DeleteReport, InventoryConsumed, DoorbellPress, Alexa.SimpleEventSource's
-// Event, ObjectDetection), which answers no directive and so carries no
-// correlationToken.
+// Event, ObjectDetection, MeasurementsReport), which answers no directive
+// and so carries no correlationToken.
 func (h Header) Proactive() bool {
 	switch {
 	case h.Namespace == NamespaceAlexa && h.Name == NameChangeReport,
@@ -95,7 +95,8 @@ func (h Header) Proactive() bool {
 		h.Name == NameInventoryConsumed,
 		h.Namespace == NamespaceDoorbellEventSource && h.Name == NameDoorbellPress,
 		h.Namespace == NamespaceSimpleEventSource && h.Name == NameSimpleEvent,
-		h.Namespace == NamespaceObjectDetectionSensor && h.Name == NameObjectDetection:
+		h.Namespace == NamespaceObjectDetectionSensor && h.Name == NameObjectDetection,
+		h.Namespace == NamespaceDeviceUsageMeter && h.Name == NameMeasurementsReport:
 		return true
 	}
 	return false

@@ -176,3 +176,19 @@ func (c *Client) ObjectDetection(ctx context.Context, userID, endpointID string,
 	}
 	return c.Send(ctx, userID, m)
 }
+
+// MeasurementsReport sends userID's proactive Alexa.DeviceUsage.Meter
+// MeasurementsReport event for endpointID, reporting the energy used in
+// m's intervals. The endpoint must have been discovered with
+// [alexa.DeviceUsageMeterCapability] declaring each energy source m
+// reports. See [alexa.Builder.MeasurementsReport], whose checks (no
+// negative usage, no interval ending before it starts, overlapping
+// another or ending in the future) stop an event Alexa would refuse
+// before it is sent.
+func (c *Client) MeasurementsReport(ctx context.Context, userID, endpointID string, m alexa.MeasurementsPayload) error {
+	msg, err := c.builder.MeasurementsReport(endpointID, m)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
+	return c.Send(ctx, userID, msg)
+}

@@ -125,8 +125,8 @@ func TestKnown(t *testing.T) {
 		}
 	}
 	kinds := v.Kinds()
-	if len(kinds) != 102 {
-		t.Errorf("%d kinds, want 102", len(kinds))
+	if len(kinds) != 106 {
+		t.Errorf("%d kinds, want 106", len(kinds))
 	}
 	kinds[0] = Kind{} // a copy: must not change the Validator
 	if v.Kinds()[0] == (Kind{}) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-alexa/smarthome/alexa"
 )
@@ -36,6 +37,8 @@ func (s *Server) checkKind(u *user, m *alexa.EventMessage, size int) (func(), *r
 		return nil, checkSimpleEvent(u, m)
 	case h.Namespace == alexa.NamespaceObjectDetectionSensor && h.Name == alexa.NameObjectDetection:
 		return nil, checkObjectDetection(u, m)
+	case h.Namespace == alexa.NamespaceDeviceUsageMeter && h.Name == alexa.NameMeasurementsReport:
+		return nil, s.checkMeasurementsReport(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameAddOrUpdateReport:
 		return checkAddOrUpdate(u, m)
 	case h.Namespace == alexa.NamespaceDiscovery && h.Name == alexa.NameDeleteReport:
@@ -338,6 +341,53 @@ func checkObjectDetection(u *user, m *alexa.EventMessage) *rejection {
 		return nil
 	}
 	return badRequest("endpoint %q does not declare %s", ep.EndpointID, alexa.NamespaceObjectDetectionSensor)
+}
+
+// checkMeasurementsReport applies the rules of a MeasurementsReport
+// event: a proactive event of a discovered endpoint that declares
+// Alexa.DeviceUsage.Meter, with valid intervals (the rules of the
+// interface's InvalidMeasurementError: none negative, none ending before
+// it starts or overlapping another, none ending in the future) of energy
+// sources the configuration declares.
+func (s *Server) checkMeasurementsReport(u *user, m *alexa.EventMessage) *rejection {
+	ep, rej := discovered(u, m)
+	if rej != nil {
+		return rej
+	}
+	var p alexa.MeasurementsPayload
+	if err := m.DecodePayload(&p); err != nil {
+		return badRequest("%v", err)
+	}
+	if err := p.Validate(); err != nil {
+		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
+	}
+	now := s.now()
+	for _, iv := range slices.Concat(p.ElectricityIntervals, p.NaturalGasIntervals) {
+		if iv.End.After(now) {
+			return badRequest("MeasurementsReport: the interval ending %s is in the future", iv.End.Format(time.RFC3339))
+		}
+	}
+	for _, c := range ep.Capabilities {
+		if c.Interface != alexa.NamespaceDeviceUsageMeter {
+			continue
+		}
+		var conf struct {
+			EnergySources map[string]json.RawMessage `json:"energySources"`
+		}
+		if err := json.Unmarshal(c.Unknown["configurations"], &conf); err != nil {
+			return badRequest("endpoint %q declares %s with an unreadable configuration", ep.EndpointID, alexa.NamespaceDeviceUsageMeter)
+		}
+		for _, src := range []struct {
+			name      string
+			intervals []alexa.MeterInterval
+		}{{"electricity", p.ElectricityIntervals}, {"naturalGas", p.NaturalGasIntervals}} {
+			if _, ok := conf.EnergySources[src.name]; len(src.intervals) > 0 && !ok {
+				return badRequest("endpoint %q does not declare the energy source %q", ep.EndpointID, src.name)
+			}
+		}
+		return nil
+	}
+	return badRequest("endpoint %q does not declare %s", ep.EndpointID, alexa.NamespaceDeviceUsageMeter)
 }
 
 func checkAddOrUpdate(u *user, m *alexa.EventMessage) (func(), *rejection) {

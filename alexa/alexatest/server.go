@@ -142,9 +142,9 @@ func (schemaValidator) Validate(data []byte) error { return schemas.Validate(dat
 // enabled the skill in that region), the schema of the event, and the
 // protocol rules no schema expresses (a fresh UUID messageId,
 // payloadVersion "3", or that of the interface's own ErrorResponse or of
-// Alexa.SimpleEventSource's and ObjectDetection events (1.0), no
-// correlationToken on proactive
-// events, changed and context properties disjoint, ChangeReport properties declared
+// Alexa.SimpleEventSource's, ObjectDetection and MeasurementsReport
+// events (1.0), no correlationToken on proactive events, changed and
+// context properties disjoint, ChangeReport properties declared
 // proactivelyReported in the user's discovery, inventory instances declared
 // and levels in the declared measurement, the documented size limits). It
 // answers 202 to events that pass and records every request with the
@@ -698,6 +698,7 @@ type eventKind struct {
 var eventVersions = map[eventKind]string{
 	{alexa.NamespaceSimpleEventSource, alexa.NameSimpleEvent}:         alexa.SimpleEventSourceVersion,
 	{alexa.NamespaceObjectDetectionSensor, alexa.NameObjectDetection}: "1.0",
+	{alexa.NamespaceDeviceUsageMeter, alexa.NameMeasurementsReport}:   "1.0",
 }
 
 // check applies the token, enablement and protocol rules (under s.mu), and

@@ -71,7 +71,7 @@ func (t Target) Directive(ns alexa.Namespace, name alexa.Name, instance string, 
 			Instance:         instance,
 			MessageID:        alexa.NewMessageID(),
 			CorrelationToken: ct,
-			PayloadVersion:   alexa.PayloadVersion,
+			PayloadVersion:   directivePayloadVersion(ns),
 		},
 		Endpoint: &alexa.Endpoint{EndpointID: t.endpointID, Scope: &scope, Cookie: maps.Clone(t.cookie)},
 		Payload:  p,
@@ -81,6 +81,15 @@ func (t Target) Directive(ns alexa.Namespace, name alexa.Name, instance string, 
 		panic(fmt.Sprintf("alexatest: encoding the %s.%s directive: %v", ns, name, err))
 	}
 	return b
+}
+
+// directivePayloadVersion is the payloadVersion of the directives of
+// namespace ns: "3", but "1.0" for Alexa.DeviceUsage.Meter's.
+func directivePayloadVersion(ns alexa.Namespace) string {
+	if ns == alexa.NamespaceDeviceUsageMeter {
+		return "1.0"
+	}
+	return alexa.PayloadVersion
 }
 
 // ReportState returns an Alexa ReportState directive.
@@ -219,6 +228,24 @@ func (t Target) AdjustTargetTemperature(delta alexa.Temperature) []byte {
 // SetCookingMode returns an Alexa.Cooking SetCookingMode directive.
 func (t Target) SetCookingMode(p alexa.SetCookingModePayload) []byte {
 	return t.Directive(alexa.NamespaceCooking, alexa.NameSetCookingMode, "", p)
+}
+
+// ReportMeasurements returns an Alexa.DeviceUsage.Meter
+// ReportMeasurements directive (payloadVersion "1.0").
+func (t Target) ReportMeasurements() []byte {
+	return t.Directive(alexa.NamespaceDeviceUsageMeter, alexa.NameReportMeasurements, "", nil)
+}
+
+// ReduceResolution returns an Alexa.DeviceUsage.Meter ReduceResolution
+// directive (payloadVersion "1.0") setting limit for d.
+func (t Target) ReduceResolution(limit int64, d time.Duration) []byte {
+	return t.Directive(alexa.NamespaceDeviceUsageMeter, alexa.NameReduceResolution, "", alexa.ReduceResolutionPayload{Limit: limit, Duration: alexa.ISODuration(d)})
+}
+
+// InvalidMeasurementError returns an Alexa.DeviceUsage.Meter
+// InvalidMeasurementError directive (payloadVersion "1.0").
+func (t Target) InvalidMeasurementError(p alexa.InvalidMeasurementErrorPayload) []byte {
+	return t.Directive(alexa.NamespaceDeviceUsageMeter, alexa.NameInvalidMeasurementError, "", p)
 }
 
 // CookByTime returns an Alexa.Cooking.TimeController CookByTime directive.

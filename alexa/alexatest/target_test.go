@@ -58,6 +58,10 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		{to.SkipChannels(-2), "", `{"channelCount":-2}`},
 		{to.SelectInput("HDMI1"), "", `{"input":"HDMI1"}`},
 		{to.SetCookingMode(alexa.SetCookingModePayload{CookingMode: alexa.CookingModeValue{Value: "DEFROST"}}), "", `{"cookingMode":{"value":"DEFROST"}}`},
+		{to.ReportMeasurements(), "", `{}`},
+		{to.ReduceResolution(7200, 6*time.Hour), "", `{"limit":7200,"duration":"PT6H"}`},
+		{to.InvalidMeasurementError(alexa.InvalidMeasurementErrorPayload{Electricity: &alexa.MeasurementError{ErrorCode: alexa.MeasurementNegativeValue, TimeOfError: alexa.NewTime(time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC))}}), "",
+			`{"electricity":{"errorCode":"NEGATIVE_VALUE","timeOfError":"2026-07-05T12:00:00Z"}}`},
 		{to.CookByTime(alexa.CookByTimePayload{CookTime: alexa.ISODuration(90 * time.Second)}), "", `{"cookTime":"PT1M30S"}`},
 		{to.AdjustCookTime(-30 * time.Second), "", `{"cookTimeDelta":"-PT30S"}`},
 		{to.CookByPreset(alexa.CookByPresetPayload{PresetName: "Popcorn", RequestedFoodDoneness: "CRISPY"}), "", `{"presetName":"Popcorn","requestedFoodDoneness":"CRISPY"}`},
@@ -112,6 +116,9 @@ func TestTargetBuildsEveryDirective(t *testing.T) {
 		alexatest.AssertValid(t, tc.msg) // Amazon's schema has no directives
 		if tc.payload == "" {
 			continue
+		}
+		if want := map[alexa.Namespace]string{alexa.NamespaceDeviceUsageMeter: "1.0"}[d.Header.Namespace]; want != "" && d.Header.PayloadVersion != want {
+			t.Errorf("%s: payloadVersion %q, want %q", kind, d.Header.PayloadVersion, want)
 		}
 		if d.Header.Instance != tc.instance {
 			t.Errorf("%s: instance %q, want %q", kind, d.Header.Instance, tc.instance)
