@@ -61,9 +61,9 @@ type EnergyUnit string
 // Energy units of the public implementation the configuration's shape
 // comes from.
 const (
-	UnitMilliwattHour EnergyUnit = "MILLIWATT_HOUR"
-	UnitBTU           EnergyUnit = "BTU"
-	UnitCubicFoot     EnergyUnit = "CUBIC_FOOT"
+	EnergyMilliwattHour EnergyUnit = "MILLIWATT_HOUR"
+	EnergyBTU           EnergyUnit = "BTU"
+	EnergyCubicFoot     EnergyUnit = "CUBIC_FOOT"
 )
 
 // MeasuringMethod says how a meter obtains its measurements.

@@ -30,8 +30,8 @@ func meterEndpoint(c alexa.Capability) alexa.DiscoveryEndpoint {
 func TestDeviceUsageMeterCapability(t *testing.T) {
 	t.Parallel()
 	c, err := alexa.DeviceUsageMeterCapability(alexa.MeterConfiguration{
-		Electricity: &alexa.EnergySource{Unit: alexa.UnitMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
-		NaturalGas:  &alexa.EnergySource{Unit: alexa.UnitCubicFoot, MeasuringMethod: alexa.MeasuringEstimated, DefaultResolution: 24 * time.Hour},
+		Electricity: &alexa.EnergySource{Unit: alexa.EnergyMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
+		NaturalGas:  &alexa.EnergySource{Unit: alexa.EnergyCubicFoot, MeasuringMethod: alexa.MeasuringEstimated, DefaultResolution: 24 * time.Hour},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -64,9 +64,9 @@ func TestDeviceUsageMeterCapabilityRefused(t *testing.T) {
 	}{
 		{"no source", alexa.MeterConfiguration{}, "no energy source"},
 		{"no unit", alexa.MeterConfiguration{Electricity: source("", alexa.MeasuringMeasured, time.Hour)}, "electricity needs a unit"},
-		{"no method", alexa.MeterConfiguration{NaturalGas: source(alexa.UnitBTU, "", time.Hour)}, "naturalGas needs a unit and a measuring method"},
-		{"no resolution", alexa.MeterConfiguration{Electricity: source(alexa.UnitMilliwattHour, alexa.MeasuringMeasured, 0)}, "not a positive whole number of seconds"},
-		{"a fraction of a second", alexa.MeterConfiguration{Electricity: source(alexa.UnitMilliwattHour, alexa.MeasuringMeasured, 1500*time.Millisecond)}, "1.5s"},
+		{"no method", alexa.MeterConfiguration{NaturalGas: source(alexa.EnergyBTU, "", time.Hour)}, "naturalGas needs a unit and a measuring method"},
+		{"no resolution", alexa.MeterConfiguration{Electricity: source(alexa.EnergyMilliwattHour, alexa.MeasuringMeasured, 0)}, "not a positive whole number of seconds"},
+		{"a fraction of a second", alexa.MeterConfiguration{Electricity: source(alexa.EnergyMilliwattHour, alexa.MeasuringMeasured, 1500*time.Millisecond)}, "1.5s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -229,7 +229,7 @@ func TestDeviceUsageMeterUpstreamAbsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := alexa.DeviceUsageMeterCapability(alexa.MeterConfiguration{
-		Electricity: &alexa.EnergySource{Unit: alexa.UnitMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
+		Electricity: &alexa.EnergySource{Unit: alexa.EnergyMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 func meter(t *testing.T, id string) alexa.DiscoveryEndpoint {
 	t.Helper()
 	c, err := alexa.DeviceUsageMeterCapability(alexa.MeterConfiguration{
-		Electricity: &alexa.EnergySource{Unit: alexa.UnitMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
+		Electricity: &alexa.EnergySource{Unit: alexa.EnergyMilliwattHour, MeasuringMethod: alexa.MeasuringMeasured, DefaultResolution: time.Hour},
 	})
 	if err != nil {
 		t.Fatal(err)
