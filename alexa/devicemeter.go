@@ -24,15 +24,16 @@ import (
 //
 // Amazon's page could be read only in part: it gives the interface's
 // version, the default resolution (in seconds; Amazon recommends between
-// 3,600 and 86,400) and the interval's usage (a number, required) and
-// start. The rest is as two public implementations agree: the directive,
-// event, member and error code names are those of Amazon's Alexa Connect
-// Kit device SDK, and the JSON forms (ISO 8601 times and durations, error
-// codes as strings, the discovery configuration "configurations":
-// {"energySources": {"electricity" and "naturalGas", each {"unit",
-// "measuringMethod", "defaultResolution"}}}, payloadVersion "1.0", each
-// directive answered with an Alexa.Response) those of a public
-// implementation's examples.
+// 3,600 and 86,400: more frequent data is not all recorded, less frequent
+// data is of little use to the customer) and the interval's usage (a
+// number, required) and start. The rest comes from two public
+// implementations, each for different facts: the directive, event, member
+// and error code names from Amazon's Alexa Connect Kit device SDK, and
+// the JSON forms (ISO 8601 times and durations, error codes as strings,
+// the discovery configuration "configurations": {"energySources":
+// {"electricity" and "naturalGas", each {"unit", "measuringMethod",
+// "defaultResolution"}}}, payloadVersion "1.0", each directive answered
+// with an Alexa.Response) from another implementation's examples.
 // See https://developer.amazon.com/docs/device-apis/alexa-deviceusage-meter.html.
 const NamespaceDeviceUsageMeter Namespace = "Alexa.DeviceUsage.Meter"
 
@@ -55,7 +56,8 @@ const (
 const meterPayloadVersion = "1.0"
 
 // EnergyUnit is the unit a meter measures an energy source in. Alexa may
-// know units beyond the constants below; any other is sent as it is.
+// know units beyond the constants below; any other of capital letters,
+// digits and underscores is sent as it is.
 type EnergyUnit string
 
 // Energy units of the public implementation the configuration's shape
@@ -83,8 +85,8 @@ type EnergySource struct {
 	MeasuringMethod MeasuringMethod
 	// DefaultResolution is how often the skill reports measurements, in
 	// whole seconds. Amazon recommends between an hour and a day: Alexa
-	// does not record all of more frequent measurements, and less
-	// frequent ones are of little use to the customer.
+	// does not record all of more frequent data, and less frequent data
+	// does not appear to the customer.
 	DefaultResolution time.Duration
 }
 
@@ -106,9 +108,9 @@ type energySourceJSON struct {
 // DeviceUsageMeterCapability returns the Alexa.DeviceUsage.Meter
 // capability (version "1.0") with cfg as its configurations (a member in
 // the plural, kept in [Capability.Unknown]). It fails, wrapping
-// [ErrInvalid], if cfg has no energy source, or one without a unit or a
-// measuring method, or whose default resolution is not a positive whole
-// number of seconds.
+// [ErrInvalid], if cfg has no energy source, or one whose unit or
+// measuring method is not capital letters, digits and underscores, or
+// whose default resolution is not a positive whole number of seconds.
 // See https://developer.amazon.com/docs/device-apis/alexa-deviceusage-meter.html.
 func DeviceUsageMeterCapability(cfg MeterConfiguration) (Capability, error) {
 	fail := func(format string, args ...any) (Capability, error) {
@@ -127,8 +129,8 @@ func DeviceUsageMeterCapability(cfg MeterConfiguration) (Capability, error) {
 			continue
 		}
 		r := s.DefaultResolution
-		if s.Unit == "" || s.MeasuringMethod == "" {
-			return fail("%s needs a unit and a measuring method", name)
+		if !enumName(string(s.Unit)) || !enumName(string(s.MeasuringMethod)) {
+			return fail("%s needs a unit and a measuring method of capital letters, digits and underscores", name)
 		}
 		if r < time.Second || r%time.Second != 0 {
 			return fail("%s: the default resolution %v is not a positive whole number of seconds", name, r)
@@ -155,12 +157,13 @@ type MeasurementsPayload struct {
 	NaturalGasIntervals  []MeterInterval `json:"naturalGasIntervals,omitempty"`
 }
 
-// Validate reports, wrapping [ErrInvalidValue], what Alexa would refuse
-// with an InvalidMeasurementError: a payload without intervals, an
-// interval whose usage is negative or not finite (NEGATIVE_VALUE), that
-// lacks a start or an end or does not end after it starts
-// (INVALID_INTERVAL_START_END), or that overlaps another of its source
-// (INTERVAL_OVERLAP).
+// Validate reports, wrapping [ErrInvalidValue], what the SDK refuses to
+// send, matched to the error codes of Amazon's Alexa Connect Kit where one
+// applies: a payload without intervals, an interval whose usage is
+// negative (NEGATIVE_VALUE) or not finite, that lacks a start or an end
+// or does not end after it starts (INVALID_INTERVAL_START_END), or that
+// overlaps another of its source (INTERVAL_OVERLAP). Times are compared
+// as they are sent, to the millisecond.
 func (p MeasurementsPayload) Validate() error {
 	if len(p.ElectricityIntervals) == 0 && len(p.NaturalGasIntervals) == 0 {
 		return fmt.Errorf("%w: MeasurementsReport needs at least one interval", ErrInvalidValue)
@@ -174,13 +177,13 @@ func (p MeasurementsPayload) Validate() error {
 			switch {
 			case math.IsNaN(iv.Usage) || math.IsInf(iv.Usage, 0) || iv.Usage < 0:
 				errs = append(errs, fmt.Errorf("%s[%d]: usage %v is negative or not finite", src.name, i, iv.Usage))
-			case iv.Start.IsZero() || iv.End.IsZero() || !iv.End.After(iv.Start.Time):
+			case iv.Start.IsZero() || iv.End.IsZero() || !sentTime(iv.End).After(sentTime(iv.Start)):
 				errs = append(errs, fmt.Errorf("%s[%d] needs a start and an end after it", src.name, i))
 			}
 		}
 		sorted := slices.SortedFunc(slices.Values(src.intervals), func(a, b MeterInterval) int { return a.Start.Compare(b.Start.Time) })
 		for i := 1; i < len(sorted); i++ {
-			if sorted[i].Start.Before(sorted[i-1].End.Time) {
+			if sentTime(sorted[i].Start).Before(sentTime(sorted[i-1].End)) {
 				errs = append(errs, fmt.Errorf("%s: the interval starting %s overlaps the one starting %s", src.name, sorted[i].Start.Format(time.RFC3339), sorted[i-1].Start.Format(time.RFC3339)))
 				break
 			}
@@ -190,6 +193,20 @@ func (p MeasurementsPayload) Validate() error {
 		return fmt.Errorf("%w: MeasurementsReport: %w", ErrInvalidValue, err)
 	}
 	return nil
+}
+
+// sentTime is t as it is sent: to the millisecond.
+func sentTime(t Time) time.Time { return t.Truncate(time.Millisecond) }
+
+// enumName reports whether s is a non-empty name of capital letters,
+// digits and underscores, starting with a letter.
+func enumName(s string) bool {
+	for i, c := range s {
+		if !(c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '_')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // MeasurementsReport returns endpointID's proactive MeasurementsReport
@@ -208,7 +225,7 @@ func (b Builder) MeasurementsReport(endpointID string, m MeasurementsPayload) (*
 	}
 	now := b.now()
 	for _, iv := range slices.Concat(m.ElectricityIntervals, m.NaturalGasIntervals) {
-		if iv.End.After(now) {
+		if sentTime(iv.End).After(now) {
 			return nil, fmt.Errorf("%w: MeasurementsReport: the interval ending %s is in the future", ErrInvalidValue, iv.End.Format(time.RFC3339))
 		}
 	}
@@ -235,13 +252,35 @@ type ReduceResolutionPayload struct {
 	Duration ISODuration `json:"duration"`
 }
 
-// UnmarshalJSON decodes the payload; limit and duration are required.
+// UnmarshalJSON decodes the payload; limit and duration are required, and
+// limit is a whole number (7200 or 7200.0, as JSON allows).
 func (p *ReduceResolutionPayload) UnmarshalJSON(b []byte) error {
 	if err := requireMembers(b, "payload", "limit", "duration"); err != nil {
 		return err
 	}
 	type plain ReduceResolutionPayload
-	return json.Unmarshal(b, (*plain)(p))
+	var v struct {
+		*plain
+		Limit json.RawMessage `json:"limit"` // shadows plain's
+	}
+	v.plain = (*plain)(p)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	var num json.Number
+	if len(v.Limit) == 0 || v.Limit[0] == '"' || json.Unmarshal(v.Limit, &num) != nil {
+		return fmt.Errorf("payload: limit %s is not a number", v.Limit)
+	}
+	n, err := num.Int64()
+	if err != nil {
+		f, ferr := num.Float64()
+		if ferr != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+			return fmt.Errorf("payload: limit %s is not a whole number", num)
+		}
+		n = int64(f)
+	}
+	p.Limit = n
+	return nil
 }
 
 // Validate returns an INVALID_VALUE [*Error] unless the limit and the

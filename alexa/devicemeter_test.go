@@ -65,6 +65,8 @@ func TestDeviceUsageMeterCapabilityRefused(t *testing.T) {
 		{"no source", alexa.MeterConfiguration{}, "no energy source"},
 		{"no unit", alexa.MeterConfiguration{Electricity: source("", alexa.MeasuringMeasured, time.Hour)}, "electricity needs a unit"},
 		{"no method", alexa.MeterConfiguration{NaturalGas: source(alexa.EnergyBTU, "", time.Hour)}, "naturalGas needs a unit and a measuring method"},
+		{"a unit not in capitals", alexa.MeterConfiguration{Electricity: source("kWh", alexa.MeasuringMeasured, time.Hour)}, "capital letters"},
+		{"a method with a space", alexa.MeterConfiguration{Electricity: source(alexa.EnergyMilliwattHour, "SMART METER", time.Hour)}, "capital letters"},
 		{"no resolution", alexa.MeterConfiguration{Electricity: source(alexa.EnergyMilliwattHour, alexa.MeasuringMeasured, 0)}, "not a positive whole number of seconds"},
 		{"a fraction of a second", alexa.MeterConfiguration{Electricity: source(alexa.EnergyMilliwattHour, alexa.MeasuringMeasured, 1500*time.Millisecond)}, "1.5s"},
 	} {
@@ -129,6 +131,10 @@ func TestHandleDeviceUsageMeter(t *testing.T) {
 		{name: "ReduceResolution", in: meterDirective(alexa.NameReduceResolution, `{"limit":7200,"duration":"PT6H"}`), want: ctlResponse(), calls: 1},
 		{name: "InvalidMeasurementError, electricity", in: meterDirective(alexa.NameInvalidMeasurementError, `{"electricity":{"errorCode":"NEGATIVE_VALUE","timeOfError":"2026-07-05T12:00:00Z"}}`), want: ctlResponse(), calls: 1},
 		{name: "InvalidMeasurementError, an unknown code", in: meterDirective(alexa.NameInvalidMeasurementError, `{"naturalGas":{"errorCode":"METER_OFFLINE","timeOfError":"2026-07-05T12:00:00Z"}}`), want: ctlResponse(), calls: 1},
+		{name: "ReduceResolution, limit written as a decimal", in: meterDirective(alexa.NameReduceResolution, `{"limit":7200.0,"duration":"PT6H"}`), want: ctlResponse(), calls: 1},
+		{name: "ReduceResolution, limit not whole", in: meterDirective(alexa.NameReduceResolution, `{"limit":7200.5,"duration":"PT6H"}`), wantErr: ctlInvalidDirective},
+		{name: "ReduceResolution, limit a string", in: meterDirective(alexa.NameReduceResolution, `{"limit":"7200","duration":"PT6H"}`), wantErr: ctlInvalidDirective},
+		{name: "ReduceResolution, limit too large", in: meterDirective(alexa.NameReduceResolution, `{"limit":1e19,"duration":"PT6H"}`), wantErr: ctlInvalidDirective},
 		{name: "ReduceResolution without duration", in: meterDirective(alexa.NameReduceResolution, `{"limit":7200}`), wantErr: ctlInvalidDirective},
 		{name: "ReduceResolution, duration not ISO 8601", in: meterDirective(alexa.NameReduceResolution, `{"limit":7200,"duration":"6 hours"}`), wantErr: ctlInvalidDirective},
 		{name: "ReduceResolution, limit 0", in: meterDirective(alexa.NameReduceResolution, `{"limit":0,"duration":"PT6H"}`), wantErr: ctlInvalidValue},
@@ -207,6 +213,7 @@ func TestMeasurementsReportBuilder(t *testing.T) {
 		{"negative", alexa.MeasurementsPayload{NaturalGasIntervals: []alexa.MeterInterval{hour(0, -1)}}, "naturalGasIntervals[0]: usage -1"},
 		{"overlap", alexa.MeasurementsPayload{ElectricityIntervals: []alexa.MeterInterval{hour(0, 1), {Usage: 1, Start: alexa.NewTime(start.Add(30 * time.Minute)), End: alexa.NewTime(start.Add(90 * time.Minute))}}}, "overlaps"},
 		{"no end", alexa.MeasurementsPayload{ElectricityIntervals: []alexa.MeterInterval{{Usage: 1, Start: alexa.NewTime(start)}}}, "needs a start and an end after it"},
+		{"shorter than the millisecond it is sent to", alexa.MeasurementsPayload{ElectricityIntervals: []alexa.MeterInterval{{Usage: 1, Start: alexa.NewTime(start.Add(100 * time.Microsecond)), End: alexa.NewTime(start.Add(600 * time.Microsecond))}}}, "needs a start and an end after it"},
 		{"future", alexa.MeasurementsPayload{ElectricityIntervals: []alexa.MeterInterval{hour(24*365*10, 1)}}, "in the future"},
 	} {
 		if _, err := b.MeasurementsReport("meter-house", tc.p); !errors.Is(err, alexa.ErrInvalidValue) || !strings.Contains(err.Error(), tc.want) {

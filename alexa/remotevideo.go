@@ -109,9 +109,10 @@ type VideoSearchPayload struct {
 }
 
 // UnmarshalJSON decodes the payload; a timeWindow, when present, needs
-// start and end. A searchText that is not an object with a transcribed
-// string is left out (SearchText nil) rather than refused: the search
-// does not depend on it.
+// start and end. A searchText that is not an object, or whose transcribed
+// is not a string, is left out (SearchText nil) rather than refused: the
+// search does not depend on it. An object without transcribed gives an
+// empty SearchText.
 func (p *VideoSearchPayload) UnmarshalJSON(b []byte) error {
 	type plain VideoSearchPayload
 	var raw struct {
@@ -186,7 +187,7 @@ type VideoCatalog struct {
 // members could not be read from it: they are those of Amazon's AVS
 // Device SDK, which implements version 3.1 (configurations, in the
 // plural, with catalogs of a type and a sourceId, the operations and the
-// entity types), and which real discoveries show too.
+// entity types).
 // See https://developer.amazon.com/docs/device-apis/alexa-remotevideoplayer.html.
 type RemoteVideoPlayerConfiguration struct {
 	// Catalogs are the catalogs the skill searches; version 3.1 needs at

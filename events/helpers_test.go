@@ -254,7 +254,24 @@ func light(id string) alexa.DiscoveryEndpoint {
 // using a fake clock and capturing Debug logs as JSON.
 func newEnv(t testing.TB, users map[string]alexa.Region, opts ...events.Option) *env {
 	t.Helper()
-	e := &env{srv: alexatest.NewServer(t), clock: newFakeClock(), logs: &syncBuffer{}}
+	return newEnvClock(t, users, false, opts...)
+}
+
+// newClockedEnv is newEnv with the fake cloud on the env's fake clock too
+// (its token expiries and its view of the present).
+func newClockedEnv(t testing.TB, users map[string]alexa.Region, opts ...events.Option) *env {
+	t.Helper()
+	return newEnvClock(t, users, true, opts...)
+}
+
+func newEnvClock(t testing.TB, users map[string]alexa.Region, serverClock bool, opts ...events.Option) *env {
+	t.Helper()
+	e := &env{clock: newFakeClock(), logs: &syncBuffer{}}
+	var srvOpts []alexatest.Option
+	if serverClock {
+		srvOpts = append(srvOpts, alexatest.WithClock(e.clock))
+	}
+	e.srv = alexatest.NewServer(t, srvOpts...)
 	e.tokens = newTestTokens(e.srv)
 	for u, r := range users {
 		e.tokens.link(t, u, r)

@@ -43,7 +43,7 @@ func hours(end time.Time, n int) []alexa.MeterInterval {
 // the endpoints that are not meters, and the client refuses, before
 // sending, what Alexa would refuse with an InvalidMeasurementError.
 func TestMeasurementsReport(t *testing.T) {
-	e := newEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
+	e := newClockedEnv(t, map[string]alexa.Region{"alice": alexa.RegionNA})
 	if err := e.client.AddOrUpdate(t.Context(), "alice", meter(t, "meter-1")); err != nil {
 		t.Fatalf("%v; %v", err, e.srv.Rejected())
 	}
@@ -68,11 +68,10 @@ func TestMeasurementsReport(t *testing.T) {
 
 	// The gateway's rules.
 	gas := alexa.MeasurementsPayload{NaturalGasIntervals: hours(end, 1)}
-	// A builder whose clock is ahead lets through an interval of the
-	// gateway's future.
-	year3000 := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
-	future := alexa.Builder{Now: func() time.Time { return year3000 }}
-	ahead, err := future.MeasurementsReport("meter-1", alexa.MeasurementsPayload{ElectricityIntervals: hours(year3000, 1)})
+	// A builder whose clock is ahead of the gateway's lets through an
+	// interval of the gateway's future.
+	future := alexa.Builder{Now: func() time.Time { return end.Add(48 * time.Hour) }}
+	ahead, err := future.MeasurementsReport("meter-1", alexa.MeasurementsPayload{ElectricityIntervals: hours(end.Add(24*time.Hour), 1)})
 	if err != nil {
 		t.Fatal(err)
 	}

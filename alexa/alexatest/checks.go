@@ -345,10 +345,13 @@ func checkObjectDetection(u *user, m *alexa.EventMessage) *rejection {
 
 // checkMeasurementsReport applies the rules of a MeasurementsReport
 // event: a proactive event of a discovered endpoint that declares
-// Alexa.DeviceUsage.Meter, with valid intervals (the rules of the
-// interface's InvalidMeasurementError: none negative, none ending before
-// it starts or overlapping another, none ending in the future) of energy
-// sources the configuration declares.
+// Alexa.DeviceUsage.Meter, with valid intervals (the rules the Alexa
+// Connect Kit's InvalidMeasurementError codes name: none negative, none
+// ending before it starts or overlapping another, none ending in the
+// future by the server's clock) of energy sources the configuration
+// declares. The fake refuses such an event at once with a 400; Alexa is
+// expected to tell the skill later, with an InvalidMeasurementError
+// directive, which this fake does not send.
 func (s *Server) checkMeasurementsReport(u *user, m *alexa.EventMessage) *rejection {
 	ep, rej := discovered(u, m)
 	if rej != nil {
@@ -363,7 +366,7 @@ func (s *Server) checkMeasurementsReport(u *user, m *alexa.EventMessage) *reject
 	}
 	now := s.now()
 	for _, iv := range slices.Concat(p.ElectricityIntervals, p.NaturalGasIntervals) {
-		if iv.End.After(now) {
+		if iv.End.Truncate(time.Millisecond).After(now) {
 			return badRequest("MeasurementsReport: the interval ending %s is in the future", iv.End.Format(time.RFC3339))
 		}
 	}

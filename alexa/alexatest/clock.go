@@ -67,7 +67,8 @@ func (c *Clock) Sleeps() []time.Duration {
 }
 
 // WithClock sets the fake cloud's clock (the expiry of the fake LWA's
-// codes and tokens, unless [WithLWAConfig] sets its own) and the clock
+// codes and tokens, unless [WithLWAConfig] sets its own, and the present
+// a MeasurementsReport's intervals must not end after) and the clock
 // [Server.NewManager] and [Server.NewEventsClient] give the clients they
 // build. Use a [Clock] to make time pass on demand.
 func WithClock(c alexa.Clock) Option { return func(s *Server) { s.clock = c } }
