@@ -93,19 +93,20 @@ func (m *ctlMeter) ReportMeasurements(_ context.Context, d *alexa.Directive) (*a
 }
 
 func (m *ctlMeter) ReduceResolution(_ context.Context, d *alexa.Directive, p alexa.ReduceResolutionPayload) (*alexa.EventMessage, error) {
-	m.calls.inc()
-	m.mu.Lock()
-	m.last = p
-	m.mu.Unlock()
-	return d.Response(), nil
+	return m.record(d, p), nil
 }
 
 func (m *ctlMeter) InvalidMeasurementError(_ context.Context, d *alexa.Directive, p alexa.InvalidMeasurementErrorPayload) (*alexa.EventMessage, error) {
+	return m.record(d, p), nil
+}
+
+// record counts the call, keeps its payload p and answers d.
+func (m *ctlMeter) record(d *alexa.Directive, p any) *alexa.EventMessage {
 	m.calls.inc()
 	m.mu.Lock()
 	m.last = p
 	m.mu.Unlock()
-	return d.Response(), nil
+	return d.Response()
 }
 
 // meterDirective is ctlDirective for an Alexa.DeviceUsage.Meter directive,

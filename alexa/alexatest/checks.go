@@ -309,21 +309,31 @@ func checkSimpleEvent(u *user, m *alexa.EventMessage) *rejection {
 	return badRequest("endpoint %q does not declare %s instance %q", ep.EndpointID, alexa.NamespaceSimpleEventSource, h.Instance)
 }
 
+// discoveredPayload returns the discovered endpoint of m, having decoded
+// m's payload into p and validated it; or why the gateway refuses m.
+func discoveredPayload(u *user, m *alexa.EventMessage, p interface{ Validate() error }) (alexa.DiscoveryEndpoint, *rejection) {
+	ep, rej := discovered(u, m)
+	if rej != nil {
+		return ep, rej
+	}
+	if err := m.DecodePayload(p); err != nil {
+		return ep, badRequest("%v", err)
+	}
+	if err := p.Validate(); err != nil {
+		return ep, badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
+	}
+	return ep, nil
+}
+
 // checkObjectDetection applies the rules of an ObjectDetection event: a
 // proactive event of a discovered endpoint that declares
 // Alexa.SmartVision.ObjectDetectionSensor, each detection of a class its
 // configuration lists.
 func checkObjectDetection(u *user, m *alexa.EventMessage) *rejection {
-	ep, rej := discovered(u, m)
+	var p alexa.ObjectDetectionPayload
+	ep, rej := discoveredPayload(u, m, &p)
 	if rej != nil {
 		return rej
-	}
-	var p alexa.ObjectDetectionPayload
-	if err := m.DecodePayload(&p); err != nil {
-		return badRequest("%v", err)
-	}
-	if err := p.Validate(); err != nil {
-		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
 	}
 	for _, c := range ep.Capabilities {
 		if c.Interface != alexa.NamespaceObjectDetectionSensor {
@@ -353,16 +363,10 @@ func checkObjectDetection(u *user, m *alexa.EventMessage) *rejection {
 // expected to tell the skill later, with an InvalidMeasurementError
 // directive, which this fake does not send.
 func (s *Server) checkMeasurementsReport(u *user, m *alexa.EventMessage) *rejection {
-	ep, rej := discovered(u, m)
+	var p alexa.MeasurementsPayload
+	ep, rej := discoveredPayload(u, m, &p)
 	if rej != nil {
 		return rej
-	}
-	var p alexa.MeasurementsPayload
-	if err := m.DecodePayload(&p); err != nil {
-		return badRequest("%v", err)
-	}
-	if err := p.Validate(); err != nil {
-		return badRequest("%s", strings.TrimPrefix(err.Error(), "alexa: "))
 	}
 	now := s.now()
 	for _, iv := range slices.Concat(p.ElectricityIntervals, p.NaturalGasIntervals) {
