@@ -135,17 +135,73 @@ func isoDuration(d time.Duration) string {
 // anything else (years, months and weeks, whose length varies, included),
 // and for a duration beyond time.Duration.
 func parseISODuration(s string) (time.Duration, bool) {
-	rest, ok := strings.CutPrefix(s, "P")
-	if !ok || rest == "" {
+	var total time.Duration
+	ok := scanISODuration(s, func(unit byte, whole, frac string) bool {
+		n, err := strconv.ParseInt(whole, 10, 64)
+		if err != nil {
+			return false
+		}
+		var per time.Duration
+		switch unit {
+		case 'D':
+			per = 24 * time.Hour
+		case 'H':
+			per = time.Hour
+		case 'M':
+			per = time.Minute
+		default:
+			per = time.Second
+		}
+		if n > int64(math.MaxInt64/per) {
+			return false
+		}
+		add := time.Duration(n) * per
+		if frac != "" {
+			frac = (frac + "000000000")[:9]
+			ns, _ := strconv.ParseInt(frac, 10, 64)
+			if add > math.MaxInt64-time.Duration(ns) {
+				return false
+			}
+			add += time.Duration(ns)
+		}
+		if total > math.MaxInt64-add {
+			return false
+		}
+		total += add
+		return true
+	})
+	if !ok {
 		return 0, false
 	}
-	var total time.Duration
+	return total, true
+}
+
+// validISODuration reports whether s is an ISO 8601 duration of days,
+// hours, minutes and seconds however long: the syntax parseISODuration
+// reads, and the pattern of our schemas' ISO 8601 durations (a test holds
+// it to that pattern), without a regular expression, which would link
+// package regexp into every skill.
+func validISODuration(s string) bool {
+	return scanISODuration(s, func(byte, string, string) bool { return true })
+}
+
+// scanISODuration scans s as "P", then days ("nD"), then "T" and hours,
+// minutes and seconds ("nH", "nM", "n.nS"; the seconds alone fractional),
+// each part optional but in this order, with at least one part, and a "T"
+// only before a part. It calls each with every part's unit, its whole
+// digits and its fraction's digits ("" for none), and reports false if s
+// does not scan or each reports false.
+func scanISODuration(s string, each func(unit byte, whole, frac string) bool) bool {
+	rest, ok := strings.CutPrefix(s, "P")
+	if !ok || rest == "" {
+		return false
+	}
 	inTime, seen := false, false
 	units := "D"
 	for rest != "" {
 		if rest[0] == 'T' {
 			if inTime || len(rest) == 1 {
-				return 0, false
+				return false
 			}
 			inTime, units, rest = true, "HMS", rest[1:]
 			continue
@@ -163,52 +219,18 @@ func parseISODuration(s string) (time.Duration, bool) {
 			}
 			frac, i = rest[i+1:j], j
 			if frac == "" {
-				return 0, false
+				return false
 			}
 		}
 		if whole == "" || i == len(rest) {
-			return 0, false
+			return false
 		}
 		unit := rest[i]
 		k := strings.IndexByte(units, unit)
-		if k < 0 || frac != "" && unit != 'S' {
-			return 0, false
+		if k < 0 || frac != "" && unit != 'S' || !each(unit, whole, frac) {
+			return false
 		}
-		n, err := strconv.ParseInt(whole, 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		var per time.Duration
-		switch unit {
-		case 'D':
-			per = 24 * time.Hour
-		case 'H':
-			per = time.Hour
-		case 'M':
-			per = time.Minute
-		default:
-			per = time.Second
-		}
-		if n > int64(math.MaxInt64/per) {
-			return 0, false
-		}
-		add := time.Duration(n) * per
-		if frac != "" {
-			frac = (frac + "000000000")[:9]
-			ns, _ := strconv.ParseInt(frac, 10, 64)
-			if add > math.MaxInt64-time.Duration(ns) {
-				return 0, false
-			}
-			add += time.Duration(ns)
-		}
-		if total > math.MaxInt64-add {
-			return 0, false
-		}
-		total += add
 		units, rest, seen = units[k+1:], rest[i+1:], true
 	}
-	if !seen {
-		return 0, false
-	}
-	return total, true
+	return seen
 }

@@ -3,9 +3,7 @@ package alexa
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -512,18 +510,11 @@ func cookingTimeIntervalCheck(v json.RawMessage) string {
 // minutes and seconds, as the schema's pattern does (however long).
 func isoDurationCheck(v json.RawMessage) string {
 	var s string
-	if json.Unmarshal(v, &s) != nil || !isoDurationPattern().MatchString(s) {
+	if json.Unmarshal(v, &s) != nil || !validISODuration(s) {
 		return "must be an ISO 8601 duration string of days, hours, minutes and seconds (PT1H30M)"
 	}
 	return ""
 }
-
-// isoDurationPattern is the pattern of schemas/json/alexa.cooking.timecontroller.json's
-// requestedCookTime, compiled on first use.
-var isoDurationPattern = sync.OnceValue(func() *regexp.Regexp {
-	const clock = `T(?:[0-9]+H(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?|[0-9]+M(?:[0-9]+(?:\.[0-9]+)?S)?|[0-9]+(?:\.[0-9]+)?S)`
-	return regexp.MustCompile(`^P(?:[0-9]+D(?:` + clock + `)?|` + clock + `)$`)
-})
 
 // foodItemCheck accepts a valid [FoodItem] with no other member and no
 // null one, whose category and state, when present, are not empty, and
