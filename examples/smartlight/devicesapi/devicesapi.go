@@ -82,8 +82,9 @@ type Verifier interface {
 // component implements it. A nil error means Alexa was told, or there is
 // no Alexa to tell (the user has not enabled the skill).
 type Announcer interface {
-	// Announce sends an AddOrUpdateReport for the device serial named name.
-	Announce(ctx context.Context, userID, serial, name string) error
+	// Announce sends an AddOrUpdateReport for the device of thing t named
+	// name.
+	Announce(ctx context.Context, userID string, t device.Thing, name string) error
 	// Withdraw sends a DeleteReport for the device serial.
 	Withdraw(ctx context.Context, userID, serial string) error
 }
@@ -457,7 +458,7 @@ func (a *API) claim(w http.ResponseWriter, r *http.Request, userID string) error
 	}}); err != nil {
 		return fmt.Errorf("devicesapi: naming %q: %w", t.Name, err)
 	}
-	if err := a.announce.Announce(ctx, userID, t.SerialNumber, req.FriendlyName); err != nil {
+	if err := a.announce.Announce(ctx, userID, t, req.FriendlyName); err != nil {
 		return unavailable("the device is yours, but Alexa could not be told; repeat the request", err)
 	}
 	a.log.LogAttrs(ctx, slog.LevelInfo, "devicesapi: device claimed", slog.String("userId", userID), slog.String("serial", t.SerialNumber))
@@ -496,7 +497,7 @@ func (a *API) rename(w http.ResponseWriter, r *http.Request, userID string) erro
 	}}); err != nil {
 		return fmt.Errorf("devicesapi: renaming %q: %w", t.Name, err)
 	}
-	if err := a.announce.Announce(ctx, userID, t.SerialNumber, req.FriendlyName); err != nil {
+	if err := a.announce.Announce(ctx, userID, t, req.FriendlyName); err != nil {
 		return unavailable("the device is renamed, but Alexa could not be told; repeat the request", err)
 	}
 	d, err := a.view(ctx, t)

@@ -32,7 +32,8 @@ type announcer struct {
 	log  []string
 }
 
-func (a *announcer) Announce(_ context.Context, user, serial, name string) error {
+func (a *announcer) Announce(_ context.Context, user string, t device.Thing, name string) error {
+	serial := t.SerialNumber
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.fail {

@@ -16,7 +16,7 @@ func ExampleModel_Endpoint() {
 		fmt.Println(err)
 		return
 	}
-	e, err := m.Endpoint("myDevice001", "Desk lamp")
+	e, err := m.Endpoint(device.Thing{Name: "desk-lamp", SerialNumber: "myDevice001"}, "Desk lamp")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -108,10 +108,11 @@ func (m *Model) Capabilities() ([]alexa.Capability, error) {
 	return append(caps, alexa.EndpointHealthCapability(alexa.Reported())), nil
 }
 
-// Endpoint returns the discovery endpoint of the light with serial number
-// serial (its endpointId) and friendly name name ("" means [DefaultName]).
-// The endpoint is checked against Alexa's discovery rules.
-func (m *Model) Endpoint(serial, name string) (alexa.DiscoveryEndpoint, error) {
+// Endpoint returns the discovery endpoint of the light of thing t: its
+// serial number is the endpointId, name its friendly name ("" means
+// [DefaultName]), and its cookie names the thing ([Cookie]). The endpoint
+// is checked against Alexa's discovery rules.
+func (m *Model) Endpoint(t device.Thing, name string) (alexa.DiscoveryEndpoint, error) {
 	if name == "" {
 		name = DefaultName
 	}
@@ -120,17 +121,40 @@ func (m *Model) Endpoint(serial, name string) (alexa.DiscoveryEndpoint, error) {
 		return alexa.DiscoveryEndpoint{}, err
 	}
 	e := alexa.DiscoveryEndpoint{
-		EndpointID:        serial,
+		EndpointID:        t.SerialNumber,
 		ManufacturerName:  Manufacturer,
 		Description:       Description,
 		FriendlyName:      name,
 		DisplayCategories: []alexa.DisplayCategory{alexa.DisplayLight},
+		Cookie:            Cookie(t.Name),
 		Capabilities:      caps,
 	}
 	if err := alexa.ValidateEndpoints([]alexa.DiscoveryEndpoint{e}); err != nil {
-		return alexa.DiscoveryEndpoint{}, fmt.Errorf("light: endpoint %q: %w", serial, err)
+		return alexa.DiscoveryEndpoint{}, fmt.Errorf("light: endpoint %q: %w", t.SerialNumber, err)
 	}
 	return e, nil
+}
+
+// cookieThing is the member of an endpoint's cookie that names its thing.
+const cookieThing = "thing"
+
+// Cookie returns the cookie of the endpoint of the thing named thing, or
+// nil for "". Alexa echoes an endpoint's cookie in every directive to it,
+// so the skill learns the thing without asking the registry first: it
+// reads the thing's shadow while the registry confirms that the thing is
+// still the endpoint's and the user's (see package skill).
+func Cookie(thing string) map[string]string {
+	if thing == "" {
+		return nil
+	}
+	return map[string]string{cookieThing: thing}
+}
+
+// CookieThing returns the thing a directive's endpoint cookie names ("" if
+// none). It is a hint, never proof: Alexa echoes what discovery said, and
+// the registry decides.
+func CookieThing(cookie map[string]string) string {
+	return cookie[cookieThing]
 }
 
 // Name returns the light's name: the one its owner gave (desired), else the

@@ -38,14 +38,14 @@ func TestEndpointDashOff(t *testing.T) {
 	if err != nil || len(warns) != 0 || m.Dash() {
 		t.Fatalf("NewModel(false) = %v, %v, %v", m, warns, err)
 	}
-	e, err := m.Endpoint("myDevice001", "Desk lamp")
+	e, err := m.Endpoint(device.Thing{Name: "desk-lamp", SerialNumber: "myDevice001"}, "Desk lamp")
 	if err != nil {
 		t.Fatal(err)
 	}
 	jsonEq(t, e, `{
 		"endpointId": "myDevice001", "manufacturerName": "Smart Home Demo",
 		"description": "Smart Light (battery powered)", "friendlyName": "Desk lamp",
-		"displayCategories": ["LIGHT"],
+		"displayCategories": ["LIGHT"], "cookie": {"thing": "desk-lamp"},
 		"capabilities": [
 			{"type": "AlexaInterface", "interface": "Alexa", "version": "3"},
 			{"type": "AlexaInterface", "interface": "Alexa.PowerController", "version": "3",
@@ -61,14 +61,14 @@ func TestEndpointDashOn(t *testing.T) {
 	if err != nil || len(warns) != 0 || !m.Dash() {
 		t.Fatalf("NewModel(true) = %v, %v, %v", m, warns, err)
 	}
-	e, err := m.Endpoint("myDevice001", "")
+	e, err := m.Endpoint(device.Thing{Name: "desk-lamp", SerialNumber: "myDevice001"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	jsonEq(t, e, `{
 		"endpointId": "myDevice001", "manufacturerName": "Smart Home Demo",
 		"description": "Smart Light (battery powered)", "friendlyName": "Smart Light",
-		"displayCategories": ["LIGHT"],
+		"displayCategories": ["LIGHT"], "cookie": {"thing": "desk-lamp"},
 		"capabilities": [
 			{"type": "AlexaInterface", "interface": "Alexa", "version": "3"},
 			{"type": "AlexaInterface", "interface": "Alexa.PowerController", "version": "3",
@@ -81,7 +81,7 @@ func TestEndpointDashOn(t *testing.T) {
 			{"type": "AlexaInterface", "interface": "Alexa.EndpointHealth", "version": "3",
 			 "properties": {"supported": [{"name": "connectivity"}], "proactivelyReported": true, "retrievable": true}}
 		]}`)
-	if _, err := m.Endpoint("bad id", "x"); err == nil {
+	if _, err := m.Endpoint(device.Thing{Name: "desk-lamp", SerialNumber: "bad id"}, "x"); err == nil {
 		t.Error("Endpoint accepted an invalid endpointId")
 	}
 }

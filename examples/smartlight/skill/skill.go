@@ -20,8 +20,11 @@
 // correlation token echoed: a user cannot learn whether another user's
 // device exists, let alone control it. The registry is asked for the
 // endpoint while the token is verified (at a cold start, while the JWKS
-// is fetched), but a refused token decides the answer: the lookup only
-// serves a verified user. A token the Resolver could not judge in time
+// is fetched), and so is the shadow of the thing the endpoint's cookie
+// names ([light.Cookie], set at discovery and echoed by Alexa), which
+// saves a round trip; but a refused token decides the answer, and the
+// early read is used only if the registry confirms that the thing is the
+// endpoint's and the user's: the cookie is a hint, the registry decides. A token the Resolver could not judge in time
 // (a context error) is answered INTERNAL_ERROR, not as a bad credential.
 //
 // # Control and its confirmation
@@ -201,22 +204,38 @@ func (s *Skill) user(ctx context.Context, scope *alexa.Scope) (string, error) {
 	return uid, nil
 }
 
+// lightState is what a thing's shadow says: the desired and reported
+// light state, and the document's version (0 with no shadow).
+type lightState struct {
+	desired, reported device.LightState
+	version           int64
+}
+
 // owned returns the thing of the directive's endpoint if the token's user
-// owns it; NO_SUCH_ENDPOINT otherwise.
-func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.Thing, error) {
+// owns it, and the thing's shadow; NO_SUCH_ENDPOINT if the user does not
+// own it.
+func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.Thing, lightState, error) {
 	if d.Endpoint == nil {
-		return "", device.Thing{}, &alexa.Error{Type: alexa.ErrorInvalidDirective, Message: "the directive has no endpoint"}
+		return "", device.Thing{}, lightState{}, &alexa.Error{Type: alexa.ErrorInvalidDirective, Message: "the directive has no endpoint"}
 	}
 	id := d.Endpoint.EndpointID
 	noSuch := &alexa.Error{Type: alexa.ErrorNoSuchEndpoint, Message: "no such endpoint"}
 	// The registry lookup does not depend on the user: it runs while the
-	// token is verified (at a cold start, while the JWKS is fetched). Its
-	// result is used only once the token is.
+	// token is verified (at a cold start, while the JWKS is fetched). So
+	// does the read of the shadow of the thing the endpoint's cookie
+	// names, which saves a round trip when the registry confirms that
+	// thing. Both results are used only once the token is verified.
 	type lookup struct {
 		t   device.Thing
 		err error
 	}
+	type read struct {
+		st  lightState
+		err error
+	}
 	var found chan lookup
+	var early chan read
+	hint := light.CookieThing(d.Endpoint.Cookie)
 	if device.ValidSerialNumber(id) && d.Endpoint.Scope != nil && d.Endpoint.Scope.Token != "" {
 		lctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -225,45 +244,58 @@ func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.T
 			t, err := s.registry.ThingBySerial(lctx, id)
 			found <- lookup{t, err}
 		}()
+		if device.ValidThingName(hint) {
+			early = make(chan read, 1)
+			go func() {
+				st, err := s.state(lctx, device.Thing{Name: hint})
+				early <- read{st, err}
+			}()
+		}
 	}
 	uid, err := s.user(ctx, d.Endpoint.Scope)
 	if err != nil {
-		return "", device.Thing{}, err
+		return "", device.Thing{}, lightState{}, err
 	}
 	if found == nil {
-		return "", device.Thing{}, noSuch
+		return "", device.Thing{}, lightState{}, noSuch
 	}
 	l := <-found
 	t, err := l.t, l.err
 	switch {
 	case errors.Is(err, device.ErrNotFound):
-		return "", device.Thing{}, noSuch
+		return "", device.Thing{}, lightState{}, noSuch
 	case err != nil:
-		return "", device.Thing{}, fmt.Errorf("skill: looking up endpoint %q: %w", id, err)
+		return "", device.Thing{}, lightState{}, fmt.Errorf("skill: looking up endpoint %q: %w", id, err)
 	case t.Owner != uid:
 		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: directive for a device the user does not own",
 			slog.String("userId", uid), slog.String("endpointId", id), slog.Any("directive", d))
-		return "", device.Thing{}, noSuch
+		return "", device.Thing{}, lightState{}, noSuch
 	}
-	return uid, t, nil
+	if early != nil && t.Name == hint {
+		r := <-early
+		return uid, t, r.st, r.err
+	}
+	// No cookie, or one naming another thing (the endpoint was discovered
+	// before the device was replaced): the registry's thing is read now.
+	st, err := s.state(ctx, t)
+	return uid, t, st, err
 }
 
-// state reads the shadow of t: desired and reported light state, and the
-// document's version (0 with no shadow).
-func (s *Skill) state(ctx context.Context, t device.Thing) (desired, reported device.LightState, version int64, err error) {
+// state reads the shadow of t.
+func (s *Skill) state(ctx context.Context, t device.Thing) (lightState, error) {
 	doc, err := s.shadow.Get(ctx, t.Name)
 	if errors.Is(err, device.ErrNotFound) {
-		return desired, reported, 0, nil
+		return lightState{}, nil
 	}
 	if err != nil {
-		return desired, reported, 0, fmt.Errorf("skill: reading the shadow of %q: %w", t.Name, err)
+		return lightState{}, fmt.Errorf("skill: reading the shadow of %q: %w", t.Name, err)
 	}
 	desired, derr := device.ParseLightState(doc.State.Desired, doc.Metadata.Desired)
 	reported, rerr := device.ParseLightState(doc.State.Reported, doc.Metadata.Reported)
 	if e := errors.Join(derr, rerr); e != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: shadow has invalid values; ignoring them", slog.String("thing", t.Name), slog.String("error", e.Error()))
 	}
-	return desired, reported, doc.Version, nil
+	return lightState{desired: desired, reported: reported, version: doc.Version}, nil
 }
 
 // Discover answers Alexa.Discovery Discover with the user's lights,
@@ -290,8 +322,8 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.Discov
 	g.SetLimit(discoverReads)
 	for i, t := range things {
 		g.Go(func() error {
-			desired, reported, _, err := s.state(gctx, t)
-			names[i] = light.Name(desired, reported)
+			st, err := s.state(gctx, t)
+			names[i] = light.Name(st.desired, st.reported)
 			return err
 		})
 	}
@@ -300,7 +332,7 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.Discov
 	}
 	endpoints := make([]alexa.DiscoveryEndpoint, 0, len(things))
 	for i, t := range things {
-		e, err := s.model.Endpoint(t.SerialNumber, names[i])
+		e, err := s.model.Endpoint(t, names[i])
 		if err != nil {
 			return nil, err
 		}
@@ -312,14 +344,11 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.Discov
 
 // ReportState answers Alexa ReportState with every property.
 func (s *Skill) ReportState(ctx context.Context, d *alexa.Directive) ([]alexa.Property, error) {
-	_, t, err := s.owned(ctx, d)
+	_, _, st, err := s.owned(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	_, reported, _, err := s.state(ctx, t)
-	if err != nil {
-		return nil, err
-	}
+	reported := st.reported
 	if !reported.Status.OK && !reported.Battery.OK && !reported.Connected.OK {
 		return nil, &alexa.Error{Type: alexa.ErrorEndpointUnreachable, Message: "the device has never reported its state"}
 	}
@@ -339,15 +368,11 @@ func (s *Skill) TurnOff(ctx context.Context, d *alexa.Directive) (*alexa.EventMe
 var errUnreachable = &alexa.Error{Type: alexa.ErrorEndpointUnreachable, Message: "the device is offline"}
 
 func (s *Skill) setPower(ctx context.Context, d *alexa.Directive, want device.PowerStatus) (*alexa.EventMessage, error) {
-	uid, t, err := s.owned(ctx, d)
+	uid, t, st, err := s.owned(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	_, reported, _, err := s.state(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	if !reported.Online() {
+	if !st.reported.Online() {
 		return nil, errUnreachable
 	}
 	cmd := device.NewCommand(device.SourceAlexa)
@@ -356,7 +381,7 @@ func (s *Skill) setPower(ctx context.Context, d *alexa.Directive, want device.Po
 	}}); err != nil {
 		return nil, fmt.Errorf("skill: writing the desired status of %q: %w", t.Name, err)
 	}
-	reported, err = s.await(ctx, t, cmd)
+	reported, err := s.await(ctx, t, cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -375,22 +400,22 @@ func (s *Skill) await(ctx context.Context, t device.Thing, cmd device.Command) (
 	defer tick.Stop()
 	expired := false
 	for {
-		desired, reported, version, err := s.state(ctx, t)
+		st, err := s.state(ctx, t)
 		if err != nil {
-			return reported, err
+			return st.reported, err
 		}
-		if acked(reported, cmd) {
-			return reported, nil
+		if acked(st.reported, cmd) {
+			return st.reported, nil
 		}
-		if expired || !reported.Online() {
-			return s.withdraw(ctx, t, cmd, desired, version)
+		if expired || !st.reported.Online() {
+			return s.withdraw(ctx, t, cmd, st.desired, st.version)
 		}
 		select {
 		case <-tick.C:
 		case <-deadline.C:
 			expired = true // one last look, then withdraw
 		case <-ctx.Done():
-			return reported, ctx.Err()
+			return st.reported, ctx.Err()
 		}
 	}
 }
@@ -422,14 +447,14 @@ func (s *Skill) withdraw(ctx context.Context, t device.Thing, cmd device.Command
 			return device.LightState{}, errUnreachable
 		}
 		// The shadow changed meanwhile: the device may have acknowledged.
-		var reported device.LightState
-		desired, reported, version, err = s.state(ctx, t)
+		st, err := s.state(ctx, t)
 		if err != nil {
 			return device.LightState{}, errUnreachable
 		}
-		if acked(reported, cmd) {
-			return reported, nil
+		if acked(st.reported, cmd) {
+			return st.reported, nil
 		}
+		desired, version = st.desired, st.version
 	}
 	s.log.LogAttrs(ctx, slog.LevelError, "skill: could not withdraw an unacknowledged command: the shadow keeps changing", slog.String("thing", t.Name))
 	return device.LightState{}, errUnreachable

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -254,4 +255,147 @@ func (s failingShadow) Get(ctx context.Context, thing string) (*device.Document,
 		return nil, errors.New("shadow unavailable")
 	}
 	return s.IoT.Get(ctx, thing)
+}
+
+// waitingRegistry answers a lookup only once the shadow of thing has been
+// read, or fails it after a generous deadline: a skill that reads the
+// shadow only after the lookup is caught.
+type waitingRegistry struct {
+	*memory.IoT
+	read chan struct{} // closed by countingShadow at the first read of thing
+}
+
+func (r waitingRegistry) ThingBySerial(ctx context.Context, serial string) (device.Thing, error) {
+	select {
+	case <-r.read:
+		return r.IoT.ThingBySerial(ctx, serial)
+	case <-time.After(10 * time.Second):
+		return device.Thing{}, errors.New("test: the shadow was not read while the registry was asked")
+	case <-ctx.Done():
+		return device.Thing{}, ctx.Err()
+	}
+}
+
+// countingShadow counts the reads of each shadow and closes read at the
+// first read of thing.
+type countingShadow struct {
+	*memory.IoT
+	thing string
+	read  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	reads map[string]int
+}
+
+func (s *countingShadow) Get(ctx context.Context, thing string) (*device.Document, error) {
+	s.mu.Lock()
+	s.reads[thing]++
+	s.mu.Unlock()
+	if thing == s.thing {
+		s.once.Do(func() { close(s.read) })
+	}
+	return s.IoT.Get(ctx, thing)
+}
+
+func (s *countingShadow) count(thing string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads[thing]
+}
+
+// A directive whose endpoint cookie names the thing has its shadow read
+// while the registry is asked, and once: the registry's answer confirms
+// the thing, and the answer is the thing's state.
+func TestCookieReadsTheShadowBesideTheLookup(t *testing.T) {
+	t.Parallel()
+	iot := setup(t)
+	read := make(chan struct{})
+	sh := &countingShadow{IoT: iot, thing: "lamp", read: read, reads: map[string]int{}}
+	m, _, err := light.NewModel(true, "arn:alexa:smarthome:drs:sensor:4fbc3d24-a7f8-4c6c-aadf-09ab99344c84")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := skill.New(skill.Config{Model: m, Registry: waitingRegistry{iot, read}, Shadow: sh, Users: resolver{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lamp := alexatest.To("SL-1", "token-alice").WithCookie(light.Cookie("lamp"))
+	reply := alexatest.Invoke(t, r, lamp.ReportState())
+	if reply.Event.Header.Name != alexa.NameStateReport {
+		t.Fatalf("answer %s, want a StateReport", reply)
+	}
+	if got := powerState(reply); got != `"OFF"` {
+		t.Errorf("powerState %s, want the lamp's OFF", got)
+	}
+	if n := sh.count("lamp"); n != 1 {
+		t.Errorf("the shadow was read %d times, want once", n)
+	}
+}
+
+// A cookie is a hint: one naming another thing (a device replaced since
+// discovery, or any other) is never answered from, and one that is no
+// thing name is not read at all; the registry's thing is read instead.
+func TestCookieNamingAnotherThing(t *testing.T) {
+	t.Parallel()
+	iot := setup(t)
+	if _, err := iot.Provision(t.Context(), device.Thing{Name: "bobs-lamp", SerialNumber: "SL-2", Owner: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iot.Update(t.Context(), "bobs-lamp", &device.Update{State: device.UpdateState{
+		Reported: device.LightPatch{Status: device.Ptr(device.StatusOn), Battery: device.Ptr(90), Connected: device.Ptr(true)}.State(),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cookie := range []map[string]string{light.Cookie("bobs-lamp"), light.Cookie("no-such-thing"), light.Cookie("../lamp"), {"thing": ""}, nil} {
+		sh := &countingShadow{IoT: iot, read: make(chan struct{}), reads: map[string]int{}}
+		r := newSkill(t, sh, iot)
+		reply := alexatest.Invoke(t, r, alexatest.To("SL-1", "token-alice").WithCookie(cookie).ReportState())
+		if got := powerState(reply); got != `"OFF"` {
+			t.Errorf("cookie %v: powerState %s, want the lamp's OFF: %s", cookie, got, reply)
+		}
+		if n := sh.count("lamp"); n != 1 {
+			t.Errorf("cookie %v: the lamp's shadow was read %d times, want once", cookie, n)
+		}
+		if n := sh.count("../lamp"); n != 0 {
+			t.Errorf("cookie %v: a shadow named by an invalid thing name was read", cookie)
+		}
+	}
+	// Bob's endpoint with Bob's cookie is still no endpoint of Alice's.
+	sh := &countingShadow{IoT: iot, read: make(chan struct{}), reads: map[string]int{}}
+	reply := alexatest.Invoke(t, newSkill(t, sh, iot), alexatest.To("SL-2", "token-alice").WithCookie(light.Cookie("bobs-lamp")).TurnOn())
+	if e, ok := alexa.ErrorFromEvent(reply); !ok || e.Type != alexa.ErrorNoSuchEndpoint {
+		t.Errorf("Alice's TurnOn of Bob's lamp: %s", reply)
+	}
+	if doc, _ := iot.Get(t.Context(), "bobs-lamp"); len(doc.State.Desired) != 0 {
+		t.Errorf("Bob's lamp got desired %s", mustJSON(doc.State.Desired))
+	}
+}
+
+// Discovery gives each endpoint the cookie naming its thing.
+func TestDiscoverSetsTheCookie(t *testing.T) {
+	t.Parallel()
+	iot := setup(t)
+	reply := alexatest.Invoke(t, newSkill(t, iot, iot), alexatest.Discover("token-alice"))
+	var p struct {
+		Endpoints []struct {
+			EndpointID string            `json:"endpointId"`
+			Cookie     map[string]string `json:"cookie"`
+		} `json:"endpoints"`
+	}
+	if err := json.Unmarshal(reply.Event.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Endpoints) != 1 || p.Endpoints[0].EndpointID != "SL-1" || light.CookieThing(p.Endpoints[0].Cookie) != "lamp" {
+		t.Errorf("endpoints %+v, want SL-1 with the cookie naming lamp", p.Endpoints)
+	}
+}
+
+// powerState returns the powerState value of a reply's properties, "" if none.
+func powerState(m *alexa.EventMessage) string {
+	for _, p := range m.Properties() {
+		if p.Name == alexa.PropertyPowerState {
+			return string(p.Value)
+		}
+	}
+	return ""
 }

@@ -286,7 +286,7 @@ func newFleet(t *testing.T) *fleet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep, err := m.Endpoint("SL-1", "Lamp")
+	ep, err := m.Endpoint(device.Thing{Name: "lamp", SerialNumber: "SL-1"}, "Lamp")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -337,17 +337,17 @@ func (u *Updates) outcome(ctx context.Context, what, userID, endpointID string, 
 	return "", fmt.Errorf("updates: %s for %q: %w", what, endpointID, err)
 }
 
-// Announce tells userID's Alexa about the device serial named name, new or
-// renamed, with an AddOrUpdateReport carrying the full endpoint (the name
-// is the one the user just gave, not the one the device may not have
+// Announce tells userID's Alexa about the device of thing t named name,
+// new or renamed, with an AddOrUpdateReport carrying the full endpoint (the
+// name is the one the user just gave, not the one the device may not have
 // applied yet). A user without a grant has nothing to announce to: it
 // returns nil. An error means the announcement may be retried.
-func (u *Updates) Announce(ctx context.Context, userID, serial, name string) error {
-	e, err := u.model.Endpoint(serial, name)
+func (u *Updates) Announce(ctx context.Context, userID string, t device.Thing, name string) error {
+	e, err := u.model.Endpoint(t, name)
 	if err != nil {
 		return fmt.Errorf("updates: %w: %w", ErrInvalidEvent, err)
 	}
-	_, err = u.outcome(ctx, "AddOrUpdateReport", userID, serial, u.events.AddOrUpdate(ctx, userID, e))
+	_, err = u.outcome(ctx, "AddOrUpdateReport", userID, t.SerialNumber, u.events.AddOrUpdate(ctx, userID, e))
 	return err
 }
 

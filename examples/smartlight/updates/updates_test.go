@@ -196,7 +196,7 @@ func TestOutcomes(t *testing.T) {
 func TestAnnounceWithdraw(t *testing.T) {
 	t.Parallel()
 	u, _, s := newUpdates(t, false)
-	if err := u.Announce(t.Context(), "alice", "SL-1", `Lamp "1"`); err != nil {
+	if err := u.Announce(t.Context(), "alice", device.Thing{Name: "lamp", SerialNumber: "SL-1"}, `Lamp "1"`); err != nil {
 		t.Fatal(err)
 	}
 	if err := u.Withdraw(t.Context(), "alice", "SL-1"); err != nil {
@@ -206,14 +206,14 @@ func TestAnnounceWithdraw(t *testing.T) {
 		t.Errorf("sent %q", got)
 	}
 	s.fail(fmt.Errorf("%w", lwa.ErrNoGrant))
-	if err := u.Announce(t.Context(), "bob", "SL-1", "x"); err != nil {
+	if err := u.Announce(t.Context(), "bob", device.Thing{Name: "lamp", SerialNumber: "SL-1"}, "x"); err != nil {
 		t.Errorf("announce for a user without a grant: %v", err)
 	}
 	s.fail(errors.New("gateway down"))
 	if err := u.Withdraw(t.Context(), "alice", "SL-1"); err == nil {
 		t.Error("a failed withdrawal was not returned")
 	}
-	if err := u.Announce(t.Context(), "alice", "bad serial", "x"); !errors.Is(err, updates.ErrInvalidEvent) {
+	if err := u.Announce(t.Context(), "alice", device.Thing{Name: "lamp", SerialNumber: "bad serial"}, "x"); !errors.Is(err, updates.ErrInvalidEvent) {
 		t.Errorf("announce of an invalid endpoint: %v", err)
 	}
 }
