@@ -219,7 +219,7 @@ func TestDirectiveAndReply(t *testing.T) {
 	}
 	defer c.Close()
 	for _, name := range []string{"discover", "turnon", "reportstate"} {
-		b, err := directive(c, name)
+		b, err := directive(c, name, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,6 +35,9 @@ type fakeCloud struct {
 	Issuer string
 	User   string
 	Things []device.Thing
+	// Latency delays every answer, as the network to AWS would; set it
+	// before the first request.
+	Latency time.Duration
 
 	issuer *auth.Issuer
 	iot    *awsiottest.Fake
@@ -106,6 +109,9 @@ func (c *fakeCloud) Token() (string, error) {
 }
 
 func (c *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
+	if c.Latency > 0 {
+		time.Sleep(c.Latency)
+	}
 	switch target := r.Header.Get("X-Amz-Target"); {
 	case strings.HasPrefix(r.URL.Path, "/cognito/"):
 		c.issuer.ServeHTTP(w, r)

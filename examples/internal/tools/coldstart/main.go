@@ -36,9 +36,15 @@
 // must keep every exported method of every type, and the AWS SDK has
 // many.
 //
+// With -latency, the fake cloud answers every request that much later, as
+// the network to AWS would: the figure then shows what the skill's
+// sequence of calls costs where each is a round trip, which a loopback
+// measurement hides. With -cookie=false, the directive carries no
+// endpoint cookie, as for an endpoint discovered before the skill set one.
+//
 // Usage, from the examples module:
 //
-//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-env KEY=VALUE ...]
+//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-latency 5ms] [-cookie=false] [-env KEY=VALUE ...]
 package main
 
 import (
@@ -60,6 +66,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
 )
 
 func main() {
@@ -96,6 +104,10 @@ type options struct {
 	tags      string
 	timeout   time.Duration
 	verbose   bool
+	// latency delays every answer of the fake cloud, as a network would.
+	latency time.Duration
+	// cookie sends the endpoint cookie the skill's discovery sets.
+	cookie bool
 	// testBuild builds the measured functions as `go test` builds (see
 	// the -testbuild flag): for the tool's own test only.
 	testBuild string
@@ -122,12 +134,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.tags, "tags", "", "build tags of the measured binaries, e.g. lambda.norpc")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
+	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of the fake cloud (JWKS, IoT) by this much, as the network to AWS would")
+	fs.BoolVar(&o.cookie, "cookie", true, "send the endpoint cookie the skill's discovery sets, as Alexa does (false: as for an endpoint discovered before the skill set one)")
 	fs.StringVar(&o.testBuild, "testbuild", "", "plain or race: build the functions as `go test` (or `go test -race`) builds its packages, reusing their build cache, instead of as deployed; the figures then say nothing of a deployment (for the tool's own test)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.n < 1 || o.devices < 0 || (o.directive != "discover" && o.directive != "turnon" && o.directive != "reportstate") {
-		return errors.New("want -n ≥ 1, -devices ≥ 0 and -directive discover, turnon or reportstate")
+	if o.n < 1 || o.devices < 0 || o.latency < 0 || (o.directive != "discover" && o.directive != "turnon" && o.directive != "reportstate") {
+		return errors.New("want -n ≥ 1, -devices ≥ 0, -latency ≥ 0 and -directive discover, turnon or reportstate")
 	}
 	if o.testBuild != "" && o.testBuild != "plain" && o.testBuild != "race" {
 		return errors.New("want -testbuild plain or race")
@@ -157,7 +171,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer cloud.Close()
-	event, err := directive(cloud, o.directive)
+	cloud.Latency = o.latency
+	event, err := directive(cloud, o.directive, o.cookie)
 	if err != nil {
 		return err
 	}
@@ -348,7 +363,7 @@ func skillEnvironment(c *fakeCloud) []string {
 
 // directive returns the event of the first invocation: an Alexa directive
 // with a scope token of the fake user.
-func directive(c *fakeCloud, name string) ([]byte, error) {
+func directive(c *fakeCloud, name string, cookie bool) ([]byte, error) {
 	token, err := c.Token()
 	if err != nil {
 		return nil, err
@@ -368,7 +383,13 @@ func directive(c *fakeCloud, name string) ([]byte, error) {
 		if name == "reportstate" {
 			header["namespace"], header["name"] = "Alexa", "ReportState"
 		}
-		d["endpoint"] = map[string]any{"scope": scope, "endpointId": c.Things[0].SerialNumber, "cookie": map[string]string{}}
+		// The cookie the skill's discovery gives the endpoint, which Alexa
+		// echoes in every directive to it.
+		e := map[string]any{"scope": scope, "endpointId": c.Things[0].SerialNumber, "cookie": map[string]string{}}
+		if cookie {
+			e["cookie"] = light.Cookie(c.Things[0].Name)
+		}
+		d["endpoint"] = e
 	}
 	return json.Marshal(map[string]any{"directive": d})
 }
