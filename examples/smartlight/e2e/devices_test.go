@@ -40,7 +40,7 @@ func TestScenario12Claim(t *testing.T) {
 	if len(recs) != 1 {
 		t.Fatalf("events %v, want one AddOrUpdateReport", kinds(recs))
 	}
-	assertMessage(t, recs[0].Raw, addOrUpdateJSON(endpointJSON("myDevice001", "Desk lamp", true)))
+	assertMessage(t, recs[0].Raw, addOrUpdateJSON(endpointJSON(e.light(0).ThingName, "myDevice001", "Desk lamp", true)))
 	th, _ := e.app.IoT.Thing(t.Context(), "smartLight")
 	desired, reported := e.shadow("smartLight")
 	if th.Owner != alice || desired.FriendlyName.Value != "Desk lamp" || reported.FriendlyName.Value != "Desk lamp" {
@@ -114,7 +114,7 @@ func TestScenario13Rename(t *testing.T) {
 	if len(recs) != 1 {
 		t.Fatalf("events %v, want one AddOrUpdateReport", kinds(recs))
 	}
-	assertMessage(t, recs[0].Raw, addOrUpdateJSON(endpointJSON("myDevice001", "Reading lamp", true)))
+	assertMessage(t, recs[0].Raw, addOrUpdateJSON(endpointJSON(e.light(0).ThingName, "myDevice001", "Reading lamp", true)))
 	if _, rep := e.shadow("smartLight"); rep.FriendlyName.Value != "Reading lamp" {
 		t.Errorf("the device reports %q", rep.FriendlyName.Value)
 	}

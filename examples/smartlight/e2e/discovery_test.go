@@ -19,7 +19,7 @@ func TestScenario01DiscoveryDashOff(t *testing.T) {
 	m := e.invoke(alexatest.Discover(e.token(alice, false)))
 	assertMessage(t, mustJSON(t, m), `{"event": {
 		"header": {"namespace": "Alexa.Discovery", "name": "Discover.Response", "messageId": "<uuid>", "payloadVersion": "3"},
-		"payload": {"endpoints": [`+endpointJSON("myDevice001", "Desk lamp", false)+`]}}}`)
+		"payload": {"endpoints": [`+endpointJSON(e.light(0).ThingName, "myDevice001", "Desk lamp", false)+`]}}}`)
 }
 
 // Scenario 2: discovery with Dash Replenishment on adds the battery's
@@ -32,7 +32,7 @@ func TestScenario02DiscoveryDashOn(t *testing.T) {
 	m := e.invoke(alexatest.Discover(e.token(alice, false)))
 	assertMessage(t, mustJSON(t, m), `{"event": {
 		"header": {"namespace": "Alexa.Discovery", "name": "Discover.Response", "messageId": "<uuid>", "payloadVersion": "3"},
-		"payload": {"endpoints": [`+endpointJSON("myDevice001", "Desk lamp", true)+`]}}}`)
+		"payload": {"endpoints": [`+endpointJSON(e.light(0).ThingName, "myDevice001", "Desk lamp", true)+`]}}}`)
 	// The fake cloud accepts it as the user's discovery (its Dash checks).
 	if err := e.app.Cloud.DiscoveredFrom(alice, m); err != nil {
 		t.Error(err)
@@ -82,11 +82,11 @@ func TestScenario04DiscoveryDoesNotLeak(t *testing.T) {
 	m := e.invoke(alexatest.Discover(e.token(alice, false)))
 	assertMessage(t, mustJSON(t, m), `{"event": {
 		"header": {"namespace": "Alexa.Discovery", "name": "Discover.Response", "messageId": "<uuid>", "payloadVersion": "3"},
-		"payload": {"endpoints": [`+endpointJSON("myDevice001", "Alice's lamp", true)+`]}}}`)
+		"payload": {"endpoints": [`+endpointJSON(e.light(0).ThingName, "myDevice001", "Alice's lamp", true)+`]}}}`)
 	m = e.invoke(alexatest.Discover(e.token(bob, false)))
 	assertMessage(t, mustJSON(t, m), `{"event": {
 		"header": {"namespace": "Alexa.Discovery", "name": "Discover.Response", "messageId": "<uuid>", "payloadVersion": "3"},
-		"payload": {"endpoints": [`+endpointJSON("BOB-001", "Light", true)+`]}}}`)
+		"payload": {"endpoints": [`+endpointJSON("bobLight", "BOB-001", "Light", true)+`]}}}`)
 
 	// A web app token is not an Alexa token: refused.
 	m = e.invoke(alexatest.Discover(e.token(alice, true)))

@@ -467,8 +467,9 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	return out
 }
 
-// Endpoint JSON of the workshop light, for the expected messages.
-func endpointJSON(serial, name string, dash bool) string {
+// Endpoint JSON of the workshop light of thing (its cookie), with serial
+// number serial and name name, for the expected messages.
+func endpointJSON(thing, serial, name string, dash bool) string {
 	inv := ""
 	if dash {
 		inv = `{"type": "AlexaInterface", "interface": "Alexa.InventoryLevelSensor", "version": "3", "instance": "InventoryLevelSensor-1",
@@ -478,6 +479,7 @@ func endpointJSON(serial, name string, dash bool) string {
 	}
 	return `{"endpointId": "` + serial + `", "manufacturerName": "Smart Home Demo", "description": "Smart Light (battery powered)",
 		"friendlyName": ` + string(must(json.Marshal(name))) + `, "displayCategories": ["LIGHT"],
+		"cookie": {"thing": ` + string(must(json.Marshal(thing))) + `},
 		"capabilities": [
 			{"type": "AlexaInterface", "interface": "Alexa", "version": "3"},
 			{"type": "AlexaInterface", "interface": "Alexa.PowerController", "version": "3",

@@ -157,7 +157,7 @@ func TestMeasureBaseline(t *testing.T) {
 // through the same adapters and clients the skill uses.
 func TestFakeCloud(t *testing.T) {
 	t.Parallel()
-	c, err := newFakeCloud(3)
+	c, err := newFakeCloud(3, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestFakeCloud(t *testing.T) {
 
 func TestDirectiveAndReply(t *testing.T) {
 	t.Parallel()
-	c, err := newFakeCloud(2)
+	c, err := newFakeCloud(2, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

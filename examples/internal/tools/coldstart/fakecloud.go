@@ -35,8 +35,7 @@ type fakeCloud struct {
 	Issuer string
 	User   string
 	Things []device.Thing
-	// Latency delays every answer, as the network to AWS would; set it
-	// before the first request.
+	// Latency delays every answer, as the network to AWS would.
 	Latency time.Duration
 
 	issuer *auth.Issuer
@@ -52,13 +51,14 @@ const (
 	fakeLWAClientID   = "amzn1.application-oa2-client.0c01d57a47"
 )
 
-// newFakeCloud starts a fake cloud whose user owns devices lights.
-func newFakeCloud(devices int) (*fakeCloud, error) {
+// newFakeCloud starts a fake cloud whose user owns devices lights, and
+// that answers every request latency late.
+func newFakeCloud(devices int, latency time.Duration) (*fakeCloud, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	c := &fakeCloud{URL: "http://" + ln.Addr().String(), User: fakeUser}
+	c := &fakeCloud{URL: "http://" + ln.Addr().String(), User: fakeUser, Latency: latency}
 	c.Issuer = c.URL + "/cognito/pool"
 	if c.issuer, err = auth.NewIssuer(c.Issuer); err != nil {
 		ln.Close()

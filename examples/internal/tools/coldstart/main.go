@@ -166,12 +166,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	cloud, err := newFakeCloud(o.devices)
+	cloud, err := newFakeCloud(o.devices, o.latency)
 	if err != nil {
 		return err
 	}
 	defer cloud.Close()
-	cloud.Latency = o.latency
 	event, err := directive(cloud, o.directive, o.cookie)
 	if err != nil {
 		return err
