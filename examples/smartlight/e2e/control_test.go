@@ -8,6 +8,7 @@ import (
 	"github.com/go-alexa/smarthome/alexa"
 	"github.com/go-alexa/smarthome/alexa/alexatest"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
 	"github.com/go-alexa/smarthome/examples/smartlight/local"
 )
 
@@ -25,6 +26,12 @@ func errorJSON(serial, typ, message string) string {
 	return `{"event": {"header": {"namespace": "Alexa", "name": "ErrorResponse", "messageId": "<uuid>", "correlationToken": "<correlation>", "payloadVersion": "3"},
 		"endpoint": {"scope": {"type": "BearerToken", "token": "<token>"}, "endpointId": "` + serial + `"},
 		"payload": {"type": "` + typ + `", "message": "` + message + `"}}}`
+}
+
+// cookied is the expected reply msg with the endpoint cookie naming thing
+// echoed, as the reply to a directive that carries it.
+func cookied(msg, thing string) string {
+	return strings.Replace(msg, `"endpoint": {`, `"endpoint": {"cookie": {"thing": "`+thing+`"}, `, 1)
 }
 
 // echoes checks that reply echoes directive's correlation token and scope.
@@ -69,10 +76,12 @@ func TestScenario05TurnOnTurnOff(t *testing.T) {
 		t.Errorf("events after an answered TurnOn: %v", kinds(recs))
 	}
 
-	d = alexatest.TurnOff("myDevice001", tok)
+	// With the cookie discovery gave the endpoint, as Alexa sends it, the
+	// skill reads the shadow while the registry confirms the thing.
+	d = alexatest.To("myDevice001", tok).WithCookie(light.Cookie("smartLight")).TurnOff()
 	m = e.invoke(d)
 	echoes(t, d, m)
-	assertMessage(t, mustJSON(t, m), responseJSON("Response", "myDevice001", powerJSON(false), levelJSON(100), connJSON(true)))
+	assertMessage(t, mustJSON(t, m), cookied(responseJSON("Response", "myDevice001", powerJSON(false), levelJSON(100), connJSON(true)), "smartLight"))
 	if _, rep := e.shadow("smartLight"); rep.Status.Value != device.StatusOff {
 		t.Errorf("reported status %s after TurnOff", rep.Status.Value)
 	}
@@ -118,10 +127,10 @@ func TestScenario06ReportState(t *testing.T) {
 	e.claim(alice, e.light(0), "Desk lamp")
 	tok := e.link(alice)
 	e.report("smartLight", device.LightPatch{Battery: device.Ptr(37)})
-	d := alexatest.ReportState("myDevice001", tok)
+	d := alexatest.To("myDevice001", tok).WithCookie(light.Cookie("smartLight")).ReportState()
 	m := e.invoke(d)
 	echoes(t, d, m)
-	assertMessage(t, mustJSON(t, m), responseJSON("StateReport", "myDevice001", powerJSON(false), levelJSON(37), connJSON(true)))
+	assertMessage(t, mustJSON(t, m), cookied(responseJSON("StateReport", "myDevice001", powerJSON(false), levelJSON(37), connJSON(true)), "smartLight"))
 
 	// The times are the shadow's: the power state was reported when the
 	// light connected, before the battery.
@@ -173,10 +182,20 @@ func TestScenario07ForeignEndpoint(t *testing.T) {
 	tok := e.token(alice, false)
 	mark := e.mark()
 	for _, id := range []string{"BOB-001", "NOPE-404", "nope:-=@&?"} {
+		want := strings.Replace(errorJSON("X", "NO_SUCH_ENDPOINT", "no such endpoint"), `"endpointId": "X"`, `"endpointId": `+string(must(jsonMarshal(id))), 1)
 		for _, d := range [][]byte{alexatest.TurnOn(id, tok), alexatest.TurnOff(id, tok), alexatest.ReportState(id, tok)} {
 			m := e.invoke(d)
 			echoes(t, d, m)
-			assertMessage(t, mustJSON(t, m), strings.Replace(errorJSON("X", "NO_SUCH_ENDPOINT", "no such endpoint"), `"endpointId": "X"`, `"endpointId": `+string(must(jsonMarshal(id))), 1))
+			assertMessage(t, mustJSON(t, m), want)
+		}
+		// Bob's cookie, or Alice's for his endpoint, changes nothing.
+		for _, thing := range []string{"bobLight", "smartLight"} {
+			to := alexatest.To(id, tok).WithCookie(light.Cookie(thing))
+			for _, d := range [][]byte{to.TurnOn(), to.ReportState()} {
+				m := e.invoke(d)
+				echoes(t, d, m)
+				assertMessage(t, mustJSON(t, m), cookied(want, thing))
+			}
 		}
 	}
 	if desired, rep := e.shadow("bobLight"); desired.Status.OK || rep.Status.Value != device.StatusOff {

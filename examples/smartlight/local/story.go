@@ -17,6 +17,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/auth/authserver"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
 	"github.com/go-alexa/smarthome/examples/smartlight/devicesapi"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
@@ -138,14 +139,21 @@ func (a *App) Story(ctx context.Context, o StoryOptions) error {
 			return err
 		}
 	}
-	m, _, err = a.Directive(ctx, alexatest.TurnOn(l.SerialNumber, linking))
+	// Alexa echoes the cookie discovery gave the endpoint.
+	lamp := alexatest.To(l.SerialNumber, linking)
+	for _, e := range found.Endpoints {
+		if e.EndpointID == l.SerialNumber {
+			lamp = lamp.WithCookie(e.Cookie)
+		}
+	}
+	m, _, err = a.Directive(ctx, lamp.TurnOn())
 	if err != nil {
 		return err
 	}
 	if m.Event.Header.Name != alexa.NameResponse {
 		return fmt.Errorf("local: TurnOn answered %s", summarize(mustJSON(m), 0))
 	}
-	if _, _, err := a.Directive(ctx, alexatest.ReportState(l.SerialNumber, linking)); err != nil {
+	if _, _, err := a.Directive(ctx, lamp.ReportState()); err != nil {
 		return err
 	}
 
@@ -275,15 +283,19 @@ func (a *App) WriteHelpers(ttl time.Duration) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The directives carry the cookie the skill's discovery gives the
+	// endpoint, as Alexa's do.
 	serial := "myDevice001"
+	lamp := alexatest.To(serial, linking)
 	if len(a.Lights) > 0 {
 		serial = a.Lights[0].SerialNumber
+		lamp = alexatest.To(serial, linking).WithCookie(light.Cookie(a.Lights[0].ThingName))
 	}
 	files := map[string][]byte{
 		"web.token":        []byte(web),
-		"TurnOn.json":      alexatest.TurnOn(serial, linking),
-		"TurnOff.json":     alexatest.TurnOff(serial, linking),
-		"ReportState.json": alexatest.ReportState(serial, linking),
+		"TurnOn.json":      lamp.TurnOn(),
+		"TurnOff.json":     lamp.TurnOff(),
+		"ReportState.json": lamp.ReportState(),
 		"Discover.json":    alexatest.Discover(linking),
 		"demo.password":    []byte(a.DemoPassword),
 	}

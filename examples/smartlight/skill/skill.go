@@ -24,8 +24,9 @@
 // names ([light.Cookie], set at discovery and echoed by Alexa), which
 // saves a round trip; but a refused token decides the answer, and the
 // early read is used only if the registry confirms that the thing is the
-// endpoint's and the user's: the cookie is a hint, the registry decides. A token the Resolver could not judge in time
-// (a context error) is answered INTERNAL_ERROR, not as a bad credential.
+// endpoint's and the user's: the cookie is a hint, the registry decides.
+// A token the Resolver could not judge in time (a context error) is
+// answered INTERNAL_ERROR, not as a bad credential.
 //
 // # Control and its confirmation
 //
@@ -247,7 +248,7 @@ func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.T
 		if device.ValidThingName(hint) {
 			early = make(chan read, 1)
 			go func() {
-				st, err := s.state(lctx, device.Thing{Name: hint})
+				st, err := s.state(lctx, hint)
 				early <- read{st, err}
 			}()
 		}
@@ -277,23 +278,23 @@ func (s *Skill) owned(ctx context.Context, d *alexa.Directive) (string, device.T
 	}
 	// No cookie, or one naming another thing (the endpoint was discovered
 	// before the device was replaced): the registry's thing is read now.
-	st, err := s.state(ctx, t)
+	st, err := s.state(ctx, t.Name)
 	return uid, t, st, err
 }
 
-// state reads the shadow of t.
-func (s *Skill) state(ctx context.Context, t device.Thing) (lightState, error) {
-	doc, err := s.shadow.Get(ctx, t.Name)
+// state reads the shadow of the thing named thing.
+func (s *Skill) state(ctx context.Context, thing string) (lightState, error) {
+	doc, err := s.shadow.Get(ctx, thing)
 	if errors.Is(err, device.ErrNotFound) {
 		return lightState{}, nil
 	}
 	if err != nil {
-		return lightState{}, fmt.Errorf("skill: reading the shadow of %q: %w", t.Name, err)
+		return lightState{}, fmt.Errorf("skill: reading the shadow of %q: %w", thing, err)
 	}
 	desired, derr := device.ParseLightState(doc.State.Desired, doc.Metadata.Desired)
 	reported, rerr := device.ParseLightState(doc.State.Reported, doc.Metadata.Reported)
 	if e := errors.Join(derr, rerr); e != nil {
-		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: shadow has invalid values; ignoring them", slog.String("thing", t.Name), slog.String("error", e.Error()))
+		s.log.LogAttrs(ctx, slog.LevelWarn, "skill: shadow has invalid values; ignoring them", slog.String("thing", thing), slog.String("error", e.Error()))
 	}
 	return lightState{desired: desired, reported: reported, version: doc.Version}, nil
 }
@@ -322,7 +323,7 @@ func (s *Skill) Discover(ctx context.Context, d *alexa.Directive, p alexa.Discov
 	g.SetLimit(discoverReads)
 	for i, t := range things {
 		g.Go(func() error {
-			st, err := s.state(gctx, t)
+			st, err := s.state(gctx, t.Name)
 			names[i] = light.Name(st.desired, st.reported)
 			return err
 		})
@@ -400,7 +401,7 @@ func (s *Skill) await(ctx context.Context, t device.Thing, cmd device.Command) (
 	defer tick.Stop()
 	expired := false
 	for {
-		st, err := s.state(ctx, t)
+		st, err := s.state(ctx, t.Name)
 		if err != nil {
 			return st.reported, err
 		}
@@ -447,7 +448,7 @@ func (s *Skill) withdraw(ctx context.Context, t device.Thing, cmd device.Command
 			return device.LightState{}, errUnreachable
 		}
 		// The shadow changed meanwhile: the device may have acknowledged.
-		st, err := s.state(ctx, t)
+		st, err := s.state(ctx, t.Name)
 		if err != nil {
 			return device.LightState{}, errUnreachable
 		}

@@ -139,6 +139,11 @@ func TestCredentialErrors(t *testing.T) {
 		if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != want {
 			t.Errorf("token %q: %s (%v), want %s", tok, m, e, want)
 		}
+		// The cookie's early read changes none of it.
+		m = alexatest.Invoke(t, r, alexatest.To("SL-1", tok).WithCookie(light.Cookie("lamp")).ReportState())
+		if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != want {
+			t.Errorf("token %q with the cookie: %s (%v), want %s", tok, m, e, want)
+		}
 	}
 	// A registry failure is an internal error, not a missing endpoint.
 	r2, err := skill.New(skill.Config{Model: mustModel(t), Registry: failingRegistry{iot}, Shadow: iot, Users: resolver{}})
@@ -398,4 +403,22 @@ func powerState(m *alexa.EventMessage) string {
 		}
 	}
 	return ""
+}
+
+// An early read that fails, of the thing the registry confirms, fails the
+// directive as a late one does: INTERNAL_ERROR, and no command is written.
+func TestCookieReadFailing(t *testing.T) {
+	t.Parallel()
+	iot := setup(t)
+	r := newSkill(t, failingShadow{iot, "lamp"}, iot)
+	lamp := alexatest.To("SL-1", "token-alice").WithCookie(light.Cookie("lamp"))
+	for _, d := range [][]byte{lamp.ReportState(), lamp.TurnOn()} {
+		m := alexatest.Invoke(t, r, d)
+		if e, ok := alexa.ErrorFromEvent(m); !ok || e.Type != alexa.ErrorInternalError {
+			t.Errorf("shadow unreadable: %s", m)
+		}
+	}
+	if doc, _ := iot.Get(t.Context(), "lamp"); len(doc.State.Desired) != 0 {
+		t.Errorf("desired %s written though the shadow could not be read", mustJSON(doc.State.Desired))
+	}
 }

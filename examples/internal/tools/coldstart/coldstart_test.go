@@ -22,6 +22,7 @@ import (
 	"github.com/go-alexa/smarthome/examples/smartlight/awsiot"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsstore"
 	"github.com/go-alexa/smarthome/examples/smartlight/device"
+	"github.com/go-alexa/smarthome/examples/smartlight/light"
 )
 
 // The paired ratio pairs the starts by iteration, whatever their order
@@ -227,7 +228,8 @@ func TestDirectiveAndReply(t *testing.T) {
 			Directive struct {
 				Header   map[string]string `json:"header"`
 				Endpoint *struct {
-					EndpointID string `json:"endpointId"`
+					EndpointID string            `json:"endpointId"`
+					Cookie     map[string]string `json:"cookie"`
 				} `json:"endpoint"`
 				Payload struct {
 					Scope *struct{ Token string } `json:"scope"`
@@ -246,6 +248,14 @@ func TestDirectiveAndReply(t *testing.T) {
 		case "turnon", "reportstate":
 			if wantName := map[string]string{"turnon": "TurnOn", "reportstate": "ReportState"}[name]; h["name"] != wantName || h["correlationToken"] == "" || d.Directive.Endpoint == nil || d.Directive.Endpoint.EndpointID != "CS-0001" {
 				t.Errorf("turnon directive %s", b)
+			}
+			// The cookie the skill's discovery sets, which Alexa echoes.
+			if d.Directive.Endpoint != nil && light.CookieThing(d.Directive.Endpoint.Cookie) != c.Things[0].Name {
+				t.Errorf("%s directive's cookie %v, want the one naming %s", name, d.Directive.Endpoint.Cookie, c.Things[0].Name)
+			}
+			plain, err := directive(c, name, false)
+			if err != nil || strings.Contains(string(plain), c.Things[0].Name) {
+				t.Errorf("%s directive without the cookie: %s, %v", name, plain, err)
 			}
 		}
 		if h["payloadVersion"] != "3" || len(h["messageId"]) != 36 {

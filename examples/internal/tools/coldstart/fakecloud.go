@@ -110,7 +110,13 @@ func (c *fakeCloud) Token() (string, error) {
 
 func (c *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
 	if c.Latency > 0 {
-		time.Sleep(c.Latency)
+		t := time.NewTimer(c.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
 	}
 	switch target := r.Header.Get("X-Amz-Target"); {
 	case strings.HasPrefix(r.URL.Path, "/cognito/"):

@@ -134,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.tags, "tags", "", "build tags of the measured binaries, e.g. lambda.norpc")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
-	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of the fake cloud (JWKS, IoT) by this much, as the network to AWS would")
+	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of the fake cloud (JWKS, IoT, SSM, DynamoDB) by this much, as the network to AWS would")
 	fs.BoolVar(&o.cookie, "cookie", true, "send the endpoint cookie the skill's discovery sets, as Alexa does (false: as for an endpoint discovered before the skill set one)")
 	fs.StringVar(&o.testBuild, "testbuild", "", "plain or race: build the functions as `go test` (or `go test -race`) builds its packages, reusing their build cache, instead of as deployed; the figures then say nothing of a deployment (for the tool's own test)")
 	if err := fs.Parse(args); err != nil {
