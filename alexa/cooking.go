@@ -178,9 +178,9 @@ func parseISODuration(s string) (time.Duration, bool) {
 
 // validISODuration reports whether s is an ISO 8601 duration of days,
 // hours, minutes and seconds however long: the syntax parseISODuration
-// reads, and the pattern of our schemas' ISO 8601 durations (a test holds
-// it to that pattern), without a regular expression, which would link
-// package regexp into every skill.
+// reads, and the pattern of requestedCookTime and maxCookTime in our
+// schemas (a test holds it to requestedCookTime's), without a regular
+// expression, which would link package regexp into every skill.
 func validISODuration(s string) bool {
 	return scanISODuration(s, func(byte, string, string) bool { return true })
 }
