@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -158,7 +160,7 @@ func TestMeasureBaseline(t *testing.T) {
 // through the same adapters and clients the skill uses.
 func TestFakeCloud(t *testing.T) {
 	t.Parallel()
-	c, err := newFakeCloud(3, 0)
+	c, err := newFakeCloud(cloudOptions{Devices: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +216,7 @@ func TestFakeCloud(t *testing.T) {
 
 func TestDirectiveAndReply(t *testing.T) {
 	t.Parallel()
-	c, err := newFakeCloud(2, 0)
+	c, err := newFakeCloud(cloudOptions{Devices: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,5 +309,49 @@ func TestSkillColdStart(t *testing.T) {
 		if !strings.Contains(out.String(), "skill") || !strings.Contains(out.String(), "baseline") {
 			t.Errorf("%s report:\n%s", d, out.String())
 		}
+	}
+}
+
+// With TLSDir, the fake cloud serves HTTPS with a certificate written
+// there, which a client trusting that file accepts, and no other does.
+func TestFakeCloudTLS(t *testing.T) {
+	t.Parallel()
+	c, err := newFakeCloud(cloudOptions{Devices: 1, TLSDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if !strings.HasPrefix(c.URL, "https://") || c.CAFile == "" {
+		t.Fatalf("URL %s, CAFile %q", c.URL, c.CAFile)
+	}
+	pemBytes, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatal("CAFile holds no certificate")
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+	ctx := t.Context()
+	v, err := auth.NewVerifier(ctx, auth.Config{Issuer: c.Issuer, ClientIDs: []string{fakeAlexaClientID}, HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := v.Verify(ctx, tok); err != nil || p.UserID != fakeUser {
+		t.Errorf("Verify over HTTPS = %+v, %v", p, err)
+	}
+	if env := strings.Join(skillEnvironment(c), "\n"); !strings.Contains(env, "SSL_CERT_FILE="+c.CAFile) || !strings.Contains(env, "AWS_ENDPOINT_URL=https://") {
+		t.Errorf("the skill's environment does not trust the cloud's certificate:\n%s", env)
+	}
+	// A client that does not trust it is refused.
+	resp, err := http.Get(c.Issuer + "/.well-known/jwks.json")
+	if err == nil {
+		resp.Body.Close()
+		t.Error("a client without the certificate reached the cloud")
 	}
 }

@@ -2,10 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,8 +38,8 @@ import (
 //     AcceptGrant needs, in the grants function (the skill function
 //     forwards it there, and makes neither).
 //
-// Point AWS_ENDPOINT_URL and IOT_DATA_ENDPOINT at URL, and AUTH_ISSUER at
-// Issuer.
+// Point AWS_ENDPOINT_URL and IOT_DATA_ENDPOINT at URL, AUTH_ISSUER at
+// Issuer and, when it serves TLS, SSL_CERT_FILE at CAFile.
 type fakeCloud struct {
 	URL    string
 	Issuer string
@@ -37,6 +47,9 @@ type fakeCloud struct {
 	Things []device.Thing
 	// Latency delays every answer, as the network to AWS would.
 	Latency time.Duration
+	// CAFile is the PEM file of the certificate a client must trust
+	// when the cloud serves TLS; "" when it serves plain HTTP.
+	CAFile string
 
 	issuer *auth.Issuer
 	iot    *awsiottest.Fake
@@ -51,14 +64,39 @@ const (
 	fakeLWAClientID   = "amzn1.application-oa2-client.0c01d57a47"
 )
 
-// newFakeCloud starts a fake cloud whose user owns devices lights, and
-// that answers every request latency late.
-func newFakeCloud(devices int, latency time.Duration) (*fakeCloud, error) {
+// cloudOptions configure a fake cloud.
+type cloudOptions struct {
+	// Devices is how many lights the user owns.
+	Devices int
+	// Latency delays every answer.
+	Latency time.Duration
+	// TLSDir, if not "", makes the cloud serve HTTPS (HTTP/2 or 1.1, as
+	// AWS and Cognito do) with a certificate of its own, written there
+	// as ca.pem for clients to trust.
+	TLSDir string
+}
+
+// newFakeCloud starts a fake cloud.
+func newFakeCloud(o cloudOptions) (*fakeCloud, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	c := &fakeCloud{URL: "http://" + ln.Addr().String(), User: fakeUser, Latency: latency}
+	c := &fakeCloud{URL: "http://" + ln.Addr().String(), User: fakeUser, Latency: o.Latency}
+	var cert tls.Certificate
+	if o.TLSDir != "" {
+		var certPEM []byte
+		if cert, certPEM, err = selfSigned(); err != nil {
+			ln.Close()
+			return nil, err
+		}
+		c.CAFile = filepath.Join(o.TLSDir, "ca.pem")
+		if err := os.WriteFile(c.CAFile, certPEM, 0o600); err != nil {
+			ln.Close()
+			return nil, err
+		}
+		c.URL = "https://" + ln.Addr().String()
+	}
 	c.Issuer = c.URL + "/cognito/pool"
 	if c.issuer, err = auth.NewIssuer(c.Issuer); err != nil {
 		ln.Close()
@@ -70,7 +108,7 @@ func newFakeCloud(devices int, latency time.Duration) (*fakeCloud, error) {
 		return nil, err
 	}
 	ctx := context.Background()
-	for i := range devices {
+	for i := range o.Devices {
 		_, hash := device.NewClaimSecret()
 		t := device.Thing{
 			Name:            fmt.Sprintf("coldstart-light-%d", i+1),
@@ -92,8 +130,37 @@ func newFakeCloud(devices int, latency time.Duration) (*fakeCloud, error) {
 		}
 	}
 	c.srv = &http.Server{Handler: http.HandlerFunc(c.serve), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = c.srv.Serve(ln) }()
+	if c.CAFile == "" {
+		go func() { _ = c.srv.Serve(ln) }()
+		return c, nil
+	}
+	c.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	go func() { _ = c.srv.ServeTLS(ln, "", "") }()
 	return c, nil
+}
+
+// selfSigned returns a certificate for 127.0.0.1 that is its own
+// authority (a P-256 key, valid for a day), and its PEM.
+func selfSigned() (tls.Certificate, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(now.UnixNano()),
+		Subject:      pkix.Name{CommonName: "coldstart fake cloud"},
+		NotBefore:    now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }
 
 // Close stops the server.

@@ -39,12 +39,14 @@
 // With -latency, the fake cloud answers every request that much later, as
 // the network to AWS would: the figure then shows what the skill's
 // sequence of calls costs where each is a round trip, which a loopback
-// measurement hides. With -cookie=false, the directive carries no
-// endpoint cookie, as for an endpoint discovered before the skill set one.
+// measurement hides. With -tls, it serves HTTPS, as AWS and Cognito are
+// reached, so that the skill's figure includes its TLS handshakes. With
+// -cookie=false, the directive carries no endpoint cookie, as for an
+// endpoint discovered before the skill set one.
 //
 // Usage, from the examples module:
 //
-//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-latency 5ms] [-cookie=false] [-env KEY=VALUE ...]
+//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-latency 5ms] [-tls] [-cookie=false] [-env KEY=VALUE ...]
 package main
 
 import (
@@ -108,6 +110,8 @@ type options struct {
 	latency time.Duration
 	// cookie sends the endpoint cookie the skill's discovery sets.
 	cookie bool
+	// tls serves the fake cloud over HTTPS.
+	tls bool
 	// testBuild builds the measured functions as `go test` builds (see
 	// the -testbuild flag): for the tool's own test only.
 	testBuild string
@@ -135,6 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of the fake cloud (JWKS, IoT, SSM, DynamoDB) by this much, as the network to AWS would")
+	fs.BoolVar(&o.tls, "tls", false, "serve the fake cloud over HTTPS, as AWS and Cognito are reached, with a certificate the skill trusts (SSL_CERT_FILE)")
 	fs.BoolVar(&o.cookie, "cookie", true, "send the endpoint cookie the skill's discovery sets, as Alexa does (false: as for an endpoint discovered before the skill set one)")
 	fs.StringVar(&o.testBuild, "testbuild", "", "plain or race: build the functions as `go test` (or `go test -race`) builds its packages, reusing their build cache, instead of as deployed; the figures then say nothing of a deployment (for the tool's own test)")
 	if err := fs.Parse(args); err != nil {
@@ -166,7 +171,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	cloud, err := newFakeCloud(o.devices, o.latency)
+	cloudOpts := cloudOptions{Devices: o.devices, Latency: o.latency}
+	if o.tls {
+		cloudOpts.TLSDir = tmp
+	}
+	cloud, err := newFakeCloud(cloudOpts)
 	if err != nil {
 		return err
 	}
@@ -343,7 +352,7 @@ func lambdaEnvironment(name string) []string {
 // skillEnvironment is the skill's environment as examples/template.yaml
 // sets it, pointed at the fake cloud.
 func skillEnvironment(c *fakeCloud) []string {
-	return append(lambdaEnvironment("smartlight-skill"),
+	env := append(lambdaEnvironment("smartlight-skill"),
 		"AWS_ENDPOINT_URL="+c.URL,
 		"IOT_DATA_ENDPOINT="+c.URL,
 		"DASH_REPLENISHMENT=enabled",
@@ -358,6 +367,10 @@ func skillEnvironment(c *fakeCloud) []string {
 		"AUTH_ALEXA_CLIENT_IDS="+fakeAlexaClientID,
 		"LOG_LEVEL=info",
 	)
+	if c.CAFile != "" {
+		env = append(env, "SSL_CERT_FILE="+c.CAFile)
+	}
+	return env
 }
 
 // directive returns the event of the first invocation: an Alexa directive
