@@ -289,6 +289,18 @@ func (a *Authority) ClientTLS(t testing.TB, cn string, roots *Authority) *tls.Co
 	return &tls.Config{Certificates: []tls.Certificate{pair}, RootCAs: roots.pool, MinVersion: tls.VersionTLS12}
 }
 
+// ServerTLS returns a server TLS configuration with a certificate for
+// host (and for 127.0.0.1) signed by a.
+func (a *Authority) ServerTLS(t testing.TB, host string) *tls.Config {
+	t.Helper()
+	certPEM, keyPEM := a.issue(t, host, true)
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+}
+
 // WriteClientFiles writes a client certificate for cn signed by a, its
 // key and a's certificate as PEM files in dir, and returns their paths.
 func (a *Authority) WriteClientFiles(t testing.TB, dir, cn string) (certFile, keyFile, caFile string) {

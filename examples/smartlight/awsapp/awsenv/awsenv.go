@@ -2,7 +2,8 @@
 // from its environment, without the AWS SDK's config package: the
 // checked configuration ([Load]: package config's variables and
 // awsapp's), the AWS configuration of a Lambda function ([AWSConfig]:
-// region, credentials, endpoints, retries), SSM SecureString parameters
+// region, credentials, endpoints, retries, the certificates trusted:
+// [TrustFromEnv]), SSM SecureString parameters
 // ([SecureParameter], one signed request, without the SSM client) and a
 // synchronous Lambda invocation ([Invoke], one signed request, without
 // the Lambda client).
@@ -37,7 +38,7 @@ var unsupported = []string{
 	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
 	"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-	"AWS_CA_BUNDLE", "AWS_DEFAULTS_MODE",
+	"AWS_DEFAULTS_MODE",
 }
 
 // AWSConfig returns the AWS configuration of a Lambda function from its
@@ -52,7 +53,9 @@ var unsupported = []string{
 //     IOT_DATA_PLANE, DYNAMODB, SSM) for one service, unless
 //     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true; AWS_USE_FIPS_ENDPOINT
 //     and AWS_USE_DUALSTACK_ENDPOINT;
-//   - the retries: AWS_MAX_ATTEMPTS and AWS_RETRY_MODE.
+//   - the retries: AWS_MAX_ATTEMPTS and AWS_RETRY_MODE;
+//   - the certificates trusted: AWS_CA_BUNDLE, else Amazon's roots first
+//     ([TrustFromEnv]).
 //
 // Every client made from it shares one HTTP client (its connections).
 func AWSConfig(getenv func(string) string) (aws.Config, []string) {
@@ -62,10 +65,14 @@ func AWSConfig(getenv func(string) string) (aws.Config, []string) {
 			problems = append(problems, fmt.Sprintf("%s is set: this function reads its AWS credentials and settings from Lambda's environment only (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); unset it", name))
 		}
 	}
+	trust, err := TrustFromEnv(getenv)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	src := source{getenv: getenv}
 	cfg := aws.Config{
 		Region:        first(getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
-		HTTPClient:    awshttp.NewBuildableClient(),
+		HTTPClient:    awshttp.NewBuildableClient().WithTransportOptions(trust.Apply),
 		ConfigSources: []any{src},
 	}
 	id, secret := first(getenv, "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), first(getenv, "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY")

@@ -2,10 +2,15 @@ package awsenv_test
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 
+	"github.com/go-alexa/smarthome/examples/internal/mosquitto"
 	"github.com/go-alexa/smarthome/examples/smartlight/awsapp/awsenv"
 	"github.com/go-alexa/smarthome/examples/smartlight/config"
 )
@@ -86,9 +92,10 @@ func TestAWSConfig(t *testing.T) {
 func TestAWSConfigProblems(t *testing.T) {
 	t.Parallel()
 	_, problems := awsenv.AWSConfig(lookup(map[string]string{"AWS_REGION": "eu-west-1", "AWS_PROFILE": "dev", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://x",
-		"AWS_MAX_ATTEMPTS": "0", "AWS_RETRY_MODE": "legacy", "AWS_USE_DUALSTACK_ENDPOINT": "yes", "AWS_SECRET_ACCESS_KEY": "secret-key"}))
+		"AWS_MAX_ATTEMPTS": "0", "AWS_RETRY_MODE": "legacy", "AWS_USE_DUALSTACK_ENDPOINT": "yes", "AWS_SECRET_ACCESS_KEY": "secret-key",
+		"AWS_CA_BUNDLE": filepath.Join(t.TempDir(), "missing.pem")}))
 	got := strings.Join(problems, "\n")
-	for _, want := range []string{"AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_USE_DUALSTACK_ENDPOINT"} {
+	for _, want := range []string{"AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CA_BUNDLE"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems do not mention %s:\n%s", want, got)
 		}
@@ -124,6 +131,42 @@ func TestAWSConfigClient(t *testing.T) {
 	defer mu.Unlock()
 	if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=AKIDTEST/") || !strings.Contains(auth, "/eu-west-1/") {
 		t.Errorf("Authorization %q", auth)
+	}
+}
+
+// The configuration's HTTP client trusts AWS_CA_BUNDLE's certificates
+// (over HTTP/2), and without it not a server of a CA outside Amazon's
+// roots and the system's.
+func TestAWSConfigCABundle(t *testing.T) {
+	t.Parallel()
+	ca := mosquitto.NewAuthority(t, "test CA")
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"endpointAddress":"` + r.Proto + `"}`))
+	}))
+	srv.TLS, srv.EnableHTTP2 = ca.ServerTLS(t, "localhost"), true
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	srv.StartTLS()
+	defer srv.Close()
+	bundle := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(bundle, ca.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		bundle, want string
+	}{{bundle, "HTTP/2.0"}, {"", ""}} {
+		cfg, problems := awsenv.AWSConfig(lookup(withEnv(map[string]string{"AWS_ENDPOINT_URL_IOT": srv.URL, "AWS_CA_BUNDLE": v.bundle, "AWS_MAX_ATTEMPTS": "1"})))
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		out, err := iot.NewFromConfig(cfg).DescribeEndpoint(t.Context(), &iot.DescribeEndpointInput{EndpointType: aws.String("iot:Data-ATS")})
+		var uerr x509.UnknownAuthorityError
+		switch {
+		case v.want != "" && (err != nil || aws.ToString(out.EndpointAddress) != v.want):
+			t.Errorf("AWS_CA_BUNDLE=%s: DescribeEndpoint = %v, %v; want %s", v.bundle, out, err, v.want)
+		case v.want == "" && !errors.As(err, &uerr):
+			t.Errorf("AWS_CA_BUNDLE unset: DescribeEndpoint error %v, want an x509.UnknownAuthorityError", err)
+		}
 	}
 }
 

@@ -21,6 +21,11 @@
 // function answers. So the skill function neither links the DynamoDB
 // client, whose package initialization alone cost its cold start 3–6 ms,
 // nor may it read the grants or the secrets.
+//
+// Its HTTPS calls (AWS, and the JWKS of Cognito) verify AWS endpoints
+// against Amazon's roots, not the system's root store, whose parsing
+// would cost the first TLS handshake tens of milliseconds (see
+// awsenv.TrustFromEnv).
 package skillapp
 
 import (
@@ -29,7 +34,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -96,7 +103,16 @@ func Start(ctx context.Context, getenv func(string) string, logOut io.Writer) (*
 	// first token needs it: it runs while the IoT clients are built,
 	// the function polls for its first event and the router decodes it
 	// (and looks the endpoint up in the registry), not before.
-	v, err := auth.StartVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger})
+	// The JWKS is fetched with the trust of the AWS calls (Cognito is an
+	// AWS service): Amazon's roots first, not the system's root store.
+	trust, err := awsenv.TrustFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	jwksTransport := http.DefaultTransport.(*http.Transport).Clone()
+	trust.Apply(jwksTransport)
+	v, err := auth.StartVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger,
+		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: jwksTransport}})
 	if err != nil {
 		return nil, err
 	}
