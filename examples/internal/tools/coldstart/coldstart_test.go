@@ -341,7 +341,7 @@ func TestFakeCloudTLS(t *testing.T) {
 		t.Fatal("CAFile holds no certificate")
 	}
 	checkToken(t, c, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}})
-	if env := strings.Join(skillEnvironment(c), "\n"); !strings.Contains(env, "SSL_CERT_FILE="+c.CAFile) || !strings.Contains(env, "AWS_ENDPOINT_URL=https://") {
+	if env := strings.Join(skillEnvironment(c), "\n"); !strings.Contains(env, "SSL_CERT_FILE="+c.CAFile) || !strings.Contains(env, "AWS_CA_BUNDLE="+c.CAFile) || !strings.Contains(env, "AWS_ENDPOINT_URL=https://") {
 		t.Errorf("the skill's environment does not trust the cloud's certificate:\n%s", env)
 	}
 	// A client that does not trust it is refused.

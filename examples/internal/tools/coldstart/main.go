@@ -40,7 +40,12 @@
 // the network to AWS would: the figure then shows what the skill's
 // sequence of calls costs where each is a round trip, which a loopback
 // measurement hides. With -tls, it serves HTTPS, as AWS and Cognito are
-// reached, so that the skill's figure includes its TLS handshakes. With
+// reached, so that the skill's figure includes its TLS handshakes; the
+// skill trusts the fake's certificate through AWS_CA_BUNDLE, as it trusts
+// Amazon's roots on Lambda, without loading the system's root store
+// (with -env AWS_CA_BUNDLE=, it falls back to the system's roots, where
+// SSL_CERT_FILE adds the certificate: the cost of a server outside
+// Amazon's roots). With
 // -cookie=false, the directive carries no endpoint cookie, as for an
 // endpoint discovered before the skill set one.
 //
@@ -139,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a start may take")
 	fs.BoolVar(&o.verbose, "v", false, "show the skill's log of the first start")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of the fake cloud (JWKS, IoT, SSM, DynamoDB) by this much, as the network to AWS would")
-	fs.BoolVar(&o.tls, "tls", false, "serve the fake cloud over HTTPS, as AWS and Cognito are reached, with a certificate the skill trusts (SSL_CERT_FILE)")
+	fs.BoolVar(&o.tls, "tls", false, "serve the fake cloud over HTTPS, as AWS and Cognito are reached, with a certificate the skill trusts (AWS_CA_BUNDLE, SSL_CERT_FILE)")
 	fs.BoolVar(&o.cookie, "cookie", true, "send the endpoint cookie the skill's discovery sets, as Alexa does (false: as for an endpoint discovered before the skill set one)")
 	fs.StringVar(&o.testBuild, "testbuild", "", "plain or race: build the functions as `go test` (or `go test -race`) builds its packages, reusing their build cache, instead of as deployed; the figures then say nothing of a deployment (for the tool's own test)")
 	if err := fs.Parse(args); err != nil {
@@ -368,7 +373,11 @@ func skillEnvironment(c *fakeCloud) []string {
 		"LOG_LEVEL=info",
 	)
 	if c.CAFile != "" {
-		env = append(env, "SSL_CERT_FILE="+c.CAFile)
+		// The function trusts the fake's certificate for its AWS calls
+		// and its JWKS fetch as it would a proxy's (AWS_CA_BUNDLE), and
+		// the system's roots include it, for what falls back to them
+		// (-env AWS_CA_BUNDLE= measures that path).
+		env = append(env, "AWS_CA_BUNDLE="+c.CAFile, "SSL_CERT_FILE="+c.CAFile)
 	}
 	return env
 }
