@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -148,11 +149,45 @@ func TestMeasureBaseline(t *testing.T) {
 		if s.Init <= 0 || s.Answer < s.Init || s.Answer > 20*time.Second {
 			t.Errorf("init %v, answer %v", s.Init, s.Answer)
 		}
+		// A Go process faults on at least its heap, stacks and data.
+		if runtime.GOOS == "linux" && s.Faults < 50 {
+			t.Errorf("%d page faults counted", s.Faults)
+		}
 	}
 
 	// A process that exits without answering is reported.
 	if _, err := measure(t.Context(), "/bin/true", nil, []byte(`{}`), 5*time.Second); err == nil || !strings.Contains(err.Error(), "exited before answering") {
 		t.Errorf("measure(/bin/true) = %v", err)
+	}
+}
+
+func TestMedianFaults(t *testing.T) {
+	t.Parallel()
+	runs := func(f ...int64) []sample {
+		var out []sample
+		for _, n := range f {
+			out = append(out, sample{Faults: n})
+		}
+		return out
+	}
+	for _, v := range []struct {
+		runs []sample
+		want int64
+	}{{runs(700, 300, 500), 500}, {runs(4, 1, 3, 2), 2}, {runs(9), 9}, {nil, -1}, {runs(5, -1, 7), -1}} {
+		if got := medianFaults(v.runs); got != v.want {
+			t.Errorf("medianFaults(%v) = %d, want %d", v.runs, got, v.want)
+		}
+	}
+}
+
+func TestFaultCost(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("measured on Linux")
+	}
+	d, err := faultCost()
+	if err != nil || d <= 0 || d > time.Second {
+		t.Errorf("faultCost() = %v, %v", d, err)
 	}
 }
 

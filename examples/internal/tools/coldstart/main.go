@@ -238,15 +238,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Cold start, %s directive, %d devices, %d starts each (%s/%s, %d CPUs, %s, %s)\n\n",
 		o.directive, o.devices, o.n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), built)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "function\tto answer: median\tp90\tmin\tmax\tto first poll: median\tp90\t")
+	fmt.Fprintln(tw, "function\tto answer: median\tp90\tmin\tmax\tto first poll: median\tp90\tpage faults: median\t")
 	for _, f := range []struct {
 		name string
 		runs []sample
 	}{{"skill", skillRuns}, {"baseline", baseRuns}} {
 		ans, init := durations(f.runs, func(s sample) time.Duration { return s.Answer }), durations(f.runs, func(s sample) time.Duration { return s.Init })
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", f.name,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", f.name,
 			ms(percentile(ans, 50)), ms(percentile(ans, 90)), ms(ans[0]), ms(ans[len(ans)-1]),
-			ms(percentile(init, 50)), ms(percentile(init, 90)))
+			ms(percentile(init, 50)), ms(percentile(init, 90)), medianFaults(f.runs))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -255,6 +255,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\nskill/baseline, ratio of the medians to answer: %.2f×\n",
 		float64(percentile(durations(skillRuns, answer), 50))/float64(percentile(durations(baseRuns, answer), 50)))
 	fmt.Fprintf(stdout, "skill/baseline, median of the %d paired ratios to answer: %.2f×\n", len(skillRuns), pairedRatio(skillRuns, baseRuns))
+	if sf, bf := medianFaults(skillRuns), medianFaults(baseRuns); sf >= 0 && bf >= 0 {
+		if cost, err := faultCost(); err == nil {
+			fmt.Fprintf(stdout, "a page fault (first touch of a fresh page) takes %.1f µs on this machine: the skill's %d more faults than the baseline's are about %s of its start\n",
+				float64(cost)/float64(time.Microsecond), sf-bf, ms(time.Duration(sf-bf)*cost))
+		}
+	}
 
 	if !o.sizes {
 		return nil
@@ -451,8 +457,11 @@ type sample struct {
 	// Answer is from the process start to the full answer; Init to the
 	// function's first poll for an event.
 	Answer, Init time.Duration
-	Reply        []byte
-	Log          string
+	// Faults counts the process's minor page faults, to its end (-1
+	// where the system does not report them).
+	Faults int64
+	Reply  []byte
+	Log    string
 }
 
 // measure starts bin as Lambda would, with env, serves it event through a
@@ -486,7 +495,7 @@ func measure(ctx context.Context, bin string, env []string, event []byte, timeou
 		if res.Err != nil {
 			return sample{}, fmt.Errorf("%w\n%s", res.Err, truncate(log.String(), 2000))
 		}
-		s := sample{Answer: res.At.Sub(start), Reply: res.Body, Log: log.String()}
+		s := sample{Answer: res.At.Sub(start), Faults: minorFaults(cmd.ProcessState), Reply: res.Body, Log: log.String()}
 		if !res.NextAt.IsZero() {
 			s.Init = res.NextAt.Sub(start)
 		}
@@ -500,6 +509,23 @@ func measure(ctx context.Context, bin string, env []string, event []byte, timeou
 		stop()
 		return sample{}, ctx.Err()
 	}
+}
+
+// medianFaults returns the median (nearest rank) of the runs' page
+// faults, or -1 if they were not counted.
+func medianFaults(runs []sample) int64 {
+	f := make([]int64, 0, len(runs))
+	for _, s := range runs {
+		if s.Faults < 0 {
+			return -1
+		}
+		f = append(f, s.Faults)
+	}
+	if len(f) == 0 {
+		return -1
+	}
+	slices.Sort(f)
+	return f[(len(f)+1)/2-1]
 }
 
 // durations returns f of every sample, sorted.
