@@ -38,7 +38,7 @@ var unsupported = []string{
 	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
 	"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-	"AWS_DEFAULTS_MODE",
+	"AWS_DEFAULTS_MODE", "AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026",
 }
 
 // AWSConfig returns the AWS configuration of a Lambda function from its
@@ -57,7 +57,10 @@ var unsupported = []string{
 //   - the certificates trusted: AWS_CA_BUNDLE, else Amazon's roots first
 //     ([TrustFromEnv]).
 //
-// Every client made from it shares one HTTP client (its connections).
+// Every client made from it shares one HTTP client (its connections), made
+// once and for all: service clients do not change its transport (the
+// SDK's defaults modes and read timeouts, AWS_DEFAULTS_MODE and
+// AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026, are not supported).
 func AWSConfig(getenv func(string) string) (aws.Config, []string) {
 	var problems []string
 	for _, name := range unsupported {
@@ -72,7 +75,7 @@ func AWSConfig(getenv func(string) string) (aws.Config, []string) {
 	src := source{getenv: getenv}
 	cfg := aws.Config{
 		Region:        first(getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
-		HTTPClient:    awshttp.NewBuildableClient().WithTransportOptions(trust.Apply),
+		HTTPClient:    awshttp.NewBuildableClient().WithTransportOptions(trust.Apply).Freeze(),
 		ConfigSources: []any{src},
 	}
 	id, secret := first(getenv, "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"), first(getenv, "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY")

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 
 	"github.com/go-alexa/smarthome/examples/internal/mosquitto"
@@ -93,9 +94,9 @@ func TestAWSConfigProblems(t *testing.T) {
 	t.Parallel()
 	_, problems := awsenv.AWSConfig(lookup(map[string]string{"AWS_REGION": "eu-west-1", "AWS_PROFILE": "dev", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://x",
 		"AWS_MAX_ATTEMPTS": "0", "AWS_RETRY_MODE": "legacy", "AWS_USE_DUALSTACK_ENDPOINT": "yes", "AWS_SECRET_ACCESS_KEY": "secret-key",
-		"AWS_CA_BUNDLE": filepath.Join(t.TempDir(), "missing.pem")}))
+		"AWS_CA_BUNDLE": filepath.Join(t.TempDir(), "missing.pem"), "AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026": "true"}))
 	got := strings.Join(problems, "\n")
-	for _, want := range []string{"AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CA_BUNDLE"} {
+	for _, want := range []string{"AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CA_BUNDLE", "AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems do not mention %s:\n%s", want, got)
 		}
@@ -158,6 +159,11 @@ func TestAWSConfigCABundle(t *testing.T) {
 		cfg, problems := awsenv.AWSConfig(lookup(withEnv(map[string]string{"AWS_ENDPOINT_URL_IOT": srv.URL, "AWS_CA_BUNDLE": v.bundle, "AWS_MAX_ATTEMPTS": "1"})))
 		if len(problems) > 0 {
 			t.Fatal(problems)
+		}
+		// Made once and for all: a service client cannot change its
+		// transport behind the trust's dialler.
+		if _, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+			t.Error("the HTTP client is a BuildableClient, which service clients copy and change")
 		}
 		out, err := iot.NewFromConfig(cfg).DescribeEndpoint(t.Context(), &iot.DescribeEndpointInput{EndpointType: aws.String("iot:Data-ATS")})
 		var uerr x509.UnknownAuthorityError

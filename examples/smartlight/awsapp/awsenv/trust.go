@@ -47,12 +47,13 @@ type Trust struct {
 //   - Otherwise, the certificate chain of an AWS endpoint (a host under
 //     amazonaws.com or api.aws) is verified against the five roots of
 //     Amazon Trust Services (embedded; AWS service endpoints, Cognito's
-//     included, chain to them), without the system's root store. A chain
-//     that does not lead to them (a legacy IoT data endpoint), and every
-//     other host (an identity provider outside AWS, an AWS_ENDPOINT_URL
-//     of another kind), are verified against the system's roots, as Go
-//     does by default. So the trust is never wider than the system's plus
-//     Amazon's roots, and never narrower than the system's.
+//     included, chain to them), without the system's root store. A server
+//     whose chain is of an authority outside them (a legacy IoT data
+//     endpoint), and every other host (an identity provider outside AWS,
+//     an AWS_ENDPOINT_URL of another kind), are verified against the
+//     system's roots, as Go does by default. So the trust is never wider
+//     than the system's plus Amazon's roots, and never narrower than the
+//     system's.
 //
 // Why: at the first TLS handshake of a process, Go reads and parses every
 // certificate of the system's root store, from its bundle file and its
@@ -77,19 +78,22 @@ func TrustFromEnv(getenv func(string) string) (Trust, error) {
 
 // Apply sets tr up to verify servers with t. A transport whose TLS
 // configuration already names its roots (RootCAs), or that dials its TLS
-// connections itself (DialTLSContext), is left as it is. With
-// Amazon's roots first, tr dials its HTTPS connections itself
-// (DialTLSContext, over tr's DialContext): for an AWS endpoint, Go's
-// verification runs against Amazon's roots and, if the chain does not
-// lead to them, again over a new connection against the system's, after
-// which that host is verified against the system's roots directly.
+// connections itself (DialTLSContext or DialTLS), is left as it is.
+//
+// With Amazon's roots first, tr dials its HTTPS connections itself
+// (DialTLSContext): for an AWS endpoint, Go's verification runs against
+// Amazon's roots and, if the certificate's authority is not among them,
+// again over a new connection against the system's (after which, if that
+// succeeded, the host is verified against the system's roots directly).
 // Requests through a proxy are verified against the system's roots, as Go
-// does.
+// does. The dialler keeps tr: it dials with tr's DialContext, its TLS
+// configuration and its TLSHandshakeTimeout, so Apply must be the last
+// change to tr, and a copy of tr (Transport.Clone) dials as tr does.
 func (t Trust) Apply(tr *http.Transport) {
 	if tr.TLSClientConfig == nil {
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
-	if tr.TLSClientConfig.RootCAs != nil || tr.DialTLSContext != nil {
+	if tr.TLSClientConfig.RootCAs != nil || tr.DialTLSContext != nil || tr.DialTLS != nil { //nolint:staticcheck // DialTLS is deprecated, and still used if set
 		return
 	}
 	if t.bundle != nil {
@@ -131,7 +135,8 @@ type amazonFirst struct {
 	fallback *x509.CertPool
 
 	mu sync.Mutex
-	// other holds the hosts whose chains did not lead to roots.
+	// other holds the server names whose certificates are of another
+	// authority than roots', verified against fallback.
 	other map[string]bool
 }
 
@@ -150,26 +155,33 @@ func (a *amazonFirst) dialTLS(ctx context.Context, network, addr string) (net.Co
 	if base.ServerName == "" {
 		base.ServerName = host
 	}
+	name := base.ServerName
 	a.mu.Lock()
-	other := a.other[host]
+	other := a.other[name]
 	a.mu.Unlock()
-	if !other && a.prefer(host) {
-		cfg := base.Clone()
-		cfg.RootCAs = a.roots()
-		conn, err := a.handshake(ctx, network, addr, cfg)
-		var verr *tls.CertificateVerificationError
-		var herr x509.HostnameError
-		if err == nil || !errors.As(err, &verr) || errors.As(err, &herr) {
-			return conn, err
-		}
-		// Not a chain to Amazon's roots (a wrong name would be wrong
-		// against any roots): the system's decide, now and from now on.
+	if other || !a.prefer(name) {
+		base.RootCAs = a.fallback
+		return a.handshake(ctx, network, addr, base)
+	}
+	cfg := base.Clone()
+	cfg.RootCAs = a.roots()
+	conn, err := a.handshake(ctx, network, addr, cfg)
+	var uerr x509.UnknownAuthorityError
+	if err == nil || !errors.As(err, &uerr) {
+		// Verified, or refused whatever the roots (a wrong name, an
+		// expired certificate), or not a certificate error.
+		return conn, err
+	}
+	// A certificate of another authority: the fallback roots decide, and
+	// if they accept it, decide for this server from now on.
+	base.RootCAs = a.fallback
+	conn, err = a.handshake(ctx, network, addr, base)
+	if err == nil {
 		a.mu.Lock()
-		a.other[host] = true
+		a.other[name] = true
 		a.mu.Unlock()
 	}
-	base.RootCAs = a.fallback
-	return a.handshake(ctx, network, addr, base)
+	return conn, err
 }
 
 // handshake dials addr and makes a TLS client connection over it with

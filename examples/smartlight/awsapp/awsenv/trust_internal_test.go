@@ -45,6 +45,9 @@ func TestAmazonRoots(t *testing.T) {
 		if block == nil {
 			break
 		}
+		if block.Type != "CERTIFICATE" || len(block.Headers) > 0 {
+			t.Errorf("a PEM block of type %q with headers %v: AppendCertsFromPEM would skip it", block.Type, block.Headers)
+		}
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
 			t.Fatal(err)
@@ -59,6 +62,10 @@ func TestAmazonRoots(t *testing.T) {
 		}
 		if cert.NotAfter.Before(time.Date(2037, 1, 1, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("%s: expires %v", name, cert.NotAfter)
+		}
+		// The pool the dialler uses holds it.
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: amazonRoots()}); err != nil {
+			t.Errorf("%s: not in the pool of Amazon's roots: %v", name, err)
 		}
 		seen[name] = true
 	}
@@ -169,18 +176,32 @@ func TestPreferRoots(t *testing.T) {
 		}
 	})
 
+	t.Run("copy of the transport", func(t *testing.T) {
+		t.Parallel()
+		srv := newTLSServer(t, preferred, "localhost")
+		tr, _ := newTransport()
+		cp := tr.Clone()
+		defer cp.CloseIdleConnections()
+		if proto, err := get(t, cp, srv.URL); err != nil || proto != "HTTP/2.0" {
+			t.Fatalf("GET through Clone = %q, %v; want HTTP/2.0", proto, err)
+		}
+		if n := srv.conns.Load(); n != 1 {
+			t.Errorf("%d connections, want 1", n)
+		}
+	})
+
 	t.Run("neither", func(t *testing.T) {
 		t.Parallel()
 		srv := newTLSServer(t, stranger, "localhost")
-		tr, _ := newTransport()
+		tr, d := newTransport()
 		defer tr.CloseIdleConnections()
 		_, err := get(t, tr, srv.URL)
 		var uerr x509.UnknownAuthorityError
 		if !errors.As(err, &uerr) {
 			t.Fatalf("GET error %v, want an x509.UnknownAuthorityError", err)
 		}
-		if n := srv.conns.Load(); n != 2 {
-			t.Errorf("%d connections, want 2", n)
+		if n, other := srv.conns.Load(), d.hosts(); n != 2 || len(other) != 0 {
+			t.Errorf("%d connections, other hosts %v; want 2 and none (the fallback refused it too)", n, other)
 		}
 	})
 
@@ -225,6 +246,11 @@ func TestPreferRoots(t *testing.T) {
 		Trust{}.Apply(tr)
 		if _, err := tr.DialTLSContext(t.Context(), "tcp", "localhost:443"); err == nil || err.Error() != "own dialer" {
 			t.Errorf("Apply replaced a transport's own TLS dialer: %v", err)
+		}
+		tr = &http.Transport{DialTLS: func(string, string) (net.Conn, error) { return nil, errors.New("own dialer") }} //nolint:staticcheck // the deprecated hook, still honoured
+		Trust{}.Apply(tr)
+		if tr.DialTLSContext != nil {
+			t.Error("Apply set DialTLSContext on a transport with its own DialTLS")
 		}
 	})
 }
