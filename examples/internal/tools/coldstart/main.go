@@ -43,9 +43,9 @@
 // reached, so that the skill's figure includes its TLS handshakes; the
 // skill trusts the fake's certificate through AWS_CA_BUNDLE, as it trusts
 // Amazon's roots on Lambda, without loading the system's root store
-// (with -env AWS_CA_BUNDLE=, it falls back to the system's roots, where
-// SSL_CERT_FILE adds the certificate: the cost of a server outside
-// Amazon's roots). With
+// (with -env AWS_CA_BUNDLE=, it verifies the fake, which is no AWS host,
+// against the system's roots, where SSL_CERT_FILE adds the certificate:
+// the cost of the system's root store). With
 // -cookie=false, the directive carries no endpoint cookie, as for an
 // endpoint discovered before the skill set one.
 //
@@ -257,8 +257,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "skill/baseline, median of the %d paired ratios to answer: %.2f×\n", len(skillRuns), pairedRatio(skillRuns, baseRuns))
 	if sf, bf := medianFaults(skillRuns), medianFaults(baseRuns); sf >= 0 && bf >= 0 {
 		if cost, err := faultCost(); err == nil {
-			fmt.Fprintf(stdout, "a page fault (first touch of a fresh page) takes %.1f µs on this machine: the skill's %d more faults than the baseline's are about %s of its start\n",
-				float64(cost)/float64(time.Microsecond), sf-bf, ms(time.Duration(sf-bf)*cost))
+			more, than := sf-bf, "more"
+			if more < 0 {
+				more, than = -more, "fewer"
+			}
+			fmt.Fprintf(stdout, "a page fault (first touch of a fresh page) takes %.1f µs on this machine: the skill's %d %s faults than the baseline's are about %s of its start\n",
+				float64(cost)/float64(time.Microsecond), more, than, ms(time.Duration(more)*cost))
 		}
 	}
 
@@ -381,8 +385,8 @@ func skillEnvironment(c *fakeCloud) []string {
 	if c.CAFile != "" {
 		// The function trusts the fake's certificate for its AWS calls
 		// and its JWKS fetch as it would a proxy's (AWS_CA_BUNDLE), and
-		// the system's roots include it, for what falls back to them
-		// (-env AWS_CA_BUNDLE= measures that path).
+		// the system's roots include it, for the calls verified against
+		// them (-env AWS_CA_BUNDLE= measures that path).
 		env = append(env, "AWS_CA_BUNDLE="+c.CAFile, "SSL_CERT_FILE="+c.CAFile)
 	}
 	return env

@@ -1,0 +1,6 @@
+//go:build unix && !linux
+
+package main
+
+// noHugePages does nothing: huge pages are Linux's.
+func noHugePages([]byte) {}
