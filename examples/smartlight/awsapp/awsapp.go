@@ -42,6 +42,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -92,6 +93,10 @@ type Backend struct {
 	// (Client.Redeliver never puts what it sends in the outbox, so a
 	// replacement that fails is not queued beside the event it replaces).
 	Redeliverer *events.Client
+
+	// jwks fetches the identity provider's keys, with the trust of the
+	// AWS calls (Cognito is an AWS service); nil means auth's default.
+	jwks *http.Client
 }
 
 // New builds the backend of component c from the environment (getenv is
@@ -116,6 +121,14 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("awsapp: AWS configuration: %w", err)
+	}
+	// AWS endpoints are verified against Amazon's roots, without the
+	// system's root store (tens of milliseconds of the first TLS
+	// handshake), unless the SDK's configuration changes the client.
+	awsenv.ApplyTrust(&awsCfg, getenv)
+	trust, err := awsenv.TrustFromEnv(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("awsapp: %w", err)
 	}
 	params := ssm.NewFromConfig(awsCfg)
 	if cfg.LWAClientSecretParameter != "" {
@@ -183,7 +196,8 @@ func New(ctx context.Context, c config.Component, getenv func(string) string, lo
 	logger.LogAttrs(ctx, slog.LevelInfo, "awsapp: started", slog.String("component", string(c)), slog.Any("config", cfg), slog.String("region", awsCfg.Region))
 	return &Backend{Config: cfg, Model: model, Logger: logger, Grants: grants, Events: ev,
 		Registry: awsiot.NewRegistry(iotClient), Shadow: shadow, Linker: linker,
-		Shards: fl.shards, Outbox: fl.outbox, Throttle: fl.throttle, Redeliverer: ev}, nil
+		Shards: fl.shards, Outbox: fl.outbox, Throttle: fl.throttle, Redeliverer: ev,
+		jwks: trust.HTTPClient(10 * time.Second)}, nil
 }
 
 // fleet is what config.Fleet builds.
@@ -263,7 +277,7 @@ func newLinker(ctx context.Context, cfg config.Config, awsCfg aws.Config, params
 // verifier returns a token verifier for clients; its JWKS refresh runs for
 // the life of the process.
 func (b *Backend) verifier(ctx context.Context, clients []string) (*auth.Verifier, error) {
-	return auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: b.Config.AuthIssuer, JWKSURL: b.Config.AuthJWKSURL, ClientIDs: clients, Logger: b.Logger})
+	return auth.NewVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: b.Config.AuthIssuer, JWKSURL: b.Config.AuthJWKSURL, ClientIDs: clients, Logger: b.Logger, HTTPClient: b.jwks})
 }
 
 // Updates returns the updates component; with a shard queue, the

@@ -12,6 +12,10 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 // amazonRootsPEM holds the five root certificates of Amazon Trust
@@ -202,4 +206,39 @@ func (a *amazonFirst) handshake(ctx context.Context, network, addr string, cfg *
 		return nil, err
 	}
 	return conn, nil
+}
+
+// ApplyTrust makes the HTTP client of cfg, as config.LoadDefaultConfig
+// made it (none, by default: each service client then makes its own),
+// verify AWS endpoints against Amazon's roots first (the zero [Trust]),
+// as [AWSConfig]'s does, and reports whether it did. The client is then
+// made once and for all (awshttp.BuildableClient.Freeze) and shared by
+// the service clients, so that none copies and changes its transport
+// behind the trust's dialler. So ApplyTrust leaves cfg as it is wherever
+// the SDK would change that transport itself, or trusts other roots: an
+// HTTP client of the caller's, AWS_CA_BUNDLE, a defaults mode other than
+// legacy (its timeouts), and the SDK's read timeouts
+// (AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026). getenv is os.Getenv.
+func ApplyTrust(cfg *aws.Config, getenv func(string) string) bool {
+	b, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	if cfg.HTTPClient == nil {
+		b, ok = awshttp.NewBuildableClient(), true
+	}
+	switch {
+	case !ok,
+		strings.TrimSpace(getenv("AWS_CA_BUNDLE")) != "",
+		cfg.DefaultsMode != "" && cfg.DefaultsMode != aws.DefaultsModeLegacy,
+		strings.EqualFold(strings.TrimSpace(getenv("AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026")), "true"):
+		return false
+	}
+	cfg.HTTPClient = b.WithTransportOptions(Trust{}.Apply).Freeze()
+	return true
+}
+
+// HTTPClient returns an HTTP client for calls outside the AWS SDK (an
+// identity provider's JWKS) with t and timeout.
+func (t Trust) HTTPClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Apply(tr)
+	return &http.Client{Timeout: timeout, Transport: tr}
 }

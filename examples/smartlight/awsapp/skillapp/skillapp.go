@@ -34,7 +34,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -109,10 +108,8 @@ func Start(ctx context.Context, getenv func(string) string, logOut io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	jwksTransport := http.DefaultTransport.(*http.Transport).Clone()
-	trust.Apply(jwksTransport)
 	v, err := auth.StartVerifier(context.WithoutCancel(ctx), auth.Config{Issuer: cfg.AuthIssuer, JWKSURL: cfg.AuthJWKSURL, ClientIDs: cfg.AlexaClientIDs, Logger: logger,
-		HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: jwksTransport}})
+		HTTPClient: trust.HTTPClient(10 * time.Second)})
 	if err != nil {
 		return nil, err
 	}
