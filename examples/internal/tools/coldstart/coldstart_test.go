@@ -153,6 +153,9 @@ func TestMeasureBaseline(t *testing.T) {
 		if runtime.GOOS == "linux" && s.Faults < 50 {
 			t.Errorf("%d page faults counted", s.Faults)
 		}
+		if runtime.GOOS == "linux" && (s.CPU <= 0 || s.CPU > 20*time.Second) {
+			t.Errorf("CPU time %v", s.CPU)
+		}
 	}
 
 	// A process that exits without answering is reported.
@@ -176,6 +179,25 @@ func TestMedianFaults(t *testing.T) {
 	}{{runs(700, 300, 500), 500}, {runs(4, 1, 3, 2), 2}, {runs(9), 9}, {nil, -1}, {runs(5, -1, 7), -1}} {
 		if got := medianFaults(v.runs); got != v.want {
 			t.Errorf("medianFaults(%v) = %d, want %d", v.runs, got, v.want)
+		}
+	}
+}
+
+func TestMedianCPU(t *testing.T) {
+	t.Parallel()
+	runs := func(d ...time.Duration) []sample {
+		var out []sample
+		for _, c := range d {
+			out = append(out, sample{CPU: c})
+		}
+		return out
+	}
+	for _, v := range []struct {
+		runs []sample
+		want time.Duration
+	}{{runs(7, 3, 5), 5}, {runs(4, 1, 3, 2), 2}, {runs(9), 9}, {nil, -1}, {runs(5, -1, 7), -1}} {
+		if got := medianCPU(v.runs); got != v.want {
+			t.Errorf("medianCPU(%v) = %v, want %v", v.runs, got, v.want)
 		}
 	}
 }

@@ -15,6 +15,12 @@
 // medians, and the median of the paired ratios: each skill start over the
 // baseline start next to it, which a load swing of a shared machine slows
 // alike (single runs of the ratio of the medians swing by ±10 % there).
+// On Linux it also reports the CPU time each function used by its answer
+// (all its threads, as the scheduler counts it), whose ratio is the work
+// a start does against the baseline's: the fake cloud and the fake
+// Runtime API run on the same CPUs, so where a start keeps them busy its
+// time to answer is mostly this work. And it counts each function's page
+// faults, and times one on the machine.
 //
 // The skill runs with the environment of examples/template.yaml, and
 // talks to a fake cloud on loopback: the identity provider's JWKS (the
@@ -238,15 +244,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Cold start, %s directive, %d devices, %d starts each (%s/%s, %d CPUs, %s, %s)\n\n",
 		o.directive, o.devices, o.n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), built)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "function\tto answer: median\tp90\tmin\tmax\tto first poll: median\tp90\tpage faults: median\t")
+	fmt.Fprintln(tw, "function\tto answer: median\tp90\tmin\tmax\tto first poll: median\tp90\tCPU time: median\tpage faults: median\t")
 	for _, f := range []struct {
 		name string
 		runs []sample
 	}{{"skill", skillRuns}, {"baseline", baseRuns}} {
 		ans, init := durations(f.runs, func(s sample) time.Duration { return s.Answer }), durations(f.runs, func(s sample) time.Duration { return s.Init })
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", f.name,
+		cpu := "-"
+		if c := medianCPU(f.runs); c >= 0 {
+			cpu = ms(c)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", f.name,
 			ms(percentile(ans, 50)), ms(percentile(ans, 90)), ms(ans[0]), ms(ans[len(ans)-1]),
-			ms(percentile(init, 50)), ms(percentile(init, 90)), medianFaults(f.runs))
+			ms(percentile(init, 50)), ms(percentile(init, 90)), cpu, medianFaults(f.runs))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -255,6 +265,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\nskill/baseline, ratio of the medians to answer: %.2f×\n",
 		float64(percentile(durations(skillRuns, answer), 50))/float64(percentile(durations(baseRuns, answer), 50)))
 	fmt.Fprintf(stdout, "skill/baseline, median of the %d paired ratios to answer: %.2f×\n", len(skillRuns), pairedRatio(skillRuns, baseRuns))
+	if sc, bc := medianCPU(skillRuns), medianCPU(baseRuns); sc > 0 && bc > 0 {
+		fmt.Fprintf(stdout, "skill/baseline, ratio of the median CPU times by the answer (all threads): %.2f×\n", float64(sc)/float64(bc))
+	}
 	if sf, bf := medianFaults(skillRuns), medianFaults(baseRuns); sf >= 0 && bf >= 0 {
 		if cost, err := faultCost(); err == nil {
 			more, than := sf-bf, "more"
@@ -461,6 +474,9 @@ type sample struct {
 	// Answer is from the process start to the full answer; Init to the
 	// function's first poll for an event.
 	Answer, Init time.Duration
+	// CPU is the CPU time the process used by its answer (-1 where it
+	// is not measured).
+	CPU time.Duration
 	// Faults counts the process's minor page faults, to its end (-1
 	// where the system does not report them).
 	Faults int64
@@ -495,11 +511,12 @@ func measure(ctx context.Context, bin string, env []string, event []byte, timeou
 	}
 	select {
 	case res := <-api.Result():
+		cpu := cpuTime(cmd.Process.Pid)
 		stop()
 		if res.Err != nil {
 			return sample{}, fmt.Errorf("%w\n%s", res.Err, truncate(log.String(), 2000))
 		}
-		s := sample{Answer: res.At.Sub(start), Faults: minorFaults(cmd.ProcessState), Reply: res.Body, Log: log.String()}
+		s := sample{Answer: res.At.Sub(start), CPU: cpu, Faults: minorFaults(cmd.ProcessState), Reply: res.Body, Log: log.String()}
 		if !res.NextAt.IsZero() {
 			s.Init = res.NextAt.Sub(start)
 		}
@@ -513,6 +530,15 @@ func measure(ctx context.Context, bin string, env []string, event []byte, timeou
 		stop()
 		return sample{}, ctx.Err()
 	}
+}
+
+// medianCPU returns the median (nearest rank) of the runs' CPU times, or
+// -1 if they were not measured.
+func medianCPU(runs []sample) time.Duration {
+	if len(runs) == 0 || slices.ContainsFunc(runs, func(s sample) bool { return s.CPU < 0 }) {
+		return -1
+	}
+	return percentile(durations(runs, func(s sample) time.Duration { return s.CPU }), 50)
 }
 
 // medianFaults returns the median (nearest rank) of the runs' page
