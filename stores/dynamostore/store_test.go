@@ -390,8 +390,12 @@ func TestEncryptedItem(t *testing.T) {
 	if !ok {
 		t.Fatalf("tokens attribute is %T, want binary", item["tokens"])
 	}
-	if bytes.Contains(sealed.Value, []byte("Atz")) {
-		t.Fatal("the encrypted tokens hold a token in plain text")
+	// The whole tokens, not a prefix: a few bytes turn up in random
+	// ciphertext by chance (three, once in some 200,000 items).
+	for _, tok := range []alexa.Token{a.AccessToken, a.RefreshToken} {
+		if bytes.Contains(sealed.Value, []byte(tok)) {
+			t.Fatal("the encrypted tokens hold a token in plain text")
+		}
 	}
 	if !sameTokens(mustGet(t, s, "alice"), a) {
 		t.Fatal("encrypted grant did not round-trip")
