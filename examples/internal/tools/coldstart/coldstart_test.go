@@ -164,40 +164,24 @@ func TestMeasureBaseline(t *testing.T) {
 	}
 }
 
-func TestMedianFaults(t *testing.T) {
+// measured takes the median of the page faults and of the CPU times, or
+// says they were not measured.
+func TestMeasured(t *testing.T) {
 	t.Parallel()
-	runs := func(f ...int64) []sample {
-		var out []sample
-		for _, n := range f {
-			out = append(out, sample{Faults: n})
-		}
-		return out
-	}
 	for _, v := range []struct {
-		runs []sample
+		of   []int64
 		want int64
-	}{{runs(700, 300, 500), 500}, {runs(4, 1, 3, 2), 2}, {runs(9), 9}, {nil, -1}, {runs(5, -1, 7), -1}} {
-		if got := medianFaults(v.runs); got != v.want {
-			t.Errorf("medianFaults(%v) = %d, want %d", v.runs, got, v.want)
+	}{{[]int64{700, 300, 500}, 500}, {[]int64{4, 1, 3, 2}, 2}, {[]int64{9}, 9}, {nil, -1}, {[]int64{5, -1, 7}, -1}} {
+		var f, c []sample
+		for _, n := range v.of {
+			f = append(f, sample{Faults: n, CPU: 1})
+			c = append(c, sample{Faults: 1, CPU: time.Duration(n)})
 		}
-	}
-}
-
-func TestMedianCPU(t *testing.T) {
-	t.Parallel()
-	runs := func(d ...time.Duration) []sample {
-		var out []sample
-		for _, c := range d {
-			out = append(out, sample{CPU: c})
+		if got := measured(f, faults); got != v.want {
+			t.Errorf("measured(%v, faults) = %d, want %d", v.of, got, v.want)
 		}
-		return out
-	}
-	for _, v := range []struct {
-		runs []sample
-		want time.Duration
-	}{{runs(7, 3, 5), 5}, {runs(4, 1, 3, 2), 2}, {runs(9), 9}, {nil, -1}, {runs(5, -1, 7), -1}} {
-		if got := medianCPU(v.runs); got != v.want {
-			t.Errorf("medianCPU(%v) = %v, want %v", v.runs, got, v.want)
+		if got := measured(c, cpu); got != time.Duration(v.want) {
+			t.Errorf("measured(%v, cpu) = %v, want %v", v.of, got, time.Duration(v.want))
 		}
 	}
 }

@@ -250,13 +250,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		runs []sample
 	}{{"skill", skillRuns}, {"baseline", baseRuns}} {
 		ans, init := durations(f.runs, func(s sample) time.Duration { return s.Answer }), durations(f.runs, func(s sample) time.Duration { return s.Init })
-		cpu := "-"
-		if c := medianCPU(f.runs); c >= 0 {
-			cpu = ms(c)
+		cpuTime := "-"
+		if c := measured(f.runs, cpu); c >= 0 {
+			cpuTime = ms(c)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", f.name,
 			ms(percentile(ans, 50)), ms(percentile(ans, 90)), ms(ans[0]), ms(ans[len(ans)-1]),
-			ms(percentile(init, 50)), ms(percentile(init, 90)), cpu, medianFaults(f.runs))
+			ms(percentile(init, 50)), ms(percentile(init, 90)), cpuTime, measured(f.runs, faults))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -265,10 +265,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\nskill/baseline, ratio of the medians to answer: %.2f×\n",
 		float64(percentile(durations(skillRuns, answer), 50))/float64(percentile(durations(baseRuns, answer), 50)))
 	fmt.Fprintf(stdout, "skill/baseline, median of the %d paired ratios to answer: %.2f×\n", len(skillRuns), pairedRatio(skillRuns, baseRuns))
-	if sc, bc := medianCPU(skillRuns), medianCPU(baseRuns); sc > 0 && bc > 0 {
+	if sc, bc := measured(skillRuns, cpu), measured(baseRuns, cpu); sc > 0 && bc > 0 {
 		fmt.Fprintf(stdout, "skill/baseline, ratio of the median CPU times by the answer (all threads): %.2f×\n", float64(sc)/float64(bc))
 	}
-	if sf, bf := medianFaults(skillRuns), medianFaults(baseRuns); sf >= 0 && bf >= 0 {
+	if sf, bf := measured(skillRuns, faults), measured(baseRuns, faults); sf >= 0 && bf >= 0 {
 		if cost, err := faultCost(); err == nil {
 			more, than := sf-bf, "more"
 			if more < 0 {
@@ -532,31 +532,26 @@ func measure(ctx context.Context, bin string, env []string, event []byte, timeou
 	}
 }
 
-// medianCPU returns the median (nearest rank) of the runs' CPU times, or
-// -1 if they were not measured.
-func medianCPU(runs []sample) time.Duration {
-	if len(runs) == 0 || slices.ContainsFunc(runs, func(s sample) bool { return s.CPU < 0 }) {
-		return -1
-	}
-	return percentile(durations(runs, func(s sample) time.Duration { return s.CPU }), 50)
-}
-
-// medianFaults returns the median (nearest rank) of the runs' page
-// faults, or -1 if they were not counted.
-func medianFaults(runs []sample) int64 {
-	f := make([]int64, 0, len(runs))
+// measured returns the median (nearest rank) of f over the runs, or -1
+// if there are none or f was not measured for one of them (it is -1
+// there): the page faults and the CPU times.
+func measured[T int64 | time.Duration](runs []sample, f func(sample) T) T {
+	v := make([]T, 0, len(runs))
 	for _, s := range runs {
-		if s.Faults < 0 {
+		if f(s) < 0 {
 			return -1
 		}
-		f = append(f, s.Faults)
+		v = append(v, f(s))
 	}
-	if len(f) == 0 {
+	if len(v) == 0 {
 		return -1
 	}
-	slices.Sort(f)
-	return f[(len(f)+1)/2-1]
+	slices.Sort(v)
+	return v[(len(v)+1)/2-1]
 }
+
+func faults(s sample) int64      { return s.Faults }
+func cpu(s sample) time.Duration { return s.CPU }
 
 // durations returns f of every sample, sorted.
 func durations(runs []sample, f func(sample) time.Duration) []time.Duration {
