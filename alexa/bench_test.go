@@ -99,9 +99,6 @@ func BenchmarkInvokeTurnOnBaseline(b *testing.B) {
 	}
 }
 
-// discoveryEndpoints returns n endpoints like the reference backend's
-// smart light: Alexa, PowerController, EndpointHealth and a Dash battery
-// slot each.
 // BenchmarkDiscoverResponse300Baseline is the baseline of
 // BenchmarkDiscoverResponse300: json.Marshal of the same reply built from
 // plain structs (no limit checks, no lossless encoders, a fixed messageId).
@@ -161,6 +158,9 @@ func BenchmarkDiscoverResponse300Baseline(b *testing.B) {
 	b.ReportMetric(float64(size), "bytes/reply")
 }
 
+// discoveryEndpoints returns n endpoints like the reference backend's
+// smart light: Alexa, PowerController, EndpointHealth and a Dash battery
+// slot each.
 func discoveryEndpoints(b *testing.B, n int) []alexa.DiscoveryEndpoint {
 	b.Helper()
 	battery, err := alexa.InventoryLevelSensorCapability(alexa.InventorySensor{
