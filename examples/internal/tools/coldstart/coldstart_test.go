@@ -347,17 +347,32 @@ func TestSkillColdStart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "smartlight/cmd/skill")); err != nil {
 		t.Skip("no ./smartlight/cmd/skill yet")
 	}
-	for _, d := range []string{"discover", "turnon", "reportstate"} {
+	for _, args := range [][]string{
+		{"-directive", "discover"},
+		{"-directive", "turnon"},
+		{"-directive", "reportstate"},
+		// The floor of the skill's work, which fails its invocation
+		// unless every exchange succeeded and the device acknowledged.
+		{"-directive", "turnon", "-baseline", "./internal/tools/coldstart/sameio"},
+	} {
 		var out, errs bytes.Buffer
 		// Built as this test binary was, the skill reuses its build cache:
 		// a deployment build would compile the AWS SDK once more (minutes
 		// on a cold cache), and this test checks the tool, not the figures.
-		if err := run(t.Context(), []string{"-n", "2", "-sizes=false", "-directive", d, "-testbuild", testBuild}, &out, &errs); err != nil {
-			t.Fatalf("%s: %v\n%s", d, err, errs.String())
+		if err := run(t.Context(), append([]string{"-n", "2", "-sizes=false", "-testbuild", testBuild}, args...), &out, &errs); err != nil {
+			t.Fatalf("%s: %v\n%s", args, err, errs.String())
 		}
 		if !strings.Contains(out.String(), "skill") || !strings.Contains(out.String(), "baseline") {
-			t.Errorf("%s report:\n%s", d, out.String())
+			t.Errorf("%s report:\n%s", args, out.String())
 		}
+	}
+	// Without the endpoint cookie, the floor cannot know the thing to
+	// read at once, and says so: the tool reports its failed invocation.
+	var out, errs bytes.Buffer
+	err = run(t.Context(), []string{"-n", "1", "-sizes=false", "-testbuild", testBuild, "-directive", "turnon", "-cookie=false",
+		"-baseline", "./internal/tools/coldstart/sameio"}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "baseline") || !strings.Contains(err.Error(), "no thing in its cookie") {
+		t.Errorf("sameio without a cookie: %v, want its invocation error", err)
 	}
 }
 

@@ -55,9 +55,18 @@
 // -cookie=false, the directive carries no endpoint cookie, as for an
 // endpoint discovered before the skill set one.
 //
+// With -baseline ./internal/tools/coldstart/sameio (for -directive turnon),
+// the skill is measured against the floor of its work instead: a function
+// that makes the skill's exchanges with the fake cloud, in the skill's
+// order, and verifies the token as the skill does, with the standard
+// library and the SigV4 signer only (see its package doc). The minimal
+// baseline against sameio is what the directive's work costs any Go
+// function; the skill against sameio is what the skill adds to it. The
+// baseline runs with the skill's environment (without -env).
+//
 // Usage, from the examples module:
 //
-//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-latency 5ms] [-tls] [-cookie=false] [-env KEY=VALUE ...]
+//	go run ./internal/tools/coldstart [-n 30] [-directive discover|turnon|reportstate] [-devices 3] [-tags lambda.norpc] [-latency 5ms] [-tls] [-cookie=false] [-env KEY=VALUE ...] [-baseline ./internal/tools/coldstart/sameio]
 package main
 
 import (
@@ -208,9 +217,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := checkReply(first.Reply, o.directive, o.devices); err != nil {
 		return fmt.Errorf("skill: %w\n%s", err, truncate(first.Log, 2000))
 	}
-	baseEnv := append(lambdaEnvironment("baseline"), "COLDSTART_REPLY="+string(first.Reply))
-	if _, err := measure(ctx, baseBin, baseEnv, event, o.timeout); err != nil {
+	// The baseline gets the skill's environment (without -env), which the
+	// minimal one ignores and sameio needs, and the skill's reply.
+	baseEnv := append(skillEnvironment(cloud), "COLDSTART_REPLY="+string(first.Reply))
+	if r, err := measure(ctx, baseBin, baseEnv, event, o.timeout); err != nil {
 		return fmt.Errorf("baseline: %w", err)
+	} else if !bytes.Equal(r.Reply, first.Reply) {
+		return fmt.Errorf("baseline: it did not answer with the skill's reply\n%s", truncate(r.Log, 2000))
 	}
 
 	fmt.Fprintf(stderr, "measuring %d starts of each...\n", o.n)
