@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -208,7 +209,11 @@ func TestWebApp(t *testing.T) {
 		clearInput("threshold-"+l.SerialNumber+"-InventoryLevelSensor-1"),
 		chromedp.SendKeys(css(slot+` [data-role=threshold]`), "99"),
 		chromedp.Click(css(slot+` [data-role=save-supply]`)),
-		chromedp.Poll[chromedp.Void](`document.querySelector('`+slot+` [data-role=threshold]').value === "99"`))
+		// The input holds 99 as soon as it is typed: what says the Dash
+		// brain has the new threshold, before the light reports again, is
+		// the debugger's line, written once the server applied it.
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#events .text')].some((e) => e.textContent.includes(`+
+			strconv.Quote(l.SerialNumber+" InventoryLevelSensor-1: reorder at 99%")+`))`, chromedp.WithPollingInterval(50*time.Millisecond)))
 	for range 3 {
 		if err := l.Sim().Tick(t.Context()); err != nil {
 			t.Fatal(err)
