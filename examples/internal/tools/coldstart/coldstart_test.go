@@ -374,6 +374,12 @@ func TestSkillColdStart(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "baseline") || !strings.Contains(err.Error(), "no thing in its cookie") {
 		t.Errorf("sameio without a cookie: %v, want its invocation error", err)
 	}
+	// Nor does it measure another directive as if it were a TurnOn.
+	err = run(t.Context(), []string{"-n", "1", "-sizes=false", "-testbuild", testBuild, "-directive", "reportstate",
+		"-baseline", "./internal/tools/coldstart/sameio"}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "baseline") || !strings.Contains(err.Error(), "TurnOn only") {
+		t.Errorf("sameio for a ReportState: %v, want its invocation error", err)
+	}
 }
 
 // With TLSDir, the fake cloud serves HTTPS with a certificate written

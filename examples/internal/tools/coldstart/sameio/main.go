@@ -133,6 +133,10 @@ func (f *function) fetchKeys() {
 func (f *function) turnOn(ctx context.Context, event []byte) error {
 	var in struct {
 		Directive struct {
+			Header struct {
+				Namespace string `json:"namespace"`
+				Name      string `json:"name"`
+			} `json:"header"`
 			Endpoint struct {
 				EndpointID string                 `json:"endpointId"`
 				Scope      struct{ Token string } `json:"scope"`
@@ -142,6 +146,11 @@ func (f *function) turnOn(ctx context.Context, event []byte) error {
 	}
 	if err := json.Unmarshal(event, &in); err != nil {
 		return err
+	}
+	// It knows one directive's work: measured against another, it would
+	// measure a TurnOn's.
+	if h := in.Directive.Header; h.Namespace != "Alexa.PowerController" || h.Name != "TurnOn" {
+		return fmt.Errorf("sameio: it answers Alexa.PowerController TurnOn only (run the tool with -directive turnon), not %s %s", h.Namespace, h.Name)
 	}
 	e := in.Directive.Endpoint
 	thing := e.Cookie["thing"]
